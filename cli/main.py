@@ -1,0 +1,55 @@
+"""`toolmine`: the command-line entry point. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from mining.errors import UserError
+
+app = typer.Typer(
+    name="toolmine",
+    help="Mine hard tool-use tasks for a target LLM agent.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    # Each module adds its commands to `app`; kept in one place so the CLI's shape is visible.
+    from cli import replay  # noqa: F401
+
+
+def run() -> None:
+    """Console-script entry: run the app, turn user errors into one clear line and exit code 2."""
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # never fetch prices online
+    _register_commands()
+    code = 0
+    try:
+        app(standalone_mode=False)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        code = 2
+    except SystemExit as exc:  # typer/click exits (help, usage errors)
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            code = 130
+        elif isinstance(exc, click.ClickException):
+            exc.show()
+            code = exc.exit_code
+        else:
+            raise
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Temporal's client threads can crash interpreter finalisation (sdk-python#300): skip it.
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    run()

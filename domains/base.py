@@ -1,0 +1,228 @@
+"""The domain contract: worlds, toolkits whose methods are the agent's tools, and a domain's spec.
+
+A domain is pure Python: no Temporal, no DuckDB, no LLM calls. The mining engine drives every
+domain through the three types here, so a new domain only subclasses `World` and `Toolkit` and
+registers a `Domain` in `domains/registry.py`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, ClassVar, TypeVar, get_type_hints
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+
+class ToolKind(str, Enum):
+    """READ tools only look; WRITE tools change the world (and are what a verifier replays)."""
+
+    READ = "read"
+    WRITE = "write"
+    GENERIC = "generic"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def tool(kind: ToolKind) -> Callable[[F], F]:
+    """Mark a toolkit method as a tool. The function itself is kept unwrapped on purpose: Python's
+    own argument errors then name `Toolkit.method()` exactly as the benchmark's do."""
+
+    def mark(fn: F) -> F:
+        fn.__tool_kind__ = kind  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+class ToolCall(BaseModel):
+    """One tool call as an agent (or a golden trajectory) makes it."""
+
+    name: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+
+
+class ToolResult(BaseModel):
+    """What the agent sees back: a tool message, flagged when it is an error."""
+
+    content: str
+    error: bool = False
+
+
+class World(BaseModel):
+    """A domain's whole state (its database). Unknown fields are rejected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    def to_json(self) -> dict[str, Any]:
+        """The world in its file form (the same JSON shape it was loaded from)."""
+        return self.model_dump(mode="json")
+
+    def canonical(self) -> dict[str, Any]:
+        """The form whose equality is the pass criterion. Domains override this to sort the
+        collections whose order carries no meaning."""
+        return self.to_json()
+
+    def copy_world(self: WorldT) -> WorldT:
+        return self.model_copy(deep=True)
+
+
+WorldT = TypeVar("WorldT", bound=World)
+
+
+def to_json_text(value: Any) -> str:
+    """Render a tool's return value as the tool message content: strings as they are, models and
+    containers as JSON (default separators, model field order)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(_plain(value))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class Toolkit:
+    """Base of every domain's toolkit. Subclasses define tools as methods marked with `@tool`.
+
+    The toolkit owns the world it was given and changes it in place; callers pass a copy when the
+    original must survive. `call` never raises: any failure becomes an error message.
+    """
+
+    world: World
+    _tools_cache: ClassVar[dict[type, dict[str, Callable[..., Any]]]] = {}
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    @classmethod
+    def tool_functions(cls) -> dict[str, Callable[..., Any]]:
+        """Tool name -> unbound function, in definition order."""
+        cached = Toolkit._tools_cache.get(cls)
+        if cached is None:
+            cached = {}
+            for klass in reversed(cls.__mro__):
+                for name, member in vars(klass).items():
+                    if callable(member) and hasattr(member, "__tool_kind__"):
+                        cached[name] = member
+            Toolkit._tools_cache[cls] = cached
+        return cached
+
+    @classmethod
+    def tool_names(cls) -> list[str]:
+        return list(cls.tool_functions())
+
+    @classmethod
+    def tool_kind(cls, name: str) -> ToolKind:
+        kind: ToolKind = cls.tool_functions()[name].__tool_kind__  # type: ignore[attr-defined]
+        return kind
+
+    @classmethod
+    def write_tools(cls) -> set[str]:
+        return {n for n in cls.tool_names() if cls.tool_kind(n) is ToolKind.WRITE}
+
+    @classmethod
+    def schemas(cls) -> list[dict[str, Any]]:
+        """OpenAI function schemas, built from each tool's signature and docstring."""
+        return [tool_schema(fn) for fn in cls.tool_functions().values()]
+
+    def call(self, name: str, arguments: dict[str, Any] | None = None) -> ToolResult:
+        """Run one tool call the way the benchmark does: unknown tool, bad arguments and raised
+        errors all come back as `Error: ...` messages flagged as errors."""
+        if name not in self.tool_functions():
+            return ToolResult(content=f"Error: Tool '{name}' not found.", error=True)
+        try:
+            value = getattr(self, name)(**(arguments or {}))
+        except Exception as exc:  # the toolkit boundary: every failure becomes data
+            return ToolResult(content=f"Error: {exc}", error=True)
+        return ToolResult(content=to_json_text(value), error=False)
+
+
+# --- schema generation -------------------------------------------------------------------------
+
+_SECTION = re.compile(r"^\s*(Args|Arguments|Returns|Raises|Yields|Examples?|Notes?):\s*$")
+_ARG_LINE = re.compile(r"^\s*(\*{0,2}\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+
+
+def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
+    """Split a Google-style docstring into (description, {arg: description})."""
+    text = inspect.cleandoc(doc or "")
+    description: list[str] = []
+    args: dict[str, str] = {}
+    section: str | None = None
+    current: str | None = None
+    for line in text.splitlines():
+        header = _SECTION.match(line)
+        if header:
+            section, current = header.group(1), None
+            continue
+        if section is None:
+            description.append(line)
+        elif section in ("Args", "Arguments"):
+            arg = _ARG_LINE.match(line)
+            indent = len(line) - len(line.lstrip())
+            if arg and indent <= 4:
+                current = arg.group(1).lstrip("*")
+                args[current] = arg.group(2).strip()
+            elif current and line.strip():
+                args[current] = f"{args[current]} {line.strip()}".strip()
+    return "\n".join(description).strip(), args
+
+
+def tool_schema(fn: Callable[..., Any]) -> dict[str, Any]:
+    """The OpenAI function schema of one tool (parameters titled `parameters`, as tau2 emits)."""
+    description, arg_docs = parse_docstring(fn.__doc__)
+    hints = get_type_hints(fn)
+    fields: dict[str, Any] = {}
+    for pname, param in inspect.signature(fn).parameters.items():
+        if pname == "self":
+            continue
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        fields[pname] = (hints.get(pname, Any), Field(default, description=arg_docs.get(pname)))
+    params_model = create_model("parameters", **fields)
+    return {
+        "type": "function",
+        "function": {
+            "name": fn.__name__,
+            "description": description,
+            "parameters": params_model.model_json_schema(),
+        },
+    }
+
+
+# --- the domain spec ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Domain:
+    """What the registry holds for one domain.
+
+    `load_world(path)` reads a world file (None: the domain's default world, if it has one).
+    `synthesis` is filled by domains that support DAG mining (see `mining/`); it stays untyped here
+    so that this module does not depend on the engine.
+    """
+
+    name: str
+    summary: str
+    world_type: type[World]
+    toolkit_type: type[Toolkit]
+    policy: str
+    load_world: Callable[[str | None], World]
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def toolkit(self, world: World) -> Toolkit:
+        return self.toolkit_type(world)
+
+    def tool_schemas(self) -> list[dict[str, Any]]:
+        return self.toolkit_type.schemas()
