@@ -12,13 +12,13 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, ClassVar, TypeVar, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 
-class ToolKind(str, Enum):
+class ToolKind(StrEnum):
     """READ tools only look; WRITE tools change the world (and are what a verifier replays)."""
 
     READ = "read"

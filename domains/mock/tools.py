@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domains.base import Toolkit, ToolKind, tool
+from domains.base import ToolKind, Toolkit, tool
 from domains.mock.data_model import MockOrder, MockUser, MockWorld
 
 
