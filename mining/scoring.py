@@ -1,0 +1,174 @@
+"""Scoring of one rollout against its task: a strict pass/fail plus dense components.
+
+Strict pass (the mining criterion) = the canonical final world equals the expected one (the
+domain's `canonical()` makes order-free collections order-insensitive, so listing payment methods
+in another order does not fail a correct run), every `communicate` fact was said by the assistant
+(case-insensitive substring with commas removed, as tau2 does), and no policy violation (recorded
+violations, or a transfer to a human when the task does not call for one).
+
+Dense components (for analysis and shaped rewards; all in [0, 1]):
+- golden_writes_matched: share of golden write calls the agent made with equal arguments;
+- state_similarity: Jaccard overlap of the (path, value) leaves of final vs expected world;
+- collateral_penalty: 0.25 per agent write that matches no golden write, capped at 1;
+- efficiency: golden call count / agent call count, capped at 1;
+- transfer_penalty: 1 for a needless transfer_to_human_agents, else 0.
+`reward` is 1.0 on a strict pass; otherwise a shaped value below 1:
+0.5 golden_writes_matched + 0.3 state_similarity + 0.2 efficiency
+- 0.3 collateral_penalty - 0.5 transfer_penalty, clipped to [0, 0.9].
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from domains import registry
+from domains.base import ToolCall, ToolKind
+from mining.task import Task
+from mining.trajectory import Trajectory
+
+TRANSFER_TOOL = "transfer_to_human_agents"
+
+
+class Score(BaseModel):
+    passed: bool
+    state_match: bool
+    communicated: bool
+    policy_ok: bool
+    golden_writes_matched: float
+    state_similarity: float
+    collateral_penalty: float
+    efficiency: float
+    transfer_penalty: float
+    reward: float
+    reasons: list[str] = Field(default_factory=list, description="why it did not pass")
+
+
+def said(texts: list[str], fact: str) -> bool:
+    """tau2's COMMUNICATE check: case-insensitive substring of one assistant text, commas removed."""
+    f = fact.lower().replace(",", "")
+    return any(f in t.lower().replace(",", "") for t in texts)
+
+
+def _norm(value: Any) -> Any:
+    """Argument normal form: lists compared as multisets (their order rarely matters for a write
+    to be 'the same call'; the strict state check still catches order that matters)."""
+    if isinstance(value, dict):
+        return {k: _norm(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return sorted((_norm(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _key(call: ToolCall) -> str:
+    return json.dumps([call.name, _norm(call.arguments)], sort_keys=True, default=str)
+
+
+def _leaves(value: Any, path: str = "") -> set[str]:
+    if isinstance(value, dict):
+        out: set[str] = set()
+        for k, v in value.items():
+            out |= _leaves(v, f"{path}/{k}")
+        return out or {f"{path}={{}}"}
+    if isinstance(value, list):
+        out = set()
+        for i, v in enumerate(value):
+            out |= _leaves(v, f"{path}[{i}]")
+        return out or {f"{path}=[]"}
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return {f"{path}={json.dumps(value)}"}
+
+
+def similarity(a: dict[str, Any], b: dict[str, Any]) -> float:
+    la, lb = _leaves(a), _leaves(b)
+    union = la | lb
+    return 1.0 if not union else len(la & lb) / len(union)
+
+
+def canonical_of(domain: str, world: dict[str, Any]) -> dict[str, Any]:
+    dom = registry.get(domain)
+    return dom.world_type.model_validate(world).canonical()
+
+
+def score_rollout(
+    task: Task,
+    final_world: dict[str, Any],
+    trajectory: Trajectory,
+    policy_violations: list[str] | None = None,
+) -> Score:
+    """Score one rollout. Never raises on a bad final world: it just fails the state check."""
+    dom = registry.get(task.domain)
+    reasons: list[str] = []
+    expected = dom.world_type.model_validate(task.expected_final_world).canonical()
+    try:
+        final = dom.world_type.model_validate(final_world).canonical()
+    except ValidationError as exc:
+        final = final_world
+        reasons.append(f"final world does not load: {str(exc).splitlines()[0]}")
+    state_match = final == expected
+    if not state_match:
+        reasons.append("final world differs from the expected one")
+
+    texts = trajectory.assistant_texts()
+    missing = [f for f in task.communicate if not said(texts, f)]
+    if missing:
+        reasons.append(f"not communicated: {', '.join(missing)}")
+
+    calls = trajectory.tool_calls()
+    violations = list(policy_violations or [])
+    transferred = any(c.name == TRANSFER_TOOL for c in calls)
+    needless_transfer = transferred and not task.meta.get("transfer_expected", False)
+    if needless_transfer:
+        violations.append("needless transfer_to_human_agents")
+    reasons.extend(f"policy: {v}" for v in violations)
+
+    def is_write(name: str) -> bool:
+        try:
+            return dom.toolkit_type.tool_kind(name) is ToolKind.WRITE
+        except KeyError:
+            return False
+
+    gold_writes = Counter(_key(c) for c in task.golden_trajectory if is_write(c.name))
+    agent_writes = Counter(_key(c) for c in calls if is_write(c.name))
+    matched = sum((gold_writes & agent_writes).values())
+    n_gold = sum(gold_writes.values())
+    extra = sum((agent_writes - gold_writes).values())
+    writes_matched = 1.0 if n_gold == 0 else matched / n_gold
+    collateral = min(1.0, 0.25 * extra)
+    efficiency = min(1.0, len(task.golden_trajectory) / len(calls)) if calls else 1.0
+    if not task.golden_trajectory and not calls:
+        efficiency = 1.0
+    transfer_penalty = 1.0 if needless_transfer else 0.0
+    sim = 1.0 if state_match else similarity(final, expected)
+
+    passed = state_match and not missing and not violations
+    if passed:
+        reward = 1.0
+    else:
+        shaped = (
+            0.5 * writes_matched
+            + 0.3 * sim
+            + 0.2 * efficiency
+            - 0.3 * collateral
+            - 0.5 * transfer_penalty
+        )
+        reward = round(max(0.0, min(0.9, shaped)), 4)
+    return Score(
+        passed=passed,
+        state_match=state_match,
+        communicated=not missing,
+        policy_ok=not violations,
+        golden_writes_matched=round(writes_matched, 4),
+        state_similarity=round(sim, 4),
+        collateral_penalty=collateral,
+        efficiency=round(efficiency, 4),
+        transfer_penalty=transfer_penalty,
+        reward=reward,
+        reasons=reasons,
+    )

@@ -1,0 +1,185 @@
+"""DAG-mode candidate synthesis: point -> walk -> world + golden calls -> text -> validated Task.
+
+Everything is a pure function of (domain, params, seed): the same inputs give the same Task, byte
+for byte, so a retried activity or a re-run harvest reproduces its candidates. Invalid candidates
+come back as `Rejection` (with the reason), never as exceptions.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import random
+from collections.abc import Mapping
+from typing import Any
+
+import networkx as nx
+from pydantic import BaseModel
+
+from domains import registry
+from domains.base import Domain, ToolCall
+from domains.params import ParamError
+from domains.synthesis_spec import BuildRejected, SynthesisSpec
+from mining.errors import UserError
+from mining.task import Task
+from mining.validation import validate
+from mining.walks import WalkError, check_walk, sample_walk, walk_signature
+
+
+class Rejection(BaseModel):
+    """A candidate that failed synthesis or validation."""
+
+    reason: str
+    params: dict[str, Any]
+    seed: int
+    task_id: str = ""
+
+
+def spec_of(domain: Domain) -> SynthesisSpec:
+    spec = domain.extras.get("synthesis")
+    if not isinstance(spec, SynthesisSpec):
+        names = ", ".join(synthesis_domains()) or "none"
+        raise UserError(f"domain {domain.name!r} has no DAG synthesis; domains with it: {names}")
+    return spec
+
+
+def synthesis_domains() -> list[str]:
+    return [n for n in registry.names() if "synthesis" in registry.get(n).extras]
+
+
+def get_domain(name: str) -> Domain:
+    try:
+        return registry.get(name)
+    except registry.UnknownDomainError as exc:
+        raise UserError(str(exc)) from None
+
+
+@functools.cache
+def domain_graph(name: str) -> nx.DiGraph:
+    """The domain's DAG, built once per process."""
+    graph = spec_of(get_domain(name)).graph()
+    if not nx.is_directed_acyclic_graph(graph):
+        raise ValueError(f"tool graph of {name!r} has a cycle")
+    return graph
+
+
+@functools.cache
+def _pools(name: str, world_path: str | None) -> Any:
+    spec = spec_of(get_domain(name))
+    return None if spec.pools is None else spec.pools(world_path)
+
+
+def candidate_seed(seed: int, index: int) -> int:
+    """A stable per-candidate seed (independent of Python's hash randomisation)."""
+    digest = hashlib.sha256(f"{seed}:{index}".encode()).digest()
+    return int.from_bytes(digest[:6], "big")
+
+
+def synthesize_candidate(
+    domain: str,
+    params: dict[str, Any],
+    seed: int,
+    task_id: str,
+    world_path: str | None = None,
+) -> Task | Rejection:
+    """Build and validate one candidate. Bad params raise UserError; everything else is data."""
+    dom = get_domain(domain)
+    spec = spec_of(dom)
+    try:
+        point = spec.space.validate(params)
+    except ParamError as exc:
+        raise UserError(str(exc)) from None
+    rng = random.Random(seed)
+
+    def reject(reason: str) -> Rejection:
+        return Rejection(reason=reason, params=dict(point), seed=seed, task_id=task_id)
+
+    graph = domain_graph(domain)
+    try:
+        walk = sample_walk(graph, spec.intents, spec.plan(point, rng), rng)
+    except (WalkError, BuildRejected) as exc:
+        return reject(f"walk: {exc}")
+    bad_walk = check_walk(graph, walk)
+    if bad_walk:
+        return reject(f"walk: {bad_walk[0]}")
+    try:
+        built = spec.build(walk, point, rng, _pools(domain, world_path))
+    except BuildRejected as exc:
+        return reject(f"build: {exc}")
+    text = spec.text(built, rng)
+    expected, problems = validate(dom, spec, built, text)
+    if problems or expected is None:
+        return reject("; ".join(problems) or "invalid")
+    features = dict(built.features)
+    features.setdefault("walk_length", float(len(walk.nodes())))
+    features.setdefault("n_intents", float(len(walk.segments)))
+    features.setdefault("golden_calls", float(len(built.golden)))
+    writes = dom.toolkit_type.write_tools()
+    features.setdefault("golden_writes", float(sum(c["name"] in writes for c in built.golden)))
+    features.setdefault("refusal", float(built.refusal))
+    features["world_kb"] = round(len(json.dumps(built.world)) / 1024, 2)
+    for intent in walk.intents():
+        features[f"intent_{intent}"] = 1.0
+    meta = dict(built.meta)
+    meta.setdefault("intents", walk.intents())
+    meta.setdefault("transfer_expected", False)
+    return Task(
+        task_id=task_id,
+        domain=domain,
+        seed=seed,
+        params=dict(point),
+        walk=walk.nodes(),
+        signature=walk_signature(domain, walk, spec.space.relevant(point)),
+        task_description=text,
+        world=built.world,
+        golden_trajectory=[ToolCall.model_validate(c) for c in built.golden],
+        expected_final_world=expected,
+        communicate=list(built.communicate),
+        user_facts=dict(built.user_facts),
+        features={k: float(features[k]) for k in sorted(features)},
+        refusal=built.refusal,
+        meta=meta,
+        cell=spec.space.cell(point),
+        intents=walk.intents(),
+    )
+
+
+def sample_params(domain: str, seed: int, fixed: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A random valid point of the domain's space (fixed axes pinned)."""
+    spec = spec_of(get_domain(domain))
+    try:
+        return dict(spec.space.sample(random.Random(seed), fixed))
+    except ParamError as exc:
+        raise UserError(str(exc)) from None
+
+
+def sample_tasks(
+    domain: str,
+    n: int,
+    seed: int,
+    fixed_params: dict[str, Any] | None = None,
+    world_path: str | None = None,
+    max_attempts: int | None = None,
+    rejections: list[Rejection] | None = None,
+) -> list[Task]:
+    """n validated tasks with distinct signatures (fewer if the space runs out first: after
+    `max_attempts` candidates, default 20 n + 100). Rejections are appended to `rejections`."""
+    tasks: list[Task] = []
+    seen: set[str] = set()
+    limit = max_attempts if max_attempts is not None else 20 * n + 100
+    for i in range(limit):
+        if len(tasks) >= n:
+            break
+        cseed = candidate_seed(seed, i)
+        params = sample_params(domain, cseed, fixed_params)
+        result = synthesize_candidate(domain, params, cseed, f"{domain}-{seed}-{i:05d}", world_path)
+        if isinstance(result, Rejection):
+            if rejections is not None:
+                rejections.append(result)
+            continue
+        if result.signature in seen:
+            continue
+        seen.add(result.signature)
+        tasks.append(result)
+    return tasks

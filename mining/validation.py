@@ -1,0 +1,91 @@
+"""Validation of a synthesized candidate before anyone spends a rollout on it.
+
+A candidate is kept only if: its world loads in the domain's model; its golden trajectory replays
+without a single tool error; the final state differs from the initial one when the task asks for a
+change and equals it for a refusal; the task text carries every required fact and leaks none of
+the answers; and the domain's own checks (e.g. answer uniqueness) pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from domains.base import Domain, ToolCall, ToolKind, World
+from domains.synthesis_spec import Built, SynthesisSpec
+
+
+@dataclass
+class ReplayResult:
+    world: World
+    outputs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def load_world(domain: Domain, world: dict[str, Any]) -> World:
+    return domain.world_type.model_validate(world)
+
+
+def replay(
+    domain: Domain, world: World, calls: Sequence[ToolCall | dict[str, Any]]
+) -> ReplayResult:
+    """Run calls in order on `world` (changed in place). Errors are collected, not raised."""
+    toolkit = domain.toolkit(world)
+    result = ReplayResult(world=world)
+    for i, call in enumerate(calls):
+        tc = call if isinstance(call, ToolCall) else ToolCall.model_validate(call)
+        out = toolkit.call(tc.name, tc.arguments)
+        result.outputs.append(out.content)
+        if out.error:
+            result.errors.append(f"call {i} {tc.name}: {out.content}")
+    return result
+
+
+def mentions(text: str, fact: str) -> bool:
+    """Case-insensitive containment; numbers must stand alone (so '30' is not found in '1300')."""
+    low, f = text.lower().replace(",", ""), fact.lower().replace(",", "")
+    if re.fullmatch(r"[\d.]+", f):
+        return re.search(rf"(?<![\d.]){re.escape(f)}(?![\d])", low) is not None
+    return f in low
+
+
+def validate(
+    domain: Domain, spec: SynthesisSpec, built: Built, text: str
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """(expected final world in file form, problems). No problems means the candidate is valid."""
+    try:
+        world = load_world(domain, built.world)
+    except ValidationError as exc:
+        return None, [f"world does not load: {str(exc).splitlines()[0]}"]
+    initial = world.canonical()
+    result = replay(domain, world, built.golden)
+    problems = list(result.errors)
+    final = result.world.canonical()
+    writes = [c for c in built.golden if _is_write(domain, c["name"])]
+    if built.refusal:
+        if writes:
+            problems.append("refusal task has write calls in its golden trajectory")
+        if final != initial:
+            problems.append("refusal task changes the world")
+    elif final == initial:
+        problems.append("golden trajectory leaves the world unchanged")
+    for fact in built.required_text:
+        if not mentions(text, fact):
+            problems.append(f"task text lacks required fact {fact!r}")
+    for fact in built.forbidden_text:
+        if mentions(text, fact):
+            problems.append(f"task text leaks the answer {fact!r}")
+    if spec.check is not None and not problems:
+        problems.extend(spec.check(load_world(domain, built.world), built))
+    return result.world.to_json(), problems
+
+
+def _is_write(domain: Domain, name: str) -> bool:
+    try:
+        return domain.toolkit_type.tool_kind(name) is ToolKind.WRITE
+    except KeyError:
+        return False
