@@ -1,0 +1,160 @@
+"""Profiles of simulated targets: how likely each error is, as a function of task features.
+
+A profile is a YAML or JSON file:
+
+```yaml
+name: mid
+description: a capable model that loses track on crowded, multi-intent tasks
+errors:                      # error name -> how likely the simulated agent commits it
+  distractor_chosen:
+    base_rate: 0.03          # probability when every feature is 0 (or `base_logit: -3.5`)
+    weights:                 # feature name -> weight added to the logit per unit of the feature
+      distractor_density: 2.0
+      passengers: 0.3
+weak_regions:                # where this target's pass rate is low (proposer benchmarks score
+  - name: crowded-search     # how well a proposer covers them)
+    when: {distractor_density: ">= 0.5", passengers: ">= 2"}
+```
+
+P(error) = logistic(base_logit + sum(weight * feature)); `base_rate` p stands for the logit
+log(p / (1 - p)). Missing features count as 0. Error names are those of
+`mining.targets.sim_errors.ERROR_NAMES`; feature names are the task's `Task.features` plus the
+derived features `n_calls`, `n_writes`, `n_reads`, `refusal` (see `mining.targets.sim`).
+`when` conditions are a number (equality) or a string `OP NUMBER`, OP one of >=, <=, >, <, ==, !=.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from mining.errors import UserError
+
+BUILTIN_DIR = Path(__file__).resolve().parents[1] / "sim_profiles"
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "!=": operator.ne,
+    "==": operator.eq,
+    ">": operator.gt,
+    "<": operator.lt,
+}
+
+
+def logistic(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+
+
+class ErrorSpec(BaseModel):
+    base_rate: float | None = Field(default=None, gt=0, lt=1)
+    base_logit: float | None = None
+    weights: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_base(self) -> ErrorSpec:
+        if (self.base_rate is None) == (self.base_logit is None):
+            raise ValueError("give exactly one of base_rate or base_logit")
+        return self
+
+    def logit(self, features: dict[str, float]) -> float:
+        base = self.base_logit
+        if base is None:
+            p = float(self.base_rate or 0.5)
+            base = math.log(p / (1 - p))
+        return base + sum(w * float(features.get(f, 0.0)) for f, w in self.weights.items())
+
+    def probability(self, features: dict[str, float]) -> float:
+        return logistic(self.logit(features))
+
+
+def condition_holds(value: float, condition: float | int | str | bool) -> bool:
+    if isinstance(condition, bool | int | float):
+        return value == float(condition)
+    text = condition.strip()
+    for symbol in sorted(_OPS, key=len, reverse=True):
+        if text.startswith(symbol):
+            return _OPS[symbol](value, float(text[len(symbol) :]))
+    return value == float(text)
+
+
+class WeakRegion(BaseModel):
+    name: str
+    when: dict[str, float | int | str] = Field(description="feature -> condition, all must hold")
+    note: str = ""
+
+    def matches(self, features: dict[str, float]) -> bool:
+        return all(condition_holds(float(features.get(f, 0.0)), c) for f, c in self.when.items())
+
+
+class Profile(BaseModel):
+    name: str
+    description: str = ""
+    errors: dict[str, ErrorSpec] = Field(default_factory=dict)
+    weak_regions: list[WeakRegion] = Field(default_factory=list)
+
+    def probabilities(self, features: dict[str, float]) -> dict[str, float]:
+        return {name: spec.probability(features) for name, spec in self.errors.items()}
+
+    def weak_regions_of(self, features: dict[str, float]) -> list[str]:
+        """Names of the weak regions that a task with these features falls in."""
+        return [r.name for r in self.weak_regions if r.matches(features)]
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise UserError(f"cannot read simulated-target profile {path}: {exc}") from None
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise UserError(f"profile {path} is not valid YAML/JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise UserError(f"profile {path} must be a mapping with 'errors'")
+    return data
+
+
+_CACHE: dict[str, Profile] = {}
+
+
+def load_profile(ref: str) -> Profile:
+    """`mid` (a built-in) or `file:PATH` -> Profile. Unknown error names are rejected."""
+    if ref in _CACHE:
+        return _CACHE[ref]
+    from mining.targets.sim_errors import ERROR_NAMES
+
+    if ref.startswith("file:"):
+        path = Path(ref[len("file:") :])
+    else:
+        path = BUILTIN_DIR / f"{ref}.yaml"
+        if not path.exists():
+            allowed = ", ".join(f"sim:{n}" for n in builtin_names())
+            raise UserError(
+                f"unknown simulated target sim:{ref}; allowed: {allowed}, sim:file:PATH"
+            )
+    data = _read(path)
+    data.setdefault("name", path.stem)
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(f"profile {path} is invalid: {exc}") from None
+    unknown = sorted(set(profile.errors) - set(ERROR_NAMES))
+    if unknown:
+        raise UserError(
+            f"profile {path}: unknown error(s) {', '.join(unknown)}; "
+            f"allowed: {', '.join(ERROR_NAMES)}"
+        )
+    _CACHE[ref] = profile
+    return profile

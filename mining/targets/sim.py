@@ -1,0 +1,171 @@
+"""Simulated targets: a noisy oracle that follows the golden trajectory and commits real errors.
+
+The agent's whole behaviour in one rollout is a *plan* fixed up front from (task, profile, seed,
+index): the golden calls, edited by the errors sampled from the profile (see `sim_errors`),
+rendered as chat moves. It asks for confirmation before every write, states the task's
+`communicate` facts when done, and apologises when it gives up. The move to play next is the
+number of assistant messages after the greeting, so the agent needs no memory: the same function
+serves in-process rollouts and the stateless `toolmine sim-server`, and both give the same rollout.
+
+Features seen by profiles: the task's own `Task.features`, plus these derived ones (a task's
+own feature of the same name wins): `n_calls`, `n_reads`, `n_writes` (golden trajectory sizes),
+`refusal` (1 when the correct outcome changes nothing).
+
+Latency: `sim:mid?latency_ms=200` (or `ModelSpec.extra["latency_ms"]`) sleeps that long per
+model turn, so orchestration benchmarks can model slow endpoints without a network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from random import Random
+from typing import Any
+
+from domains import registry
+from domains.base import ToolCall
+from mining.targets.base import AgentTurn, RawToolCall, rough_tokens
+from mining.targets.profiles import Profile, load_profile
+from mining.targets.sim_errors import INJECTORS, Ctx, Draft, PlannedCall, effective_errors
+from mining.task import Task
+
+CLOSING = "Is there anything else I can help you with?"
+
+
+@dataclass(frozen=True)
+class Move:
+    text: str | None = None
+    call: ToolCall | None = None
+
+
+@dataclass
+class SimPlan:
+    moves: list[Move]
+    injected: list[str] = field(default_factory=list)
+
+
+def derived_features(task: Task) -> dict[str, float]:
+    writes = registry.get(task.domain).toolkit_type.write_tools()
+    n_writes = sum(1 for c in task.golden_trajectory if c.name in writes)
+    return {
+        "n_calls": float(len(task.golden_trajectory)),
+        "n_writes": float(n_writes),
+        "n_reads": float(len(task.golden_trajectory) - n_writes),
+        "refusal": 1.0 if task.refusal else 0.0,
+    }
+
+
+def task_features(task: Task) -> dict[str, float]:
+    """The features a profile's weights and weak regions refer to."""
+    features = derived_features(task)
+    features.update({k: float(v) for k, v in task.features.items()})
+    return features
+
+
+def rollout_rng(task: Task, profile: Profile, seed: int, index: int) -> Random:
+    key = f"{task.task_id}|{task.signature}|{profile.name}|{seed}|{index}"
+    return Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
+
+
+def build_plan(task: Task, profile: Profile, seed: int, index: int) -> SimPlan:
+    rng = rollout_rng(task, profile, seed, index)
+    writes = registry.get(task.domain).toolkit_type.write_tools()
+    draft = Draft(
+        calls=[
+            PlannedCall(call=c, write=c.name in writes, golden_index=i)
+            for i, c in enumerate(task.golden_trajectory)
+        ]
+    )
+    ctx = Ctx(task=task, world=task.world, rng=rng)
+    probabilities = profile.probabilities(task_features(task))
+    for name, inject in INJECTORS.items():
+        draw = rng.random()  # always drawn, so one error's presence never shifts another's
+        if name in probabilities and draw < probabilities[name]:
+            inject(draft, ctx)
+    return SimPlan(moves=_render(task, draft), injected=effective_errors(draft))
+
+
+def _describe(call: ToolCall) -> str:
+    return f"{call.name} with {json.dumps(call.arguments, sort_keys=True)}"
+
+
+def _render(task: Task, draft: Draft) -> list[Move]:
+    moves: list[Move] = []
+    for pc in draft.calls:
+        if pc.write:
+            moves.append(
+                Move(
+                    text=f"Here is what I am going to do: {_describe(pc.call)}. "
+                    "Do you confirm (yes/no)?"
+                )
+            )
+        moves.append(Move(call=pc.call))
+        if pc.call.name == "transfer_to_human_agents":
+            moves.append(Move(text="YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."))
+            return moves
+    if draft.ending == "give_up":
+        moves.append(Move(text=f"I'm sorry, I am not able to complete this request. {CLOSING}"))
+        return moves
+    facts = "; ".join(task.communicate)
+    if task.refusal:
+        text = "I'm sorry, but according to our policy I cannot make that change."
+    else:
+        text = "All done: your request has been completed."
+    if facts:
+        text += f" For your information: {facts}."
+    moves.append(Move(text=f"{text} {CLOSING}"))
+    return moves
+
+
+def move_index(messages: list[dict[str, Any]]) -> int:
+    """Which move to play: assistant messages so far, minus the fixed greeting."""
+    return max(0, sum(1 for m in messages if m.get("role") == "assistant") - 1)
+
+
+def turn_for(plan: SimPlan, messages: list[dict[str, Any]]) -> AgentTurn:
+    step = move_index(messages)
+    move = plan.moves[step] if step < len(plan.moves) else Move(text="Thank you, goodbye.")
+    tokens_in = rough_tokens(json.dumps(messages))
+    if move.call is not None:
+        args = json.dumps(move.call.arguments)
+        return AgentTurn(
+            tool_calls=[RawToolCall(id=f"call_{step}_0", name=move.call.name, arguments=args)],
+            tokens_in=tokens_in,
+            tokens_out=rough_tokens(move.call.name + args),
+        )
+    return AgentTurn(
+        content=move.text, tokens_in=tokens_in, tokens_out=rough_tokens(move.text or "")
+    )
+
+
+@lru_cache(maxsize=256)
+def _cached_plan(task_json: str, profile_ref: str, seed: int, index: int) -> SimPlan:
+    return build_plan(Task.model_validate_json(task_json), load_profile(profile_ref), seed, index)
+
+
+def plan_for_encoded(task_json: str, profile_ref: str, seed: int, index: int) -> SimPlan:
+    """Plans keyed by the task's JSON text: the sim-server rebuilds them at most once."""
+    return _cached_plan(task_json, profile_ref, seed, index)
+
+
+class SimAgent:
+    """In-process simulated agent for one rollout."""
+
+    def __init__(
+        self, task: Task, profile_ref: str, seed: int, index: int, latency_ms: float = 0.0
+    ) -> None:
+        self.profile = load_profile(profile_ref)
+        self.plan = build_plan(task, self.profile, seed, index)
+        self.latency_ms = latency_ms
+
+    @property
+    def injected_errors(self) -> list[str]:
+        return list(self.plan.injected)
+
+    def next_turn(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> AgentTurn:
+        if self.latency_ms > 0:
+            time.sleep(self.latency_ms / 1000.0)
+        return turn_for(self.plan, messages)

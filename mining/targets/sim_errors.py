@@ -1,0 +1,472 @@
+"""The errors a simulated target commits, each a small edit of the oracle's plan.
+
+The simulated agent starts from the task's golden trajectory (a `Draft`: planned calls plus how
+the conversation ends) and each sampled error edits it the way a real model goes wrong:
+
+- fabricate_payment_id (-> fabricated_id): skips the user lookup, invents a payment (or other)
+  id, and gives up when the write fails;
+- distractor_flight (-> distractor_chosen): picks a look-alike flight, reservation or item;
+- cabin_confusion (-> wrong_argument): swaps economy and basic economy;
+- bag_miscount (-> wrong_argument): miscounts the free bags (nonfree_baggages off by one);
+- payment_split (-> wrong_argument): splits the amount between payment methods wrongly;
+- drop_second_intent (-> missing_write): forgets the customer's second request;
+- modify_basic_economy (-> policy_violation): on a refusal task, makes the forbidden change;
+- needless_transfer (-> needless_transfer): transfers to a human although it could finish;
+- stop_early (-> gave_up): stops before the first change;
+- tool_error_loop (-> tool_error_loop): repeats a failing call until the error limit.
+
+An error applies only where the task gives it room (no cabin swap without a cabin argument...).
+Domain knowledge is used where it makes the mistake realistic (a booking's payment is recomputed
+for the wrong cabin so the write succeeds and the state is wrong, as with a real model); the
+airline hints come from `Task.meta` when the synthesizer provides them, else from the world.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from random import Random
+from typing import Any
+
+from domains.base import ToolCall
+from mining.task import Task
+
+ID_LIKE = re.compile(r"^[A-Za-z_]*[A-Za-z0-9_]*\d[A-Za-z0-9_]*$")
+TRANSFER_TOOL = "transfer_to_human_agents"
+LOOP_REPEATS = 12
+
+
+@dataclass
+class PlannedCall:
+    call: ToolCall
+    write: bool
+    tags: list[str] = field(default_factory=list, metadata={"doc": "errors that edited it"})
+    golden_index: int | None = None
+
+
+@dataclass
+class Draft:
+    calls: list[PlannedCall]
+    ending: str = "complete"  # complete | give_up
+    applied: list[str] = field(default_factory=list)  # errors that changed the whole plan
+
+
+@dataclass
+class Ctx:
+    task: Task
+    world: dict[str, Any]
+    rng: Random
+    text: str = ""  # the world as JSON text, computed once when an id is fabricated
+
+
+Injector = Callable[[Draft, Ctx], bool]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _leaves(v, (*path, i))
+    else:
+        yield path, value
+
+
+def _set(args: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
+    target: Any = args
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+
+
+def _edit(pc: PlannedCall, tag: str) -> dict[str, Any]:
+    """Give the planned call its own argument copy (golden calls are shared) and tag it."""
+    pc.call = ToolCall(name=pc.call.name, arguments=copy.deepcopy(pc.call.arguments))
+    pc.tags.append(tag)
+    return pc.call.arguments
+
+
+def _writes(draft: Draft) -> list[int]:
+    return [i for i, pc in enumerate(draft.calls) if pc.write]
+
+
+def _world_text(ctx: Ctx) -> str:
+    if not ctx.text:
+        ctx.text = json.dumps(ctx.world)
+    return ctx.text
+
+
+def _fabricate(value: str, ctx: Ctx) -> str:
+    match = re.match(r"^(.*?)(\d+)$", value)
+    prefix, digits = (match.group(1), len(match.group(2))) if match else (value + "_", 6)
+    text = _world_text(ctx)
+    for _ in range(50):
+        candidate = prefix + "".join(str(ctx.rng.randrange(10)) for _ in range(max(digits, 3)))
+        if candidate != value and candidate not in text:
+            return candidate
+    return prefix + "9" * (digits + 3)
+
+
+def _recompute_booking_payment(args: dict[str, Any], ctx: Ctx) -> None:
+    """After a cabin/flight/bag change, make the booking's payments add up again (a real model
+    prices the itinerary it chose), so the write succeeds and leaves a wrong state."""
+    flights = ctx.world.get("flights")
+    methods = args.get("payment_methods")
+    if not isinstance(flights, dict) or not isinstance(methods, list) or not methods:
+        return
+    try:
+        n = len(args.get("passengers") or [])
+        cabin = args["cabin"]
+        total = 0
+        for leg in args.get("flights") or []:
+            total += int(flights[leg["flight_number"]]["dates"][leg["date"]]["prices"][cabin]) * n
+        if args.get("insurance") == "yes":
+            total += 30 * n
+        total += 50 * int(args.get("nonfree_baggages") or 0)
+        diff = total - sum(int(m["amount"]) for m in methods)
+    except (KeyError, TypeError, ValueError):
+        return
+    for m in reversed(methods):
+        if int(m["amount"]) + diff > 0:
+            m["amount"] = int(m["amount"]) + diff
+            return
+
+
+def _meta_list(task: Task, *keys: str) -> list[Any]:
+    for key in keys:
+        value = task.meta.get(key)
+        if isinstance(value, list) and value:
+            return value
+    return []
+
+
+def _path_of(raw: Any) -> tuple[Any, ...]:
+    """A choice's `path`: an argument name, a dotted path ("flights.0.flight_number") or a list."""
+    if isinstance(raw, list | tuple):
+        return tuple(raw)
+    parts = str(raw).split(".")
+    return tuple(int(p) if p.isdigit() else p for p in parts)
+
+
+def _choices(
+    draft: Draft, ctx: Ctx, kinds: set[str]
+) -> list[tuple[int, tuple[Any, ...], list[Any]]]:
+    """Synthesizer hints (`Task.meta["choices"]`) of these kinds that point at planned calls:
+    (draft position, argument path, wrong alternatives)."""
+    out = []
+    position = {
+        pc.golden_index: i for i, pc in enumerate(draft.calls) if pc.golden_index is not None
+    }
+    for choice in _meta_list(ctx.task, "choices"):
+        if not isinstance(choice, dict) or choice.get("kind") not in kinds:
+            continue
+        call = choice.get("call")
+        i = position.get(call) if isinstance(call, int) else None
+        alternatives = [a for a in choice.get("alternatives") or [] if a != choice.get("gold")]
+        if i is not None and alternatives and choice.get("path") is not None:
+            out.append((i, _path_of(choice["path"]), alternatives))
+    return out
+
+
+def _apply_choice(
+    draft: Draft, ctx: Ctx, options: list[tuple[int, tuple[Any, ...], list[Any]]], tag: str
+) -> bool:
+    i, path, alternatives = options[ctx.rng.randrange(len(options))]
+    args = _edit(draft.calls[i], tag)
+    try:
+        _set(args, path, copy.deepcopy(alternatives[ctx.rng.randrange(len(alternatives))]))
+    except (KeyError, IndexError, TypeError):
+        draft.calls[i].tags.remove(tag)
+        return False
+    _recompute_booking_payment(args, ctx)
+    return True
+
+
+# --- injectors -----------------------------------------------------------------------------
+
+
+def fabricate_payment_id(draft: Draft, ctx: Ctx) -> bool:
+    chosen: tuple[int, tuple[Any, ...], str] | None = None
+    for i in _writes(draft):
+        leaves = list(_leaves(draft.calls[i].call.arguments))
+        pay = [(p, v) for p, v in leaves if isinstance(v, str) and "payment" in str(p[0])]
+        ids = [(p, v) for p, v in leaves if isinstance(v, str) and ID_LIKE.match(v)]
+        options = pay or ids
+        if options:
+            path, value = ctx.rng.choice(options)
+            chosen = (i, path, value)
+            break
+    if chosen is None:
+        return False
+    i, path, value = chosen
+    args = _edit(draft.calls[i], "fabricate_payment_id")
+    _set(args, path, _fabricate(value, ctx))
+    # The agent skipped the lookup that would have told it the real id, and gives up after
+    # the write fails.
+    draft.calls = [
+        pc
+        for j, pc in enumerate(draft.calls[: i + 1])
+        if j == i or pc.write or "user" not in pc.call.name
+    ]
+    draft.ending = "give_up"
+    return True
+
+
+def _entity_alternatives(value: str, ctx: Ctx, args: dict[str, Any]) -> list[str]:
+    """Look-alike entities of the same collection: same owner or same route, bookable."""
+    for collection in ctx.world.values():
+        if not isinstance(collection, dict) or value not in collection:
+            continue
+        entry = collection[value]
+        if not isinstance(entry, dict):
+            continue
+        keys = [k for k in ("user_id", "origin", "destination") if k in entry]
+        out = []
+        for other, candidate in collection.items():
+            if other == value or not isinstance(candidate, dict):
+                continue
+            if any(candidate.get(k) != entry.get(k) for k in keys):
+                continue
+            if candidate.get("status") == "cancelled":
+                continue
+            out.append(other)
+        return sorted(out)
+    return []
+
+
+def _flight_bookable(flight: str, date: Any, ctx: Ctx, args: dict[str, Any]) -> bool:
+    try:
+        info = ctx.world["flights"][flight]["dates"][date]
+    except (KeyError, TypeError):
+        return True  # not an airline flight: nothing to check
+    if info.get("status") != "available":
+        return False
+    cabin = args.get("cabin")
+    need = len(args.get("passengers") or []) or 1
+    return cabin is None or int(info.get("available_seats", {}).get(cabin, 0)) >= need
+
+
+DISTRACTOR_KINDS = {"flight", "reservation", "item", "order"}
+
+
+def distractor_flight(draft: Draft, ctx: Ctx) -> bool:
+    hinted = _choices(draft, ctx, DISTRACTOR_KINDS)
+    if hinted:
+        return _apply_choice(draft, ctx, hinted, "distractor_flight")
+    options: list[tuple[int, tuple[Any, ...], list[Any]]] = []
+    for i in _writes(draft):
+        args = draft.calls[i].call.arguments
+        for path, value in _leaves(args):
+            if not isinstance(value, str) or not ID_LIKE.match(value):
+                continue
+            alts = _entity_alternatives(value, ctx, args)
+            date = None
+            if len(path) >= 2 and isinstance(path[-2], int):
+                parent: Any = args
+                for key in path[:-1]:
+                    parent = parent[key]
+                date = parent.get("date") if isinstance(parent, dict) else None
+            if date is not None:
+                alts = [a for a in alts if _flight_bookable(a, date, ctx, args)]
+            if alts:
+                options.append((i, path, alts))
+    if not options:
+        return False
+    return _apply_choice(draft, ctx, options, "distractor_flight")
+
+
+def cabin_confusion(draft: Draft, ctx: Ctx) -> bool:
+    hinted = _choices(draft, ctx, {"cabin"})
+    if hinted:
+        return _apply_choice(draft, ctx, hinted, "cabin_confusion")
+    swap = {"economy": "basic_economy", "basic_economy": "economy"}
+    for i in _writes(draft):
+        if draft.calls[i].call.arguments.get("cabin") in swap:
+            args = _edit(draft.calls[i], "cabin_confusion")
+            args["cabin"] = swap[args["cabin"]]
+            _recompute_booking_payment(args, ctx)
+            return True
+    return False
+
+
+def bag_miscount(draft: Draft, ctx: Ctx) -> bool:
+    hinted = _choices(draft, ctx, {"bags"})
+    if hinted:
+        return _apply_choice(draft, ctx, hinted, "bag_miscount")
+    for i in _writes(draft):
+        value = draft.calls[i].call.arguments.get("nonfree_baggages")
+        if isinstance(value, int):
+            args = _edit(draft.calls[i], "bag_miscount")
+            step = 1 if value == 0 or ctx.rng.random() < 0.5 else -1
+            args["nonfree_baggages"] = value + step
+            if isinstance(args.get("total_baggages"), int):
+                args["total_baggages"] = max(args["total_baggages"], args["nonfree_baggages"])
+            _recompute_booking_payment(args, ctx)
+            return True
+    return False
+
+
+def payment_split(draft: Draft, ctx: Ctx) -> bool:
+    for i in _writes(draft):
+        methods = draft.calls[i].call.arguments.get("payment_methods")
+        if not isinstance(methods, list) or len(methods) < 2:
+            continue
+        if not all(isinstance(m, dict) and isinstance(m.get("amount"), int) for m in methods):
+            continue
+        args = _edit(draft.calls[i], "payment_split")
+        methods = args["payment_methods"]
+        first, last = methods[0], methods[-1]
+        delta = min(first["amount"] - 1, ctx.rng.randint(10, 80))
+        if delta <= 0:
+            delta = -min(last["amount"] - 1, ctx.rng.randint(10, 80))
+            if delta >= 0:
+                return False
+        first["amount"] -= delta
+        last["amount"] += delta
+        return True
+    return False
+
+
+def drop_second_intent(draft: Draft, ctx: Ctx) -> bool:
+    intent_calls = _meta_list(ctx.task, "intent_calls")
+    second = {int(i) for group in intent_calls[1:] for i in group}
+    intents = ctx.task.intents or ctx.task.meta.get("intents") or []
+    if len(intent_calls) < 2 and len(intents) == 1:
+        return False
+    if len(intent_calls) < 2:
+        writes = [i for i, c in enumerate(ctx.task.golden_trajectory) if _is_write(ctx, c.name)]
+        if len(writes) < 2:
+            return False
+        second = set(range(writes[-2] + 1, len(ctx.task.golden_trajectory)))
+    kept = [pc for pc in draft.calls if pc.golden_index not in second]
+    dropped_writes = sum(1 for pc in draft.calls if pc.golden_index in second and pc.write)
+    if not dropped_writes:
+        return False
+    draft.calls = kept
+    draft.applied.append("drop_second_intent")
+    return True
+
+
+def modify_basic_economy(draft: Draft, ctx: Ctx) -> bool:
+    if not ctx.task.refusal:
+        return False
+    raw = ctx.task.meta.get("forbidden_call") or ctx.task.meta.get("refused_call")
+    call = ToolCall.model_validate(raw) if isinstance(raw, dict) else _tempting_write(ctx)
+    if call is None:
+        return False
+    draft.calls.append(PlannedCall(call=call, write=True, tags=["modify_basic_economy"]))
+    return True
+
+
+def _tempting_write(ctx: Ctx) -> ToolCall | None:
+    """The write the customer asked for on a refusal task: a write tool whose parameters are
+    all known from the golden lookups (get_reservation_details(r) -> cancel_reservation(r))."""
+    import inspect
+
+    from domains import registry
+
+    toolkit = registry.get(ctx.task.domain).toolkit_type
+    known: dict[str, Any] = {}
+    for call in ctx.task.golden_trajectory:
+        known.update(call.arguments)
+    for name in sorted(toolkit.write_tools()):
+        params = [
+            p for p in inspect.signature(toolkit.tool_functions()[name]).parameters if p != "self"
+        ]
+        if params and all(p in known for p in params):
+            return ToolCall(name=name, arguments={p: known[p] for p in params})
+    return None
+
+
+def needless_transfer(draft: Draft, ctx: Ctx) -> bool:
+    if any(c.name == TRANSFER_TOOL for c in ctx.task.golden_trajectory):
+        return False
+    writes = _writes(draft)
+    limit = writes[0] if writes else len(draft.calls)
+    at = ctx.rng.randint(0, limit)
+    summary = "The customer needs help that I cannot complete; transferring to a human agent."
+    transfer = ToolCall(name=TRANSFER_TOOL, arguments={"summary": summary})
+    draft.calls = [*draft.calls[:at], PlannedCall(call=transfer, write=False)]
+    draft.applied.append("needless_transfer")
+    return True
+
+
+def stop_early(draft: Draft, ctx: Ctx) -> bool:
+    writes = _writes(draft)
+    if not writes:
+        return False
+    at = ctx.rng.randint(0, writes[0])
+    draft.calls = draft.calls[:at]
+    draft.ending = "give_up"
+    draft.applied.append("stop_early")
+    return True
+
+
+def tool_error_loop(draft: Draft, ctx: Ctx) -> bool:
+    candidates = [
+        (i, p, v)
+        for i, pc in enumerate(draft.calls)
+        for p, v in _leaves(pc.call.arguments)
+        if isinstance(v, str) and ID_LIKE.match(v)
+    ]
+    if not candidates:
+        return False
+    i, path, value = candidates[ctx.rng.randrange(len(candidates))]
+    broken = ToolCall(
+        name=draft.calls[i].call.name, arguments=copy.deepcopy(draft.calls[i].call.arguments)
+    )
+    _set(broken.arguments, path, _fabricate(value, ctx))
+    loop = [PlannedCall(call=broken, write=draft.calls[i].write) for _ in range(LOOP_REPEATS)]
+    draft.calls = [*draft.calls[:i], *loop]
+    draft.ending = "give_up"
+    draft.applied.append("tool_error_loop")
+    return True
+
+
+def _is_write(ctx: Ctx, name: str) -> bool:
+    from domains import registry
+
+    return name in registry.get(ctx.task.domain).toolkit_type.write_tools()
+
+
+# Applied in this order: argument edits first, then structural cuts (which may hide them).
+INJECTORS: dict[str, Injector] = {
+    "fabricate_payment_id": fabricate_payment_id,
+    "distractor_flight": distractor_flight,
+    "cabin_confusion": cabin_confusion,
+    "bag_miscount": bag_miscount,
+    "payment_split": payment_split,
+    "modify_basic_economy": modify_basic_economy,
+    "drop_second_intent": drop_second_intent,
+    "tool_error_loop": tool_error_loop,
+    "needless_transfer": needless_transfer,
+    "stop_early": stop_early,
+}
+ERROR_NAMES: list[str] = list(INJECTORS)
+
+# The analyst label each error should produce (used by `toolmine bench analyst`).
+EXPECTED_LABEL: dict[str, str] = {
+    "fabricate_payment_id": "fabricated_id",
+    "distractor_flight": "distractor_chosen",
+    "cabin_confusion": "wrong_argument",
+    "bag_miscount": "wrong_argument",
+    "payment_split": "wrong_argument",
+    "drop_second_intent": "missing_write",
+    "modify_basic_economy": "policy_violation",
+    "needless_transfer": "needless_transfer",
+    "stop_early": "gave_up",
+    "tool_error_loop": "tool_error_loop",
+}
+
+
+def effective_errors(draft: Draft) -> list[str]:
+    """Errors whose effect survived later edits (a cut can remove an edited call)."""
+    tagged = {t for pc in draft.calls for t in pc.tags}
+    return [e for e in ERROR_NAMES if e in tagged or e in draft.applied]
