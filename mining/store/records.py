@@ -1,0 +1,107 @@
+"""Rows of the history as pydantic models, with their deterministic keys.
+
+Every key is derived from (harvest id, iteration, candidate index, rollout index), so a write that a
+retry or a crash repeats lands on the same row instead of adding one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+def candidate_key(harvest_id: str, iteration: int, index: int) -> str:
+    return f"{harvest_id}/i{iteration}/c{index}"
+
+
+def rollout_key(candidate_id: str, index: int) -> str:
+    return f"{candidate_id}/r{index}"
+
+
+def content_hash(value: Any) -> str:
+    """sha256 of the canonical JSON text: equal worlds share one stored row."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class HarvestRecord(BaseModel):
+    harvest_id: str
+    domain: str
+    mode: str
+    target: str
+    n_tasks: int
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+class CandidateRecord(BaseModel):
+    """One proposed parameter point and what synthesis made of it."""
+
+    candidate_id: str
+    harvest_id: str
+    iteration: int
+    index: int
+    seed: int
+    params: dict[str, Any]
+    cell: str = ""
+    signature: str = ""
+    task: dict[str, Any] | None = Field(default=None, description="Task JSON; None if rejected")
+    rejection: str | None = None
+
+
+class RolloutRecord(BaseModel):
+    """One rollout of the target on a candidate, as recorded (score components flattened)."""
+
+    rollout_id: str
+    candidate_id: str
+    harvest_id: str
+    index: int
+    seed: int
+    passed: bool
+    reward: float = 0.0
+    score: dict[str, Any] = Field(default_factory=dict)
+    trajectory: dict[str, Any] = Field(default_factory=dict)
+    final_world: dict[str, Any] | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    latency_s: float = 0.0
+    termination: str = ""
+    error: str | None = None
+    injected_errors: list[Any] = Field(default_factory=list)
+    policy_violations: list[Any] = Field(default_factory=list)
+
+
+class AnalysisRecord(BaseModel):
+    rollout_id: str
+    candidate_id: str
+    harvest_id: str
+    top_label: str
+    analysis: dict[str, Any] = Field(default_factory=dict)
+
+
+class DecisionRecord(BaseModel):
+    """How a candidate's rollouts came out."""
+
+    candidate_id: str
+    passes: int
+    rollouts: int
+    pass_rate: float
+    in_window: bool
+
+
+class HistoryEntry(BaseModel):
+    """What a proposer sees of one earlier candidate."""
+
+    candidate_id: str
+    iteration: int
+    params: dict[str, Any]
+    cell: str
+    synthesized: bool
+    rollouts: int
+    passes: int
+    pass_rate: float | None
+    in_window: bool | None
+    failure_modes: list[str] = Field(default_factory=list)

@@ -1,0 +1,98 @@
+"""Numbered schema migrations for the history file, applied in order and recorded in a table.
+
+Append new migrations at the end; never edit one that has shipped (files in the field already
+ran it).
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "initial harvest history",
+        [
+            """CREATE TABLE harvests (
+                harvest_id VARCHAR PRIMARY KEY,
+                domain VARCHAR NOT NULL,
+                mode VARCHAR NOT NULL,
+                target VARCHAR NOT NULL,
+                n_tasks INTEGER NOT NULL,
+                config VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            """CREATE TABLE worlds (
+                world_hash VARCHAR PRIMARY KEY,
+                world VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE candidates (
+                candidate_id VARCHAR PRIMARY KEY,
+                harvest_id VARCHAR NOT NULL,
+                iteration INTEGER NOT NULL,
+                idx INTEGER NOT NULL,
+                seed BIGINT NOT NULL,
+                params VARCHAR NOT NULL,
+                cell VARCHAR NOT NULL,
+                signature VARCHAR NOT NULL,
+                world_hash VARCHAR,
+                task VARCHAR,
+                rejection VARCHAR,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            """CREATE TABLE decisions (
+                candidate_id VARCHAR PRIMARY KEY,
+                harvest_id VARCHAR NOT NULL,
+                passes INTEGER NOT NULL,
+                rollouts INTEGER NOT NULL,
+                pass_rate DOUBLE NOT NULL,
+                in_window BOOLEAN NOT NULL
+            )""",
+            """CREATE TABLE rollouts (
+                rollout_id VARCHAR PRIMARY KEY,
+                candidate_id VARCHAR NOT NULL,
+                harvest_id VARCHAR NOT NULL,
+                idx INTEGER NOT NULL,
+                seed BIGINT NOT NULL,
+                passed BOOLEAN NOT NULL,
+                reward DOUBLE NOT NULL,
+                score VARCHAR NOT NULL,
+                trajectory VARCHAR NOT NULL,
+                final_world_hash VARCHAR,
+                tokens_in BIGINT NOT NULL,
+                tokens_out BIGINT NOT NULL,
+                cost_usd DOUBLE NOT NULL,
+                latency_s DOUBLE NOT NULL,
+                termination VARCHAR NOT NULL,
+                error VARCHAR,
+                injected_errors VARCHAR NOT NULL,
+                policy_violations VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            """CREATE TABLE analyses (
+                rollout_id VARCHAR PRIMARY KEY,
+                candidate_id VARCHAR NOT NULL,
+                harvest_id VARCHAR NOT NULL,
+                top_label VARCHAR NOT NULL,
+                analysis VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE harvested_tasks (
+                candidate_id VARCHAR PRIMARY KEY,
+                harvest_id VARCHAR NOT NULL,
+                position INTEGER NOT NULL,
+                pass_rate DOUBLE NOT NULL,
+                k INTEGER NOT NULL,
+                failure_modes VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            """CREATE TABLE iterations (
+                harvest_id VARCHAR NOT NULL,
+                iteration INTEGER NOT NULL,
+                summary VARCHAR NOT NULL,
+                PRIMARY KEY (harvest_id, iteration)
+            )""",
+            "CREATE INDEX candidates_harvest ON candidates (harvest_id)",
+            "CREATE INDEX rollouts_candidate ON rollouts (candidate_id)",
+        ],
+    ),
+]

@@ -1,0 +1,55 @@
+"""What a harvest produced, in numbers a person reads at the end of a run.
+
+Built by the store from its tables; rendered by the CLI (`harvest show`, `demo`). Kept pure so it
+can cross Temporal as a query/activity result.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class FailureCount(BaseModel):
+    label: str
+    count: int
+
+
+class HarvestSummary(BaseModel):
+    harvest_id: str
+    domain: str = ""
+    target: str = ""
+    mode: str = ""
+    status: str = ""
+    n_tasks: int = 0
+    harvested: int = 0
+    iterations: int = 0
+    candidates: int = 0
+    rejected: int = 0
+    rollouts: int = 0
+    passes: int = 0
+    rollout_errors: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    pass_rate_histogram: dict[str, int] = Field(
+        default_factory=dict, description="pass rate (2 decimals) -> candidates with that rate"
+    )
+    top_failure_modes: list[FailureCount] = Field(default_factory=list)
+    distinct_cells: int = 0
+    largest_cell_share: float = 0.0
+
+
+def render_lines(s: HarvestSummary) -> list[str]:
+    """Plain text lines (no colour) so the summary reads the same in logs and terminals."""
+    hist = "  ".join(f"{rate}: {n}" for rate, n in sorted(s.pass_rate_histogram.items()))
+    modes = ", ".join(f"{f.label} ({f.count})" for f in s.top_failure_modes) or "none"
+    return [
+        f"harvest     {s.harvest_id}  ({s.domain}, {s.mode}, target {s.target}, {s.status})",
+        f"harvested   {s.harvested} / {s.n_tasks} tasks",
+        f"candidates  {s.candidates} over {s.iterations} iterations ({s.rejected} rejected)",
+        f"rollouts    {s.rollouts} ({s.passes} passed, {s.rollout_errors} errors)",
+        f"tokens      {s.tokens_in} in / {s.tokens_out} out, cost ${s.cost_usd:.4f}",
+        f"pass rates  {hist or 'none'}",
+        f"failures    {modes}",
+        f"diversity   {s.distinct_cells} cells, largest cell share {s.largest_cell_share:.0%}",
+    ]
