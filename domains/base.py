@@ -54,6 +54,12 @@ class ToolResult(BaseModel):
     error: bool = False
 
 
+class WorldFileError(ValueError):
+    """A world file that cannot be used (missing, unreadable, not a valid world). The message
+    names the path and what to do; the CLI turns it into a user error (domains never import
+    mining/, so this cannot be `mining.errors.UserError` itself)."""
+
+
 class World(BaseModel):
     """A domain's whole state (its database). Unknown fields are rejected."""
 

@@ -1,0 +1,64 @@
+"""The airline domain, conformant with tau2-bench's airline domain (same tools, same behaviour).
+
+Public names other modules use: `DOMAIN` (what the registry holds), the world model and entity
+models from `data_model`, `AirlineTools`, `load_world` and `policy_text`.
+"""
+
+from domains.airline.data_model import (
+    DEFAULT_CURRENT_TIME,
+    AirlineWorld,
+    Cabin,
+    CabinClass,
+    Certificate,
+    CreditCard,
+    DirectFlight,
+    Flight,
+    FlightDateStatusAvailable,
+    FlightInfo,
+    GiftCard,
+    Passenger,
+    Payment,
+    Reservation,
+    ReservationFlight,
+    User,
+    tau2_sha256,
+)
+from domains.airline.policy import policy_text
+from domains.airline.tools import AirlineTools
+from domains.airline.world_file import default_world_path, load_world, parse_world
+from domains.base import Domain
+
+DOMAIN = Domain(
+    name="airline",
+    summary="tau2-bench airline: flights, users, reservations; book / change / cancel",
+    world_type=AirlineWorld,
+    toolkit_type=AirlineTools,
+    policy=policy_text(),
+    load_world=load_world,
+)
+
+__all__ = [
+    "DEFAULT_CURRENT_TIME",
+    "DOMAIN",
+    "AirlineTools",
+    "AirlineWorld",
+    "Cabin",
+    "CabinClass",
+    "Certificate",
+    "CreditCard",
+    "DirectFlight",
+    "Flight",
+    "FlightDateStatusAvailable",
+    "FlightInfo",
+    "GiftCard",
+    "Passenger",
+    "Payment",
+    "Reservation",
+    "ReservationFlight",
+    "User",
+    "default_world_path",
+    "load_world",
+    "parse_world",
+    "policy_text",
+    "tau2_sha256",
+]

@@ -1,0 +1,578 @@
+"""The 14 airline tools, behaving exactly as tau2-bench's airline tools do.
+
+Conformance comes first: the agent must see the same data, the same errors and the same state
+changes as in tau2, including tau2's quirks (listed in `QUIRKS` below and tested one by one). So
+the tools take the raw JSON arguments without coercion (tau2 calls the methods directly, which is
+why, e.g., string bag counts fail with Python's own TypeError), check things in tau2's order, and
+mutate the world at the same points (some errors leave partial changes behind, as in tau2).
+
+The toolkit class is named `AirlineTools` because Python's argument errors name it
+("AirlineTools.get_user_details() got an unexpected keyword argument 'verbose'") and those texts
+must read as tau2's do.
+
+The API deliberately does not enforce most of the policy (who may cancel, the basic-economy
+rule, payment-method limits, free bags): the agent must, and the expected final state encodes
+whether it should have acted.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any
+
+from domains.airline.calculator import calculate as _calculate
+from domains.airline.data_model import (
+    AirlineWorld,
+    AirportCode,
+    CabinClass,
+    Certificate,
+    DirectFlight,
+    Flight,
+    FlightDateStatusAvailable,
+    FlightInfo,
+    FlightType,
+    Insurance,
+    Passenger,
+    Payment,
+    Reservation,
+    ReservationFlight,
+    User,
+    fast_deepcopy,
+)
+from domains.base import ToolKind, Toolkit, tool
+
+NEW_RESERVATION_IDS = ("HATHAT", "HATHAU", "HATHAV")  # tau2: at most three bookings per world
+NEW_CERTIFICATE_IDS = ("certificate_3221322", "certificate_3221323", "certificate_3221324")
+CERTIFICATE_ID_NUMBERS = (3221322, 3221323, 3221324)
+INSURANCE_PER_PASSENGER = 30
+NONFREE_BAG_PRICE = 50
+
+AIRPORTS = (
+    ("SFO", "San Francisco"),
+    ("JFK", "New York"),
+    ("LAX", "Los Angeles"),
+    ("ORD", "Chicago"),
+    ("DFW", "Dallas"),
+    ("DEN", "Denver"),
+    ("SEA", "Seattle"),
+    ("ATL", "Atlanta"),
+    ("MIA", "Miami"),
+    ("BOS", "Boston"),
+    ("PHX", "Phoenix"),
+    ("IAH", "Houston"),
+    ("LAS", "Las Vegas"),
+    ("MCO", "Orlando"),
+    ("EWR", "Newark"),
+    ("CLT", "Charlotte"),
+    ("MSP", "Minneapolis"),
+    ("DTW", "Detroit"),
+    ("PHL", "Philadelphia"),
+    ("LGA", "LaGuardia"),
+)
+
+# tau2 behaviours that change outcomes and that we reproduce on purpose (tests cover each).
+QUIRKS = (
+    "cancel_reservation: no status or eligibility check; appends a negated copy of every "
+    "payment_history entry (again on a second cancel); seats are not released; gift-card and "
+    "certificate balances are not restored",
+    "book_reservation: a certificate is removed whole however little of it is used; the same gift "
+    "card listed twice is checked per line, so its balance can go negative; listing the same "
+    "certificate twice removes it, then fails with a KeyError after earlier deductions were made",
+    "book_reservation: nonfree_baggages is trusted (no free-bag arithmetic), no check of "
+    "origin/destination against the flights, of flight_type, of passenger or payment-method "
+    "limits; an empty flight list books at $0",
+    "book_reservation: new ids HATHAT, HATHAU, HATHAV, then 'Too many reservations'; created_at "
+    "is the world's current time",
+    "update_reservation_flights: a segment keeps its old price only if the same flight and date is "
+    "in the reservation and the cabin is unchanged (a cabin change re-prices every segment, and a "
+    "flown segment then fails as not available); no route, trip-type or basic-economy check; seat "
+    "counts untouched; refunds (negative differences) go to the given payment method and raise a "
+    "gift card's balance at once; a zero difference adds no payment line; works on cancelled "
+    "reservations; an unknown cabin fails with a bare KeyError text",
+    "update_reservation_flights / update_reservation_baggages: the payment method is always "
+    "checked, and a certificate is refused even when nothing is owed",
+    "update_reservation_baggages: charges only for added non-free bags; removing bags refunds "
+    "nothing; negative counts accepted",
+    "update_reservation_passengers: the new passengers are validated before the reservation is "
+    "looked up; extra passenger fields are ignored",
+    "send_certificate: ids certificate_3221322/3/4 per user, then 'Too many certificates'; the "
+    "amount is not checked (0, negative, fractional, numeric strings), the message echoes it raw",
+    "search_onestop_flight: the next-day date for overnight first legs is built without zero "
+    "padding (2024-05-9 style) and as day 31 on the 30th, so such connections are not found; "
+    "connection times are compared as strings and zero-minute layovers are allowed",
+    "lookups are exact (case-sensitive); unknown tools answer \"Tool 'X' not found.\"",
+)
+
+
+def _as_models(items: Any, model: type[Any]) -> Any:
+    """tau2's argument conversion: build models only if *every* item is a JSON object (so an
+    empty list stays empty and a list with a stray string is passed on raw, failing later)."""
+    if all(isinstance(item, dict) for item in items):
+        return [model(**item) for item in items]
+    return items
+
+
+class AirlineTools(Toolkit):
+    """tau2's airline tools over an `AirlineWorld`.
+
+    `AirlineTools.on_fork(base)` gives a toolkit over a cheap fork of `base`: entities are shared
+    until the toolkit first touches them, then copied (copy on access), so replaying calls on
+    many fresh copies of a 7 MB world costs almost nothing. The base must not change meanwhile.
+    """
+
+    world: AirlineWorld
+
+    def __init__(self, world: AirlineWorld, *, shared_with: AirlineWorld | None = None) -> None:
+        super().__init__(world)
+        self._shared_with = shared_with
+
+    @classmethod
+    def on_fork(cls, base: AirlineWorld) -> AirlineTools:
+        fork = AirlineWorld.model_construct(
+            flights=dict(base.flights),
+            users=dict(base.users),
+            reservations=dict(base.reservations),
+            current_time=base.current_time,
+        )
+        return cls(fork, shared_with=base)
+
+    # --- lookups (exact keys, tau2's messages) -----------------------------------------------
+
+    def _own(self, collection: str, key: Any) -> Any:
+        """The world's entity, copied first if it is still shared with the fork's base."""
+        entities: dict[str, Any] = getattr(self.world, collection)
+        entity = entities[key]
+        base = self._shared_with
+        if base is not None and getattr(base, collection).get(key) is entity:
+            entity = fast_deepcopy(entity)
+            entities[key] = entity
+        return entity
+
+    def _get_user(self, user_id: Any) -> User:
+        if user_id not in self.world.users:
+            raise ValueError(f"User {user_id} not found")
+        user: User = self._own("users", user_id)
+        return user
+
+    def _get_reservation(self, reservation_id: Any) -> Reservation:
+        if reservation_id not in self.world.reservations:
+            raise ValueError(f"Reservation {reservation_id} not found")
+        reservation: Reservation = self._own("reservations", reservation_id)
+        return reservation
+
+    def _get_flight(self, flight_number: Any) -> Flight:
+        if flight_number not in self.world.flights:
+            raise ValueError(f"Flight {flight_number} not found")
+        flight: Flight = self._own("flights", flight_number)
+        return flight
+
+    def _get_flight_instance(self, flight_number: Any, date: Any) -> Any:
+        flight = self._get_flight(flight_number)
+        if date not in flight.dates:
+            raise ValueError(f"Flight {flight_number} not found on date {date}")
+        return flight.dates[date]
+
+    def _new_reservation_id(self) -> str:
+        for reservation_id in NEW_RESERVATION_IDS:
+            if reservation_id not in self.world.reservations:
+                return reservation_id
+        raise ValueError("Too many reservations")
+
+    def _search_direct(
+        self,
+        date: Any,
+        origin: Any = None,
+        destination: Any = None,
+        leave_after: Any = None,
+    ) -> list[DirectFlight]:
+        """Bookable flights on `date`; None means "any" for origin, destination, leave_after.
+        Reads only, so it looks at the world's flights without taking copies."""
+        found = []
+        for flight in self.world.flights.values():
+            if (
+                (origin is None or flight.origin == origin)
+                and (destination is None or flight.destination == destination)
+                and (date in flight.dates)
+                and (flight.dates[date].status == "available")
+                and (leave_after is None or flight.scheduled_departure_time_est >= leave_after)
+            ):
+                day = flight.dates[date]
+                found.append(
+                    DirectFlight(
+                        flight_number=flight.flight_number,
+                        origin=flight.origin,
+                        destination=flight.destination,
+                        status="available",
+                        scheduled_departure_time_est=flight.scheduled_departure_time_est,
+                        scheduled_arrival_time_est=flight.scheduled_arrival_time_est,
+                        available_seats=day.available_seats,  # type: ignore[union-attr]
+                        prices=day.prices,  # type: ignore[union-attr]
+                    )
+                )
+        return found
+
+    def _charge_for_update(self, user: User, payment_id: Any, amount: Any) -> Payment | None:
+        """Take `amount` (negative = refund) from one saved gift card or credit card. Always
+        checks the method, even for a zero amount; returns the payment line (None for zero)."""
+        if payment_id not in user.payment_methods:
+            raise ValueError("Payment method not found")
+        method: Any = user.payment_methods[payment_id]
+        if method.source == "certificate":
+            raise ValueError("Certificate cannot be used to update reservation")
+        if method.source == "gift_card" and method.amount < amount:
+            raise ValueError("Gift card balance is not enough")
+        if method.source == "gift_card":
+            method.amount -= amount
+        if amount != 0:
+            return Payment(payment_id=payment_id, amount=amount)
+        return None
+
+    # --- the tools, in tau2's order --------------------------------------------------------------
+
+    @tool(ToolKind.WRITE)
+    def book_reservation(
+        self,
+        user_id: str,
+        origin: str,
+        destination: str,
+        flight_type: FlightType,
+        cabin: CabinClass,
+        flights: list[FlightInfo | dict[str, Any]],
+        passengers: list[Passenger | dict[str, Any]],
+        payment_methods: list[Payment | dict[str, Any]],
+        total_baggages: int,
+        nonfree_baggages: int,
+        insurance: Insurance,
+    ) -> Reservation:
+        """Create a new reservation for a user and charge it to their saved payment methods.
+
+        Args:
+            user_id: Id of the user making the booking, for example 'sara_doe_496'.
+            origin: IATA code of the trip's starting airport, for example 'SFO'.
+            destination: IATA code of the trip's final airport, for example 'JFK'.
+            flight_type: 'one_way' or 'round_trip'.
+            cabin: Cabin for every flight: 'basic_economy', 'economy' or 'business'.
+            flights: Every flight of the trip, each as a flight number and a date.
+            passengers: Every traveller, each with first name, last name and date of birth.
+            payment_methods: How the total is split: payment method ids from the user's profile
+                with the amount charged to each; the amounts must add up to the total.
+            total_baggages: Number of checked bags on the reservation.
+            nonfree_baggages: Number of those bags that are paid for.
+            insurance: 'yes' to buy travel insurance, 'no' otherwise.
+        """
+        # Raw JSON in, so typed as Any: converted only when every item is an object (as tau2).
+        legs: Any = _as_models(flights, FlightInfo)
+        people: Any = _as_models(passengers, Passenger)
+        lines: Any = _as_models(payment_methods, Payment)
+        user = self._get_user(user_id)
+        reservation = Reservation(
+            reservation_id=self._new_reservation_id(),
+            user_id=user_id,
+            origin=origin,
+            destination=destination,
+            flight_type=flight_type,
+            cabin=cabin,
+            flights=[],
+            passengers=deepcopy(people),
+            payment_history=deepcopy(lines),
+            created_at=self.world.current_time,
+            total_baggages=total_baggages,
+            nonfree_baggages=nonfree_baggages,
+            insurance=insurance,
+        )
+
+        total_price: Any = 0
+        booked_days = []
+        for info in legs:
+            number, date = info.flight_number, info.date
+            flight = self._get_flight(number)
+            day = self._get_flight_instance(number, date)
+            if not isinstance(day, FlightDateStatusAvailable):
+                raise ValueError(f"Flight {number} not available on date {date}")
+            if day.available_seats[cabin] < len(people):
+                raise ValueError(f"Not enough seats on flight {number}")
+            price = day.prices[cabin]
+            reservation.flights.append(
+                ReservationFlight(
+                    origin=flight.origin,
+                    destination=flight.destination,
+                    flight_number=number,
+                    date=date,
+                    price=price,
+                )
+            )
+            booked_days.append(day)
+            total_price += price * len(people)
+        if insurance == "yes":
+            total_price += INSURANCE_PER_PASSENGER * len(people)
+        total_price += NONFREE_BAG_PRICE * nonfree_baggages
+
+        for line in lines:
+            payment_id, amount = line.payment_id, line.amount
+            if payment_id not in user.payment_methods:
+                raise ValueError(f"Payment method {payment_id} not found")
+            method: Any = user.payment_methods[payment_id]
+            if method.source in {"gift_card", "certificate"}:
+                if method.amount < amount:
+                    raise ValueError(f"Not enough balance in payment method {payment_id}")
+        paid = sum(line.amount for line in lines)
+        if paid != total_price:
+            raise ValueError(
+                f"Payment amount does not add up, total price is {total_price}, but paid {paid}"
+            )
+
+        # Checks passed: take the money. A certificate goes whole (its remainder is forfeited).
+        for line in lines:
+            payment_id, amount = line.payment_id, line.amount
+            method = user.payment_methods[payment_id]
+            if method.source == "gift_card":
+                method.amount -= amount
+            elif method.source == "certificate":
+                user.payment_methods.pop(payment_id)
+
+        for day in booked_days:
+            day.available_seats[cabin] -= len(people)
+        self.world.reservations[reservation.reservation_id] = reservation
+        user.reservations.append(reservation.reservation_id)
+        return reservation
+
+    @tool(ToolKind.GENERIC)
+    def calculate(self, expression: str) -> str:
+        """Work out an arithmetic expression and return the result rounded to two decimals.
+
+        Args:
+            expression: The expression, for example '2 + 2'. Only digits, the operators + - * /,
+                parentheses, dots and spaces are accepted.
+        """
+        return _calculate(expression)
+
+    @tool(ToolKind.WRITE)
+    def cancel_reservation(self, reservation_id: str) -> Reservation:
+        """Cancel a whole reservation; every payment on it is refunded to the method it came from.
+
+        Args:
+            reservation_id: The reservation's id, for example 'ZFA04Y'.
+        """
+        reservation = self._get_reservation(reservation_id)
+        refunds = [
+            Payment(payment_id=line.payment_id, amount=-line.amount)
+            for line in reservation.payment_history
+        ]
+        reservation.payment_history.extend(refunds)
+        reservation.status = "cancelled"
+        return reservation
+
+    @tool(ToolKind.READ)
+    def get_reservation_details(self, reservation_id: str) -> Reservation:
+        """Look up a reservation: flights, passengers, payments, bags, insurance and status.
+
+        Args:
+            reservation_id: The reservation's id, for example '8JX2WO'.
+        """
+        return self._get_reservation(reservation_id)
+
+    @tool(ToolKind.READ)
+    def get_user_details(self, user_id: str) -> User:
+        """Look up a user's profile: contact details, payment methods with balances, membership
+        and the ids of their reservations.
+
+        Args:
+            user_id: The user's id, for example 'sara_doe_496'.
+        """
+        return self._get_user(user_id)
+
+    @tool(ToolKind.READ)
+    def list_all_airports(self) -> list[AirportCode]:
+        """List every airport served, as IATA code and city."""
+        return [AirportCode(iata=iata, city=city) for iata, city in AIRPORTS]
+
+    @tool(ToolKind.READ)
+    def search_direct_flight(self, origin: str, destination: str, date: str) -> list[DirectFlight]:
+        """Find the non-stop flights between two airports that can be booked on a given date.
+
+        Args:
+            origin: IATA code of the departure airport, for example 'JFK'.
+            destination: IATA code of the arrival airport, for example 'LAX'.
+            date: The travel date as YYYY-MM-DD, for example '2024-01-01'.
+        """
+        return self._search_direct(date=date, origin=origin, destination=destination)
+
+    @tool(ToolKind.READ)
+    def search_onestop_flight(
+        self, origin: str, destination: str, date: str
+    ) -> list[list[DirectFlight]]:
+        """Find two-flight connections between two airports that can be booked, departing on a
+        given date; each result is a pair [first leg, second leg].
+
+        Args:
+            origin: IATA code of the departure airport, for example 'JFK'.
+            destination: IATA code of the final arrival airport, for example 'LAX'.
+            date: The departure date as YYYY-MM-DD, for example '2024-05-01'.
+        """
+        pairs = []
+        for first in self._search_direct(date=date, origin=origin, destination=None):
+            first.date = date
+            # tau2's next-day date: no zero padding, no month rollover (kept on purpose).
+            second_date = (
+                f"2024-05-{int(date[-2:]) + 1}"
+                if "+1" in first.scheduled_arrival_time_est
+                else date
+            )
+            for second in self._search_direct(
+                date=second_date,
+                origin=first.destination,
+                destination=destination,
+                leave_after=first.scheduled_arrival_time_est,
+            ):
+                second.date = second_date
+                pairs.append([first, second])
+        return pairs
+
+    @tool(ToolKind.WRITE)
+    def send_certificate(self, user_id: str, amount: int) -> str:
+        """Give a user a travel certificate worth the given amount (compensation). Use with care.
+
+        Args:
+            user_id: The user's id, for example 'sara_doe_496'.
+            amount: The certificate's value in dollars.
+        """
+        user = self._get_user(user_id)
+        for payment_id in [f"certificate_{number}" for number in CERTIFICATE_ID_NUMBERS]:
+            if payment_id not in user.payment_methods:
+                user.payment_methods[payment_id] = Certificate(
+                    id=payment_id, amount=amount, source="certificate"
+                )
+                return f"Certificate {payment_id} added to user {user_id} with amount {amount}."
+        raise ValueError("Too many certificates")
+
+    @tool(ToolKind.GENERIC)
+    def transfer_to_human_agents(self, summary: str) -> str:
+        """Hand the conversation over to a human agent, passing a summary of the issue. Only do
+        this when the user asks for a human, or when the policy and these tools leave no way to
+        solve the user's issue.
+
+        Args:
+            summary: A short summary of the user's issue.
+        """
+        return "Transfer successful"
+
+    @tool(ToolKind.WRITE)
+    def update_reservation_baggages(
+        self,
+        reservation_id: str,
+        total_baggages: int,
+        nonfree_baggages: int,
+        payment_id: str,
+    ) -> Reservation:
+        """Change the checked-bag counts of a reservation, charging any added paid bags.
+
+        Args:
+            reservation_id: The reservation's id, for example 'ZFA04Y'.
+            total_baggages: The new total number of checked bags.
+            nonfree_baggages: The new number of paid checked bags.
+            payment_id: Id of a payment method in the user's profile, for example
+                'credit_card_7815826' or 'gift_card_7815826'.
+        """
+        reservation = self._get_reservation(reservation_id)
+        user = self._get_user(reservation.user_id)
+        added = max(0, nonfree_baggages - reservation.nonfree_baggages)
+        payment = self._charge_for_update(user, payment_id, NONFREE_BAG_PRICE * added)
+        if payment is not None:
+            reservation.payment_history.append(payment)
+        reservation.total_baggages = total_baggages
+        reservation.nonfree_baggages = nonfree_baggages
+        return reservation
+
+    @tool(ToolKind.WRITE)
+    def update_reservation_flights(
+        self,
+        reservation_id: str,
+        cabin: CabinClass,
+        flights: list[FlightInfo | dict[str, Any]],
+        payment_id: str,
+    ) -> Reservation:
+        """Replace the flights and/or cabin of a reservation and settle the price difference.
+
+        Args:
+            reservation_id: The reservation's id, for example 'ZFA04Y'.
+            cabin: The cabin for every flight after the change.
+            flights: The complete new itinerary, each flight as a flight number and a date.
+                Flights that stay the same must be listed too.
+            payment_id: Id of a gift card or credit card in the user's profile that pays the
+                difference or receives the refund, for example 'credit_card_7815826'.
+        """
+        legs: Any = _as_models(flights, FlightInfo)
+        reservation = self._get_reservation(reservation_id)
+        user = self._get_user(reservation.user_id)
+        travellers = len(reservation.passengers)
+
+        total_price: Any = 0
+        new_flights = []
+        for info in legs:
+            number, date = info.flight_number, info.date
+            kept = next(
+                (
+                    segment
+                    for segment in reservation.flights
+                    if segment.flight_number == number
+                    and segment.date == date
+                    and cabin == reservation.cabin
+                ),
+                None,
+            )
+            if kept:
+                total_price += kept.price * travellers
+                new_flights.append(kept)
+                continue
+            flight = self._get_flight(number)
+            day = self._get_flight_instance(number, date)
+            if not isinstance(day, FlightDateStatusAvailable):
+                raise ValueError(f"Flight {number} not available on date {date}")
+            if day.available_seats[cabin] < travellers:
+                raise ValueError(f"Not enough seats on flight {number}")
+            segment = ReservationFlight(
+                flight_number=number,
+                date=date,
+                price=day.prices[cabin],
+                origin=flight.origin,
+                destination=flight.destination,
+            )
+            total_price += segment.price * travellers
+            new_flights.append(segment)
+        total_price -= sum(segment.price for segment in reservation.flights) * travellers
+
+        payment = self._charge_for_update(user, payment_id, total_price)
+        if payment is not None:
+            reservation.payment_history.append(payment)
+        reservation.flights = new_flights
+        reservation.cabin = cabin
+        return reservation
+
+    @tool(ToolKind.WRITE)
+    def update_reservation_passengers(
+        self, reservation_id: str, passengers: list[Passenger | dict[str, Any]]
+    ) -> Reservation:
+        """Replace the passengers' details on a reservation; their number cannot change.
+
+        Args:
+            reservation_id: The reservation's id, for example 'ZFA04Y'.
+            passengers: Every traveller, each with first name, last name and date of birth.
+        """
+        people: Any = _as_models(passengers, Passenger)
+        reservation = self._get_reservation(reservation_id)
+        if len(people) != len(reservation.passengers):
+            raise ValueError("Number of passengers does not match")
+        reservation.passengers = deepcopy(people)
+        return reservation
+
+    @tool(ToolKind.READ)
+    def get_flight_status(self, flight_number: str, date: str) -> str:
+        """Tell the status of a flight on a date: available, on time, delayed, flying, landed or
+        cancelled.
+
+        Args:
+            flight_number: The flight number, for example 'HAT001'.
+            date: The date as YYYY-MM-DD.
+        """
+        status: str = self._get_flight_instance(flight_number, date).status
+        return status
