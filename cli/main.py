@@ -20,7 +20,12 @@ app = typer.Typer(
 
 def _register_commands() -> None:
     # Each module adds its commands to `app`; kept in one place so the CLI's shape is visible.
-    from cli import replay  # noqa: F401
+    from cli import (  # noqa: F401
+        bench_analyst,
+        eval_cmd,
+        replay,
+        sim_server_cmd,
+    )
 
 
 def run() -> None:
