@@ -65,6 +65,15 @@ class World(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    @classmethod
+    def from_json(cls: type[WorldT], data: Any, source: str = "world") -> WorldT:
+        """A world from its file form (parsed JSON). Bad data raises `WorldFileError` naming
+        `source`; domains may check more strictly than their models do."""
+        try:
+            return cls.model_validate(data)
+        except ValueError as exc:
+            raise WorldFileError(f"{source} is not a valid world: {exc}") from None
+
     def to_json(self) -> dict[str, Any]:
         """The world in its file form (the same JSON shape it was loaded from)."""
         return self.model_dump(mode="json")

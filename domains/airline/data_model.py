@@ -28,9 +28,9 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
-from domains.base import World
+from domains.base import World, WorldFileError
 
 DEFAULT_CURRENT_TIME = "2024-05-15T15:00:00"  # tau2's "now" (EST), also new bookings' created_at
 
@@ -239,6 +239,23 @@ class AirlineWorld(World):
     reservations: dict[str, Reservation]
     current_time: str = DEFAULT_CURRENT_TIME
 
+    @classmethod
+    def from_json(cls, data: Any, source: str = "world") -> AirlineWorld:
+        """A world from its file form. Stricter than the models: a key the models do not know,
+        at any depth, is rejected (the models ignore unknown keys inside entities, as tau2's do
+        for tool arguments, but a typo in a hand-edited world must not vanish silently)."""
+        if not isinstance(data, dict):
+            raise WorldFileError(f"{source}: a world is a JSON object, got {type(data).__name__}")
+        try:
+            world = cls.model_validate(data)
+        except ValidationError as exc:
+            raise WorldFileError(f"{source} is not a valid airline world: {exc}") from None
+        known = {**world.tau2_dump(), "current_time": world.current_time}
+        unknown = _unknown_key(data, known, "")
+        if unknown:
+            raise WorldFileError(f"{source}: unknown field {unknown!r} in the airline world")
+        return world
+
     def tau2_dump(self) -> dict[str, Any]:
         """Exactly what tau2's `FlightDB.model_dump()` gives: every reservation carries `status`
         (null unless cancelled), payment-method amounts are floats, no current time."""
@@ -283,6 +300,24 @@ def tau2_sha256(world: AirlineWorld, *, drop_nulls: bool = False) -> str:
         data = _drop_nulls(data)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _unknown_key(raw: Any, known: Any, path: str) -> str | None:
+    """First path (a.b[0].c) present in `raw` but absent from the model's own dump of it."""
+    if isinstance(raw, dict) and isinstance(known, dict):
+        for key, value in raw.items():
+            here = f"{path}.{key}" if path else str(key)
+            if key not in known:
+                return here
+            found = _unknown_key(value, known[key], here)
+            if found:
+                return found
+    elif isinstance(raw, list) and isinstance(known, list):
+        for index, (item, known_item) in enumerate(zip(raw, known, strict=False)):
+            found = _unknown_key(item, known_item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
 
 
 def _drop_nulls(value: Any) -> Any:
