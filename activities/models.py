@@ -1,0 +1,102 @@
+"""The pydantic models that cross Temporal: one in and one out per activity.
+
+Importable from workflows (passed through the sandbox): nothing here imports duckdb or litellm.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from mining.export import ExportRow
+from mining.harvest.config import CandidateOutcome, HarvestConfig
+from mining.store.records import AnalysisRecord, CandidateRecord, RolloutRecord
+from mining.task import Task
+
+
+class Ack(BaseModel):
+    ok: bool = True
+
+
+class StartHarvestInput(BaseModel):
+    harvest_id: str
+    config: HarvestConfig
+
+
+class FinishHarvestInput(BaseModel):
+    harvest_id: str
+    status: str
+
+
+class ProposeInput(BaseModel):
+    harvest_id: str
+    config: HarvestConfig
+    iteration: int
+
+
+class ProposeOutput(BaseModel):
+    points: list[dict] = Field(description="parameter points, one per candidate")
+
+
+class SynthesizeInput(BaseModel):
+    harvest_id: str
+    config: HarvestConfig
+    iteration: int
+    index: int
+    params: dict
+
+
+class SynthesizeOutput(BaseModel):
+    candidate: CandidateRecord
+
+
+class RecordCandidateInput(BaseModel):
+    candidate: CandidateRecord
+
+
+class RolloutInput(BaseModel):
+    harvest_id: str
+    config: HarvestConfig
+    task: Task
+    candidate_seed: int
+    index: int
+
+
+class RolloutOutput(BaseModel):
+    rollout: RolloutRecord
+
+
+class AnalyzeInput(BaseModel):
+    task: Task
+    rollout: RolloutRecord
+
+
+class AnalyzeOutput(BaseModel):
+    analysis: AnalysisRecord
+
+
+class RecordRolloutInput(BaseModel):
+    rollout: RolloutRecord
+    analysis: AnalysisRecord | None = None
+
+
+class FinishIterationInput(BaseModel):
+    harvest_id: str
+    config: HarvestConfig
+    iteration: int
+    outcomes: list[CandidateOutcome]
+    selected: list[str] = Field(description="in-window candidates to harvest, in order")
+
+
+class SummaryInput(BaseModel):
+    harvest_id: str
+
+
+class ExportPageInput(BaseModel):
+    harvest_id: str
+    offset: int = 0
+    max_bytes: int = 1_000_000
+
+
+class ExportPage(BaseModel):
+    rows: list[ExportRow]
+    next_offset: int | None = None

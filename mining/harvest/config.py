@@ -1,0 +1,211 @@
+"""Harvest settings and the pure rules shared by the in-process loop and the Temporal workflows.
+
+Nothing here does I/O or reads a clock, so workflows may import it (passed through the sandbox).
+Seeds come from sha256, never Python's `hash`, so they are the same in every process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from mining.errors import UserError
+
+MODES = ("dag",)
+
+
+class Budgets(BaseModel):
+    """Stop when any of these is reached (None: no limit). Checked between iterations."""
+
+    max_rollouts: int | None = None
+    max_tokens: int | None = None
+    max_cost_usd: float | None = None
+    max_iterations: int | None = None
+
+
+class Timeouts(BaseModel):
+    """Activity timeouts in seconds. Defaults suit real endpoints; tests shorten them so a killed
+    worker's activities are noticed quickly."""
+
+    ledger_s: float = 60.0
+    synthesize_s: float = 300.0
+    rollout_s: float = 1800.0
+    rollout_heartbeat_s: float = 60.0
+    analyze_s: float = 300.0
+
+
+class Queues(BaseModel):
+    """Task queues: the ledger queue (one process owning the store; workflows run there too) and
+    the compute queue (any number of workers)."""
+
+    ledger: str = "ledger"
+    compute: str = "compute"
+
+
+class HarvestConfig(BaseModel):
+    harvest_id: str = Field(default="", description="empty: the workflow id is used")
+    domain: str = "airline"
+    mode: Literal["dag"] = "dag"
+    target: str = "sim:mid"
+    k: int = 4
+    min_pass_rate: float = 0.0
+    max_pass_rate: float = 0.5
+    n_tasks: int = 10
+    batch_size: int = 8
+    rollout_concurrency: int = Field(
+        default=4, description="rollouts of one candidate in flight at once (one wave)"
+    )
+    max_turns: int = 30
+    seed: int = 0
+    proposer: str = "random"
+    budgets: Budgets = Field(default_factory=Budgets)
+    iterations_per_run: int = Field(default=5, description="iterations before continue-as-new")
+    timeouts: Timeouts = Field(default_factory=Timeouts)
+    queues: Queues = Field(default_factory=Queues)
+
+
+def check_config(cfg: HarvestConfig) -> None:
+    """Raise UserError naming the first bad value and what is allowed."""
+    if cfg.k < 1:
+        raise UserError(f"k={cfg.k}: must be at least 1")
+    if not 0.0 <= cfg.min_pass_rate <= cfg.max_pass_rate <= 1.0:
+        raise UserError(
+            f"window min={cfg.min_pass_rate} max={cfg.max_pass_rate}: need 0 <= min <= max <= 1"
+        )
+    for name in ("n_tasks", "batch_size", "rollout_concurrency", "max_turns", "iterations_per_run"):
+        if getattr(cfg, name) < 1:
+            raise UserError(f"{name}={getattr(cfg, name)}: must be at least 1")
+    if cfg.mode not in MODES:
+        raise UserError(f"mode {cfg.mode!r}: allowed {', '.join(MODES)}")
+
+
+def _derive(*parts: object) -> int:
+    digest = hashlib.sha256("/".join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:6], "big")  # < 2**48: fits DuckDB BIGINT and JSON numbers
+
+
+def propose_seed(seed: int, iteration: int) -> int:
+    return _derive("propose", seed, iteration)
+
+
+def candidate_seed(seed: int, iteration: int, index: int) -> int:
+    return _derive("candidate", seed, iteration, index)
+
+
+def rollout_seed(cand_seed: int, index: int) -> int:
+    return _derive("rollout", cand_seed, index)
+
+
+def in_window(cfg: HarvestConfig, passes: int, rollouts: int) -> bool:
+    """The verdict once the rollouts ran: min < pass rate <= max (a task nobody passes is not
+    "hard but learnable", so the default window 0..0.5 excludes 0)."""
+    if rollouts == 0:
+        return False
+    return cfg.min_pass_rate < passes / rollouts <= cfg.max_pass_rate
+
+
+def outcome_known(cfg: HarvestConfig, passes: int, failures: int) -> bool:
+    """True once all k rollouts ran, or once no result of the remaining ones can bring the
+    candidate into the window (early stopping). A candidate that will surely be in the window
+    still runs all k, so its exported pass rate is measured over k."""
+    left = cfg.k - passes - failures
+    if left <= 0:
+        return True
+    return not any(in_window(cfg, passes + extra, cfg.k) for extra in range(left + 1))
+
+
+def wave_sizes(cfg: HarvestConfig) -> list[int]:
+    """How many rollouts start together in each wave (results are checked between waves, so early
+    stopping never depends on which rollout happened to finish first)."""
+    sizes, left = [], cfg.k
+    while left > 0:
+        step = min(cfg.rollout_concurrency, left)
+        sizes.append(step)
+        left -= step
+    return sizes
+
+
+def select(outcomes: list[CandidateOutcome], remaining: int) -> list[str]:
+    """Keep at most `remaining` in-window candidates, in candidate order: never overshoot N."""
+    return [o.candidate_id for o in outcomes if o.in_window][: max(remaining, 0)]
+
+
+class Counters(BaseModel):
+    """Running totals of a harvest (carried across continue-as-new)."""
+
+    iterations: int = 0
+    harvested: int = 0
+    candidates: int = 0
+    rejected: int = 0
+    rollouts: int = 0
+    tokens: int = 0
+    cost_usd: float = 0.0
+
+    def add(self, it: IterationTotals) -> None:
+        self.iterations += 1
+        self.harvested += it.harvested
+        self.candidates += it.candidates
+        self.rejected += it.rejected
+        self.rollouts += it.rollouts
+        self.tokens += it.tokens
+        self.cost_usd += it.cost_usd
+
+
+class CandidateOutcome(BaseModel):
+    candidate_id: str
+    synthesized: bool
+    passes: int = 0
+    rollouts: int = 0
+    tokens: int = 0
+    cost_usd: float = 0.0
+    in_window: bool = False
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passes / self.rollouts if self.rollouts else 0.0
+
+
+class IterationTotals(BaseModel):
+    iteration: int
+    candidates: int = 0
+    rejected: int = 0
+    rollouts: int = 0
+    tokens: int = 0
+    cost_usd: float = 0.0
+    in_window: int = 0
+    harvested: int = 0
+    harvested_ids: list[str] = Field(default_factory=list)
+
+
+def totals(
+    iteration: int, outcomes: list[CandidateOutcome], accepted: list[str]
+) -> IterationTotals:
+    return IterationTotals(
+        iteration=iteration,
+        candidates=len(outcomes),
+        rejected=sum(1 for o in outcomes if not o.synthesized),
+        rollouts=sum(o.rollouts for o in outcomes),
+        tokens=sum(o.tokens for o in outcomes),
+        cost_usd=sum(o.cost_usd for o in outcomes),
+        in_window=sum(1 for o in outcomes if o.in_window),
+        harvested=len(accepted),
+        harvested_ids=accepted,
+    )
+
+
+def stop_reason(cfg: HarvestConfig, c: Counters) -> str | None:
+    """Why the harvest should stop now (None: keep going)."""
+    b = cfg.budgets
+    if c.harvested >= cfg.n_tasks:
+        return "harvested"
+    if b.max_iterations is not None and c.iterations >= b.max_iterations:
+        return "budget: iterations"
+    if b.max_rollouts is not None and c.rollouts >= b.max_rollouts:
+        return "budget: rollouts"
+    if b.max_tokens is not None and c.tokens >= b.max_tokens:
+        return "budget: tokens"
+    if b.max_cost_usd is not None and c.cost_usd >= b.max_cost_usd:
+        return "budget: dollars"
+    return None

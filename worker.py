@@ -1,0 +1,188 @@
+"""The toolmine worker: serves the `ledger` and `compute` task queues (both by default).
+
+Exactly one process may serve the ledger queue: it owns the DuckDB history file and runs the
+workflows. Compute workers (synthesis, rollouts, analysis) scale freely:
+`python worker.py --only compute` on as many machines as you like. SIGTERM/SIGINT stop the worker
+gracefully (in-flight activities get a few seconds to finish, then Temporal retries them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from mining.harvest.config import Queues
+from workflows.harvest import HarvestWorkflow
+from workflows.iteration import MiningIterationWorkflow
+from workflows.reads import READ_WORKFLOWS
+
+ROLES = ("ledger", "compute")
+DEFAULT_ADDRESS = "localhost:7233"
+DEFAULT_NAMESPACE = "default"
+DEFAULT_COMPUTE_CONCURRENCY = 16
+DEFAULT_LEDGER_CONCURRENCY = 8
+GRACEFUL_SHUTDOWN = timedelta(seconds=5)
+
+WORKFLOWS: list[type] = [HarvestWorkflow, MiningIterationWorkflow, *READ_WORKFLOWS]
+
+
+def address() -> str:
+    return os.environ.get("TEMPORAL_ADDRESS", DEFAULT_ADDRESS)
+
+
+async def connect(target: str | None = None, namespace: str = DEFAULT_NAMESPACE) -> Client:
+    return await Client.connect(
+        target or address(), namespace=namespace, data_converter=pydantic_data_converter
+    )
+
+
+def make_workers(
+    client: Client,
+    *,
+    roles: Sequence[str] = ROLES,
+    queues: Queues | None = None,
+    store: Any = None,
+    compute_concurrency: int = DEFAULT_COMPUTE_CONCURRENCY,
+    ledger_concurrency: int = DEFAULT_LEDGER_CONCURRENCY,
+    compute_activities: Sequence[Callable[..., Any]] | None = None,
+    ledger_activities: Sequence[Callable[..., Any]] | None = None,
+    max_cached_workflows: int = 1000,
+) -> list[Worker]:
+    """Workers for the given roles. Tests pass fake activities (registered under the real names)."""
+    queues = queues or Queues()
+    workers = []
+    if "ledger" in roles:
+        if ledger_activities is None:
+            from activities.ledger import LedgerActivities
+
+            if store is None:
+                raise ValueError("the ledger role needs a store")
+            ledger_activities = LedgerActivities(store).all()
+        workers.append(
+            Worker(
+                client,
+                task_queue=queues.ledger,
+                workflows=WORKFLOWS,
+                activities=list(ledger_activities),
+                activity_executor=ThreadPoolExecutor(ledger_concurrency),
+                max_concurrent_activities=ledger_concurrency,
+                graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+                max_cached_workflows=max_cached_workflows,
+            )
+        )
+    if "compute" in roles:
+        if compute_activities is None:
+            from activities.compute import COMPUTE_ACTIVITIES
+
+            compute_activities = COMPUTE_ACTIVITIES
+        workers.append(
+            Worker(
+                client,
+                task_queue=queues.compute,
+                activities=list(compute_activities),
+                activity_executor=ThreadPoolExecutor(compute_concurrency),
+                max_concurrent_activities=compute_concurrency,
+                graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+            )
+        )
+    return workers
+
+
+async def serve(
+    *,
+    target: str | None = None,
+    namespace: str = DEFAULT_NAMESPACE,
+    roles: Sequence[str] = ROLES,
+    queues: Queues | None = None,
+    store_path: str | Path | None = None,
+    compute_concurrency: int = DEFAULT_COMPUTE_CONCURRENCY,
+    ledger_concurrency: int = DEFAULT_LEDGER_CONCURRENCY,
+    stop: asyncio.Event | None = None,
+    on_ready: Any = None,
+) -> None:
+    """Run workers until `stop` is set or SIGTERM/SIGINT arrives."""
+    client = await connect(target, namespace)
+    store = None
+    if "ledger" in roles:
+        from mining.store.db import Store
+
+        store = Store(store_path)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    workers = make_workers(
+        client,
+        roles=roles,
+        queues=queues,
+        store=store,
+        compute_concurrency=compute_concurrency,
+        ledger_concurrency=ledger_concurrency,
+    )
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            for w in workers:
+                await stack.enter_async_context(w)
+            if on_ready is not None:
+                on_ready()
+            await stop.wait()
+    finally:
+        if store is not None:
+            store.close()
+
+
+def parse_roles(only: str | None) -> tuple[str, ...]:
+    from mining.errors import UserError
+
+    if only is None:
+        return ROLES
+    if only not in ROLES:
+        raise UserError(f"--only {only!r}: allowed {', '.join(ROLES)}")
+    return (only,)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--address", default=None, help=f"Temporal frontend (default {address()})")
+    p.add_argument("--namespace", default=DEFAULT_NAMESPACE)
+    p.add_argument("--only", choices=ROLES, default=None, help="serve one queue only")
+    p.add_argument("--ledger-queue", default=Queues().ledger)
+    p.add_argument("--compute-queue", default=Queues().compute)
+    p.add_argument("--store", default=None, help="DuckDB history file (ledger role)")
+    p.add_argument("--compute-concurrency", type=int, default=DEFAULT_COMPUTE_CONCURRENCY)
+    p.add_argument("--ledger-concurrency", type=int, default=DEFAULT_LEDGER_CONCURRENCY)
+    a = p.parse_args(argv)
+    asyncio.run(
+        serve(
+            target=a.address,
+            namespace=a.namespace,
+            roles=parse_roles(a.only),
+            queues=Queues(ledger=a.ledger_queue, compute=a.compute_queue),
+            store_path=a.store,
+            compute_concurrency=a.compute_concurrency,
+            ledger_concurrency=a.ledger_concurrency,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # skip interpreter finalisation (temporalio sdk-python#300)

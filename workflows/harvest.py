@@ -1,0 +1,180 @@
+"""`HarvestWorkflow`: one per harvest, possibly running for days.
+
+Loops iterations as child workflows until N tasks are harvested or a budget is spent. Pauses
+between iterations on signal `pause` / update `set_paused` (resumes on `resume`), reports progress
+by query, continues-as-new every few iterations (or when the server suggests it), and keeps the
+search attributes HarvestId, TargetModel, Mode, HarvestStatus and Harvested current for the UI.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError, is_cancelled_exception
+
+with workflow.unsafe.imports_passed_through():
+    from activities.models import Ack, FinishHarvestInput, StartHarvestInput
+    from mining.harvest.config import stop_reason
+    from workflows import search_attributes as sa
+    from workflows.iteration import MiningIterationWorkflow
+    from workflows.models import (
+        HarvestInput,
+        HarvestResult,
+        IterationInput,
+        Progress,
+        SetPausedInput,
+    )
+    from workflows.policies import LEDGER_RETRY, RECENT_ITERATIONS
+
+
+@workflow.defn(name="HarvestWorkflow")
+class HarvestWorkflow:
+    @workflow.init
+    def __init__(self, inp: HarvestInput) -> None:
+        # State exists before any signal, query or update handler runs.
+        hid = inp.config.harvest_id or workflow.info().workflow_id
+        self._cfg = inp.config.model_copy(update={"harvest_id": hid})
+        self._counters = inp.counters.model_copy()
+        self._paused = inp.paused
+        self._recent = list(inp.recent)
+        self._status = "paused" if inp.paused else "running"
+        self._current: int | None = None
+
+    # --- handlers ----------------------------------------------------------------------------
+
+    @workflow.signal(name="pause")
+    def pause(self) -> None:
+        self._paused = True
+
+    @workflow.signal(name="resume")
+    def resume(self) -> None:
+        self._paused = False
+
+    @workflow.update(name="set_paused")
+    def set_paused(self, inp: SetPausedInput) -> Progress:
+        self._paused = inp.paused
+        return self.progress()
+
+    @set_paused.validator
+    def _check_set_paused(self, inp: SetPausedInput) -> None:
+        if self._status in ("completed", "cancelled"):
+            raise ApplicationError(f"harvest already {self._status}")
+
+    @workflow.query(name="progress")
+    def progress(self) -> Progress:
+        return Progress(
+            harvest_id=self._cfg.harvest_id,
+            status=self._status,
+            paused=self._paused,
+            n_tasks=self._cfg.n_tasks,
+            counters=self._counters,
+            current_iteration=self._current,
+            history_length=workflow.info().get_current_history_length(),
+            recent=self._recent,
+        )
+
+    # --- the loop ----------------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, inp: HarvestInput) -> HarvestResult:
+        cfg = self._cfg
+        self._publish()
+        start = StartHarvestInput(harvest_id=cfg.harvest_id, config=cfg)
+        iterations_here = 0
+        try:
+            if not inp.started:
+                await self._ledger("start_harvest", start)
+            while (reason := stop_reason(cfg, self._counters)) is None:
+                if self._paused:
+                    self._status = "paused"
+                    self._publish()
+                    await workflow.wait_condition(lambda: not self._paused)
+                    self._status = "running"
+                    self._publish()
+                    continue
+                if (
+                    iterations_here >= cfg.iterations_per_run
+                    or workflow.info().is_continue_as_new_suggested()
+                ):
+                    await workflow.wait_condition(workflow.all_handlers_finished)
+                    workflow.continue_as_new(
+                        HarvestInput(
+                            config=cfg,
+                            counters=self._counters,
+                            paused=self._paused,
+                            started=True,
+                            recent=self._recent,
+                        )
+                    )
+                await self._iterate()
+                iterations_here += 1
+        except BaseException as exc:
+            # A cancel reaches us as CancelledError or as an activity/child error caused by it.
+            if not is_cancelled_exception(exc):
+                raise
+            self._status = "cancelled"
+            self._publish()
+            # Idempotent: makes sure the row exists even if cancel hit the first activity.
+            await self._ledger("start_harvest", start)
+            await self._ledger(
+                "finish_harvest", FinishHarvestInput(harvest_id=cfg.harvest_id, status="cancelled")
+            )
+            raise
+        self._status = "completed"
+        await self._ledger(
+            "finish_harvest", FinishHarvestInput(harvest_id=cfg.harvest_id, status="completed")
+        )
+        self._publish(f"completed ({reason})")
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return HarvestResult(harvest_id=cfg.harvest_id, stop=reason, counters=self._counters)
+
+    async def _iterate(self) -> None:
+        cfg, i = self._cfg, self._counters.iterations
+        self._current = i
+        self._publish()
+        totals = await workflow.execute_child_workflow(
+            MiningIterationWorkflow.run,
+            IterationInput(
+                harvest_id=cfg.harvest_id,
+                config=cfg,
+                iteration=i,
+                remaining=cfg.n_tasks - self._counters.harvested,
+            ),
+            id=f"{cfg.harvest_id}/iter-{i}",
+            task_queue=cfg.queues.ledger,
+            static_summary=f"iteration {i} of harvest {cfg.harvest_id}",
+        )
+        self._counters.add(totals)
+        self._recent = (self._recent + [totals])[-RECENT_ITERATIONS:]
+        self._current = None
+        self._publish()
+
+    def _publish(self, details: str | None = None) -> None:
+        """Keep the UI current: search attributes and the "current details" line."""
+        c, cfg = self._counters, self._cfg
+        workflow.upsert_search_attributes(
+            [
+                sa.HARVEST_ID.value_set(cfg.harvest_id),
+                sa.TARGET_MODEL.value_set(cfg.target),
+                sa.MODE.value_set(cfg.mode),
+                sa.HARVEST_STATUS.value_set(self._status),
+                sa.HARVESTED.value_set(c.harvested),
+            ]
+        )
+        where = f"iteration {self._current}" if self._current is not None else "between iterations"
+        workflow.set_current_details(
+            details
+            or f"{self._status}: {where}; harvested {c.harvested}/{cfg.n_tasks}, "
+            f"{c.candidates} candidates, {c.rollouts} rollouts"
+        )
+
+    async def _ledger(self, name: str, arg: StartHarvestInput | FinishHarvestInput) -> None:
+        await workflow.execute_activity(
+            name,
+            arg,
+            result_type=Ack,
+            task_queue=self._cfg.queues.ledger,
+            start_to_close_timeout=timedelta(seconds=self._cfg.timeouts.ledger_s),
+            retry_policy=LEDGER_RETRY,
+        )

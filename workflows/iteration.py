@@ -1,0 +1,171 @@
+"""`MiningIterationWorkflow`: one DAG iteration, as a child of the harvest.
+
+propose -> per candidate (in parallel): synthesize + validate -> record -> k rollouts in waves
+(each wave in parallel; stop early once the window verdict is settled) -> analyze failures ->
+record -> finish: decisions, selection capped at the harvest's remaining N, totals.
+Pure orchestration: activities are called by name, so this module imports no duckdb or litellm.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+
+    from activities.models import (
+        Ack,
+        AnalyzeInput,
+        AnalyzeOutput,
+        FinishIterationInput,
+        ProposeInput,
+        ProposeOutput,
+        RecordCandidateInput,
+        RecordRolloutInput,
+        RolloutInput,
+        RolloutOutput,
+        SynthesizeInput,
+        SynthesizeOutput,
+    )
+    from mining.harvest.config import (
+        CandidateOutcome,
+        HarvestConfig,
+        IterationTotals,
+        in_window,
+        outcome_known,
+        select,
+        wave_sizes,
+    )
+    from mining.store.records import RolloutRecord
+    from mining.task import Task
+    from workflows.models import IterationInput
+    from workflows.policies import COMPUTE_RETRY, LEDGER_RETRY
+
+T = TypeVar("T", bound=BaseModel)
+
+
+@workflow.defn(name="MiningIterationWorkflow")
+class MiningIterationWorkflow:
+    @workflow.run
+    async def run(self, inp: IterationInput) -> IterationTotals:
+        self._inp = inp
+        cfg = inp.config
+        proposed = await self._ledger(
+            "propose",
+            ProposeInput(harvest_id=inp.harvest_id, config=cfg, iteration=inp.iteration),
+            ProposeOutput,
+        )
+        outcomes = await asyncio.gather(
+            *(self._candidate(j, p) for j, p in enumerate(proposed.points))
+        )
+        return await self._ledger(
+            "finish_iteration",
+            FinishIterationInput(
+                harvest_id=inp.harvest_id,
+                config=cfg,
+                iteration=inp.iteration,
+                outcomes=list(outcomes),
+                selected=select(list(outcomes), inp.remaining),
+            ),
+            IterationTotals,
+        )
+
+    async def _candidate(self, index: int, params: dict[str, Any]) -> CandidateOutcome:
+        inp, cfg = self._inp, self._inp.config
+        syn = await self._compute(
+            "synthesize",
+            SynthesizeInput(
+                harvest_id=inp.harvest_id,
+                config=cfg,
+                iteration=inp.iteration,
+                index=index,
+                params=params,
+            ),
+            SynthesizeOutput,
+            cfg.timeouts.synthesize_s,
+            f"c{index}/synthesize",
+        )
+        cand = syn.candidate
+        await self._ledger("record_candidate", RecordCandidateInput(candidate=cand), Ack)
+        out = CandidateOutcome(candidate_id=cand.candidate_id, synthesized=cand.task is not None)
+        if cand.task is None:
+            return out
+        task = Task.model_validate(cand.task)
+        start = 0
+        for size in wave_sizes(cfg):
+            if outcome_known(cfg, out.passes, out.rollouts - out.passes):
+                break
+            wave = await asyncio.gather(
+                *(self._rollout(index, task, cand.seed, r) for r in range(start, start + size))
+            )
+            start += size
+            for rec in wave:
+                out.rollouts += 1
+                out.passes += int(rec.passed)
+                out.tokens += rec.tokens_in + rec.tokens_out
+                out.cost_usd += rec.cost_usd
+        out.in_window = out.rollouts == cfg.k and in_window(cfg, out.passes, out.rollouts)
+        return out
+
+    async def _rollout(self, cand: int, task: Task, cand_seed: int, index: int) -> RolloutRecord:
+        inp, cfg = self._inp, self._inp.config
+        res = await workflow.execute_activity(
+            "rollout",
+            RolloutInput(
+                harvest_id=inp.harvest_id,
+                config=cfg,
+                task=task,
+                candidate_seed=cand_seed,
+                index=index,
+            ),
+            result_type=RolloutOutput,
+            task_queue=cfg.queues.compute,
+            activity_id=f"c{cand}/r{index}/rollout",
+            start_to_close_timeout=timedelta(seconds=cfg.timeouts.rollout_s),
+            heartbeat_timeout=timedelta(seconds=cfg.timeouts.rollout_heartbeat_s),
+            retry_policy=COMPUTE_RETRY,
+        )
+        rec = res.rollout
+        analysis = None
+        if not rec.passed:
+            analyzed = await self._compute(
+                "analyze",
+                AnalyzeInput(task=task, rollout=rec),
+                AnalyzeOutput,
+                cfg.timeouts.analyze_s,
+                f"c{cand}/r{index}/analyze",
+            )
+            analysis = analyzed.analysis
+        await self._ledger(
+            "record_rollout", RecordRolloutInput(rollout=rec, analysis=analysis), Ack
+        )
+        return rec
+
+    async def _compute(
+        self, name: str, arg: BaseModel, result: type[T], timeout_s: float, activity_id: str
+    ) -> T:
+        cfg: HarvestConfig = self._inp.config
+        return await workflow.execute_activity(
+            name,
+            arg,
+            result_type=result,
+            task_queue=cfg.queues.compute,
+            activity_id=activity_id,
+            start_to_close_timeout=timedelta(seconds=timeout_s),
+            retry_policy=COMPUTE_RETRY,
+        )
+
+    async def _ledger(self, name: str, arg: BaseModel, result: type[T]) -> T:
+        cfg: HarvestConfig = self._inp.config
+        return await workflow.execute_activity(
+            name,
+            arg,
+            result_type=result,
+            task_queue=cfg.queues.ledger,
+            start_to_close_timeout=timedelta(seconds=cfg.timeouts.ledger_s),
+            retry_policy=LEDGER_RETRY,
+        )
