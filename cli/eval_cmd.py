@@ -79,7 +79,7 @@ def eval_command(
         )
         if not table:
             print(json.dumps(row), flush=True)
-    summary = {
+    summary: dict[str, object] = {
         "tasks": len(tasks),
         "rollouts": totals["rollouts"],
         "pass_rate": round(totals["passes"] / max(1, int(totals["rollouts"])), 4),

@@ -32,8 +32,10 @@ class Window(BaseModel):
     min_exclusive: bool = True
 
     def contains(self, p: float) -> bool:
+        """Pass rates are compared at two decimals, so `max_pass_rate=0.33` admits 1 of 3."""
+        p = round(p, 2)
         above = p > self.min_pass_rate if self.min_exclusive else p >= self.min_pass_rate
-        return above and p <= self.max_pass_rate + 1e-12
+        return above and p <= self.max_pass_rate
 
     def decided(self, passes: int, failures: int) -> bool | None:
         """True/False once every possible outcome of the remaining rollouts is in / out of the

@@ -151,7 +151,9 @@ class SimServer:
 
     @property
     def api_base(self) -> str:
-        return f"http://{self.httpd.server_address[0]}:{self.port}/v1"
+        host = self.httpd.server_address[0]
+        host = host.decode() if isinstance(host, bytes) else str(host)
+        return f"http://{host}:{self.port}/v1"
 
     def start(self) -> SimServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

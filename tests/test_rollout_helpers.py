@@ -1,0 +1,51 @@
+"""Shared helpers for rollout tests (no tests here): mock tasks, a scripted agent, profiles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mining.synthesis import Rejection, synthesize_candidate
+from mining.targets.base import AgentTurn, RawToolCall
+from mining.task import Task
+
+PLACE = {
+    "intent": "place",
+    "second_intent": "none",
+    "selection": "named",
+    "policy_trap": "no",
+    "distractors": 1,
+}
+
+
+def mock_task(params: dict[str, Any] | None = None, seed: int = 3, task_id: str = "t1") -> Task:
+    result = synthesize_candidate("mock", {**PLACE, **(params or {})}, seed, task_id)
+    assert not isinstance(result, Rejection), result
+    return result
+
+
+def call(name: str, arguments: Any, call_id: str = "c") -> AgentTurn:
+    raw = arguments if isinstance(arguments, str) else json.dumps(arguments)
+    return AgentTurn(tool_calls=[RawToolCall(id=call_id, name=name, arguments=raw)])
+
+
+def say(text: str | None) -> AgentTurn:
+    return AgentTurn(content=text)
+
+
+class ScriptedAgent:
+    """Plays a fixed list of turns, then says goodbye."""
+
+    def __init__(self, turns: list[AgentTurn]) -> None:
+        self.turns = list(turns)
+        self.seen: list[list[dict[str, Any]]] = []
+
+    def next_turn(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> AgentTurn:
+        self.seen.append(messages)
+        return self.turns.pop(0) if self.turns else say("Goodbye, have a nice day.")
+
+
+def write_profile(path: Path, errors: dict[str, Any], name: str = "test") -> str:
+    path.write_text(json.dumps({"name": name, "errors": errors}))
+    return f"sim:file:{path}"
