@@ -60,6 +60,8 @@ class ParamSpace:
     axes: tuple[Axis, ...]
     cell_axes: tuple[str, ...] = ()
     name: str = ""
+    # Optional coarsening of an axis inside the cell key (e.g. passengers 4 and 5 -> "4-5").
+    buckets: Mapping[str, Callable[[Value], str]] = field(default_factory=dict)
     _index: dict[str, Axis] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -141,7 +143,12 @@ class ParamSpace:
 
     def cell(self, point: Mapping[str, Value]) -> str:
         """A coarse cell key over `cell_axes`, e.g. `intent=book|cabin=economy|passengers=2`."""
-        return "|".join(f"{n}={point.get(n, '-')}" for n in self.cell_axes)
+        parts = []
+        for n in self.cell_axes:
+            value = point.get(n, "-")
+            bucket = self.buckets.get(n)
+            parts.append(f"{n}={bucket(value) if bucket and n in point else value}")
+        return "|".join(parts)
 
     def parse_assignments(self, items: Sequence[str]) -> Point:
         """Parse `axis=value` strings (the CLI's `--param`)."""

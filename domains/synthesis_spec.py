@@ -59,10 +59,14 @@ class Walk:
     shared_prefix: tuple[str, ...] = ()
 
     def nodes(self) -> list[str]:
-        """The merged chain: the shared prefix once, then each segment's remainder."""
-        out = list(self.shared_prefix)
-        for seg in self.segments:
-            out.extend(seg.nodes[len(self.shared_prefix) :])
+        """The merged chain: the first segment whole, then each later segment without the prefix
+        it shares with the first one (e.g. the user lookup is done once)."""
+        if not self.segments:
+            return []
+        first = self.segments[0].nodes
+        out = list(first)
+        for seg in self.segments[1:]:
+            out.extend(seg.nodes[shared_length(first, seg.nodes) :])
         return out
 
     def intents(self) -> list[str]:
@@ -88,6 +92,14 @@ class Built:
     meta: dict[str, Any] = field(default_factory=dict)
     refusal: bool = False
     text_facts: dict[str, Any] = field(default_factory=dict)
+
+
+def shared_length(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the common prefix of a and b, leaving b at least its last node."""
+    n = 0
+    while n < min(len(a), len(b) - 1) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 PlanFn = Callable[[Point, random.Random], list[tuple[str, Point]]]

@@ -48,7 +48,7 @@ class Score(BaseModel):
 
 
 def said(texts: list[str], fact: str) -> bool:
-    """tau2's COMMUNICATE check: case-insensitive substring of one assistant text, commas removed."""
+    """tau2's COMMUNICATE check: case-insensitive substring of an assistant text, no commas."""
     f = fact.lower().replace(",", "")
     return any(f in t.lower().replace(",", "") for t in texts)
 

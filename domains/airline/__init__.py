@@ -24,6 +24,7 @@ from domains.airline.data_model import (
     tau2_sha256,
 )
 from domains.airline.policy import policy_text
+from domains.airline.synthesis_spec import SYNTHESIS
 from domains.airline.tools import AirlineTools
 from domains.airline.world_file import default_world_path, load_world, parse_world
 from domains.base import Domain
@@ -35,6 +36,7 @@ DOMAIN = Domain(
     toolkit_type=AirlineTools,
     policy=policy_text(),
     load_world=load_world,
+    extras={"synthesis": SYNTHESIS},
 )
 
 __all__ = [

@@ -1,0 +1,117 @@
+"""Heuristic mapping of tau2 airline tasks onto this domain's parameter axes (`params derive`).
+
+Per task, from its gold actions and the customer's instructions:
+- intents: each write action names one (book_reservation -> book, cancel_reservation -> cancel,
+  update_reservation_flights -> change_cabin when the instructions talk about the cabin / an
+  upgrade and change_flights otherwise, update_reservation_baggages -> add_bags,
+  update_reservation_passengers -> change_passengers, send_certificate -> compensation); a request
+  found in the instructions (keywords) without its write is the same intent with policy_trap=yes;
+  instructions asking about a flight's status add flight_status;
+- passengers, cabin, trip_type, insurance, bags (none / free / extra from nonfree_baggages),
+  payment_mix (from the payment-method id prefixes) come from book_reservation / update arguments;
+- stops: two flights per direction -> one_stop;
+- selection: "cheapest"/"lowest", "shortest"/"fastest", "earliest" in the instructions, else named
+  when a flight number is quoted;
+- reservation_known: a 6-character reservation id appears in the instructions.
+Axes that cannot be read from the task file (membership, distractor_density) are "?".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+WRITE_INTENT = {
+    "book_reservation": "book",
+    "cancel_reservation": "cancel",
+    "update_reservation_baggages": "add_bags",
+    "update_reservation_passengers": "change_passengers",
+    "send_certificate": "compensation",
+}
+KEYWORDS = {
+    "book": r"\bbook\b",
+    "cancel": r"\bcancel",
+    "change_flights": r"\b(change|modify|move|switch)\b[^.]*\bflight",
+    "change_cabin": r"\b(upgrade|downgrade|cabin)\b",
+    "add_bags": r"\b(bag|baggage|luggage|suitcase)",
+    "change_passengers": r"\bpassenger",
+    "compensation": r"\b(compensat|certificate|voucher)",
+    "flight_status": r"\bstatus\b",
+}
+RES_ID = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6}\b")
+
+
+def _instructions(task: Mapping[str, Any]) -> str:
+    scenario = task.get("user_scenario") or {}
+    ins = scenario.get("instructions")
+    if isinstance(ins, dict):
+        return "\n".join(str(v) for v in ins.values() if isinstance(v, str))
+    return str(ins or "")
+
+
+def derive_point(task: Mapping[str, Any]) -> dict[str, Any]:
+    text = _instructions(task)
+    low = text.lower()
+    actions = (task.get("evaluation_criteria") or {}).get("actions") or []
+    intents: list[str] = []
+    point: dict[str, Any] = {"membership": "?", "distractor_density": "?"}
+    for action in actions:
+        name, args = action.get("name"), action.get("arguments") or {}
+        intent = WRITE_INTENT.get(name)
+        if name == "update_reservation_flights":
+            intent = (
+                "change_cabin" if re.search(KEYWORDS["change_cabin"], low) else "change_flights"
+            )
+        if intent and intent not in intents:
+            intents.append(intent)
+        if "cabin" in args:
+            point.setdefault("cabin", args["cabin"])
+        if "passengers" in args:
+            point.setdefault("passengers", len(args["passengers"]))
+        if name == "book_reservation":
+            point["trip_type"] = args.get("flight_type", "?")
+            legs = len(args.get("flights", []))
+            per_direction = legs / (2 if args.get("flight_type") == "round_trip" else 1)
+            point["stops"] = "one_stop" if per_direction >= 2 else "direct"
+            point["insurance"] = args.get("insurance", "?")
+            nonfree, total = args.get("nonfree_baggages", 0), args.get("total_baggages", 0)
+            point["bags"] = "extra" if nonfree else ("free" if total else "none")
+            sources = sorted(
+                {p["payment_id"].rsplit("_", 1)[0] for p in args.get("payment_methods", [])}
+            )
+            if "certificate" in sources:
+                point["payment_mix"] = "certificate"
+            elif "gift_card" in sources:
+                point["payment_mix"] = "card_gift" if "credit_card" in sources else "gift_cards"
+            else:
+                point["payment_mix"] = "card"
+    trap = False
+    for intent, pattern in KEYWORDS.items():
+        if intent not in intents and re.search(pattern, low):
+            if intent == "flight_status":
+                intents.append(intent)
+            elif not intents and intent in ("cancel", "compensation", "change_flights"):
+                intents.append(intent)
+                trap = True
+    if not intents:
+        intents = ["?"]
+    point["n_intents"] = min(3, len(intents))
+    point["intent"] = intents[0]
+    point["second_intent"] = intents[1] if len(intents) > 1 else "none"
+    point["third_intent"] = intents[2] if len(intents) > 2 else "none"
+    point["policy_trap"] = "yes" if trap else "no"
+    if "cheapest" in low or "lowest" in low:
+        point["selection"] = "cheapest"
+    elif "shortest" in low or "fastest" in low:
+        point["selection"] = "shortest"
+    elif "earliest" in low:
+        point["selection"] = "earliest"
+    elif re.search(r"\bHAT\d{3}\b", text):
+        point["selection"] = "named"
+    point["reservation_known"] = "yes" if RES_ID.search(text) else "no"
+    return point
+
+
+def derive_points(tasks: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [derive_point(t) for t in tasks]

@@ -1,0 +1,224 @@
+"""The airline tool dependency DAG and its named intents.
+
+Nodes are the 14 tools plus the reasoning steps an agent performs between them (find the
+reservation, compare prices / durations / departures, compute a total, a fare difference or bag
+fees, check an eligibility rule) and two outcomes (refuse, report a status). Edges say what feeds
+what; `when` conditions tie branches to the parameter point (direct vs one-stop search, the
+selection criterion, a policy trap leading to a refusal, a known vs unknown reservation id).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from domains.synthesis_spec import IntentSpec
+
+TOOLS = (
+    "get_user_details",
+    "get_reservation_details",
+    "list_all_airports",
+    "search_direct_flight",
+    "search_onestop_flight",
+    "get_flight_status",
+    "calculate",
+    "transfer_to_human_agents",
+    "book_reservation",
+    "cancel_reservation",
+    "update_reservation_flights",
+    "update_reservation_baggages",
+    "update_reservation_passengers",
+    "send_certificate",
+)
+REASONS = (
+    "find_reservation",
+    "compare_prices",
+    "compare_durations",
+    "compare_departures",
+    "match_named_flight",
+    "compute_total",
+    "compute_fare_difference",
+    "compute_bag_fees",
+    "check_cancel_eligibility",
+    "check_modify_eligibility",
+    "check_cabin_change_eligibility",
+    "check_passenger_count",
+    "check_compensation_eligibility",
+)
+OUTCOMES = ("refuse", "report_status")
+
+RESERVATION_INTENTS = frozenset(
+    {"cancel", "change_flights", "change_cabin", "add_bags", "change_passengers", "compensation"}
+)
+SEARCH_INTENTS = frozenset({"book", "change_flights"})
+COMPARE = {
+    "cheapest": "compare_prices",
+    "shortest": "compare_durations",
+    "earliest": "compare_departures",
+    "named": "match_named_flight",
+}
+
+INTENTS: dict[str, IntentSpec] = {
+    "book": IntentSpec("book", "get_user_details", frozenset({"book_reservation"}), "book a trip"),
+    "cancel": IntentSpec(
+        "cancel", "get_user_details", frozenset({"cancel_reservation", "refuse"}), "cancel"
+    ),
+    "change_flights": IntentSpec(
+        "change_flights",
+        "get_user_details",
+        frozenset({"update_reservation_flights", "refuse"}),
+        "move a trip to another flight",
+    ),
+    "change_cabin": IntentSpec(
+        "change_cabin",
+        "get_user_details",
+        frozenset({"update_reservation_flights", "refuse"}),
+        "change the cabin of a reservation",
+    ),
+    "add_bags": IntentSpec(
+        "add_bags", "get_user_details", frozenset({"update_reservation_baggages"}), "add bags"
+    ),
+    "change_passengers": IntentSpec(
+        "change_passengers",
+        "get_user_details",
+        frozenset({"update_reservation_passengers", "refuse"}),
+        "replace a passenger's details",
+    ),
+    "compensation": IntentSpec(
+        "compensation",
+        "get_user_details",
+        frozenset({"send_certificate", "refuse"}),
+        "ask for compensation for a cancelled flight",
+    ),
+    "flight_status": IntentSpec(
+        "flight_status", "get_flight_status", frozenset({"report_status"}), "ask a flight's status"
+    ),
+}
+
+
+def build_graph() -> nx.DiGraph:
+    g = nx.DiGraph()
+    g.add_nodes_from(TOOLS, kind="tool")
+    g.add_nodes_from(REASONS, kind="reason")
+    g.add_nodes_from(OUTCOMES, kind="outcome")
+
+    def edge(a: str, b: str, feeds: str, intents=None, **when: set[str]) -> None:  # type: ignore[no-untyped-def]
+        g.add_edge(a, b, feeds=feeds, intents=intents, when=when or None)
+
+    res = RESERVATION_INTENTS
+    # Finding the reservation: quoted by the customer, or found among the user's reservations.
+    edge(
+        "get_user_details",
+        "get_reservation_details",
+        "reservation_id",
+        res,
+        reservation_known={"yes"},
+    )
+    edge("get_user_details", "find_reservation", "user.reservations", res, reservation_known={"no"})
+    edge("find_reservation", "get_reservation_details", "reservation_id", res)
+    # Searching and choosing a flight (booking, and changing flights).
+    for tool_name, stops in (
+        ("search_direct_flight", "direct"),
+        ("search_onestop_flight", "one_stop"),
+    ):
+        edge("get_user_details", tool_name, "who is travelling", {"book"}, stops={stops})
+        edge(
+            "check_modify_eligibility",
+            tool_name,
+            "origin, destination",
+            {"change_flights"},
+            stops={stops},
+            policy_trap={"no"},
+        )
+        for criterion, node in COMPARE.items():
+            edge(tool_name, node, "flights, prices, seats", SEARCH_INTENTS, selection={criterion})
+    for node in COMPARE.values():
+        edge(node, "compute_total", "chosen flights", {"book"})
+        edge(node, "compute_fare_difference", "chosen flights", {"change_flights"})
+    edge("compute_total", "book_reservation", "payment split, bags, insurance", {"book"})
+    # Cancel.
+    edge(
+        "get_reservation_details",
+        "check_cancel_eligibility",
+        "cabin, insurance, created_at",
+        {"cancel"},
+    )
+    edge(
+        "check_cancel_eligibility", "cancel_reservation", "eligible", {"cancel"}, policy_trap={"no"}
+    )
+    edge("check_cancel_eligibility", "refuse", "not eligible", {"cancel"}, policy_trap={"yes"})
+    # Change flights.
+    edge("get_reservation_details", "check_modify_eligibility", "cabin", {"change_flights"})
+    edge(
+        "check_modify_eligibility",
+        "refuse",
+        "basic economy",
+        {"change_flights"},
+        policy_trap={"yes"},
+    )
+    edge(
+        "compute_fare_difference",
+        "update_reservation_flights",
+        "payment id, new flights",
+        {"change_flights", "change_cabin"},
+    )
+    # Change cabin.
+    edge(
+        "get_reservation_details",
+        "check_cabin_change_eligibility",
+        "flights flown?",
+        {"change_cabin"},
+    )
+    edge(
+        "check_cabin_change_eligibility",
+        "refuse",
+        "a segment was flown",
+        {"change_cabin"},
+        policy_trap={"yes"},
+    )
+    edge(
+        "check_cabin_change_eligibility",
+        "search_direct_flight",
+        "segments",
+        {"change_cabin"},
+        policy_trap={"no"},
+    )
+    edge("search_direct_flight", "compute_fare_difference", "current prices", {"change_cabin"})
+    # Bags.
+    edge("get_reservation_details", "compute_bag_fees", "cabin, passengers, bags", {"add_bags"})
+    edge("compute_bag_fees", "update_reservation_baggages", "total, nonfree", {"add_bags"})
+    # Passengers.
+    edge("get_reservation_details", "check_passenger_count", "passengers", {"change_passengers"})
+    edge(
+        "check_passenger_count",
+        "update_reservation_passengers",
+        "same count",
+        {"change_passengers"},
+        policy_trap={"no"},
+    )
+    edge(
+        "check_passenger_count",
+        "refuse",
+        "count would change",
+        {"change_passengers"},
+        policy_trap={"yes"},
+    )
+    # Compensation.
+    edge("get_reservation_details", "get_flight_status", "flights", {"compensation"})
+    edge("get_flight_status", "check_compensation_eligibility", "cancelled?", {"compensation"})
+    edge(
+        "check_compensation_eligibility",
+        "send_certificate",
+        "amount",
+        {"compensation"},
+        policy_trap={"no"},
+    )
+    edge(
+        "check_compensation_eligibility",
+        "refuse",
+        "not eligible",
+        {"compensation"},
+        policy_trap={"yes"},
+    )
+    # Flight status.
+    edge("get_flight_status", "report_status", "status", {"flight_status"})
+    return g  # fmt: skip

@@ -1,0 +1,202 @@
+"""Parameter space of airline tasks.
+
+Axes are sampled in this order; later axes narrow their values given earlier ones, which is how
+policy coherence is kept (e.g. a policy trap on "change flights" means a basic-economy booking; a
+compensation that must be granted to a regular member without insurance needs business). The
+first intent follows every axis; later intents in a chain share passengers, trip type, stops and
+membership (one traveller, one profile) and draw their other values at random (see synth.plan).
+
+Axis meanings:
+- n_intents / intent / second_intent / third_intent: the requests, in order;
+- policy_trap: the first request must be refused (cancel: not eligible; change_flights: basic
+  economy; change_cabin: a segment already flown; change_passengers: a different passenger
+  count; compensation: not eligible);
+- membership, insurance, cabin, passengers, trip_type, stops: the booking or reservation shape
+  (cabin is the *target* cabin for change_cabin);
+- selection: how the flight is picked (book, change_flights);
+- payment_mix: book: one card / gift card + card / certificate (+ card) / several gift cards;
+  flight, cabin or bag changes: `card` = a credit card, `gift_cards` = one gift card;
+- bags: none / within the free allowance / with extra paid bags (book: the bags travelling;
+  add_bags: the bags added);
+- reservation_known: the customer quotes the reservation id, or only describes the trip;
+- distractor_density: none / low / medium / high (0 / 1 / 3 / 6 distractors per choice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from domains.params import Axis, ParamSpace, Value
+
+INTENTS = (
+    "book",
+    "cancel",
+    "change_flights",
+    "change_cabin",
+    "add_bags",
+    "change_passengers",
+    "compensation",
+    "flight_status",
+)
+TRAP_INTENTS = ("cancel", "change_flights", "change_cabin", "change_passengers", "compensation")
+UPDATE_INTENTS = ("change_flights", "change_cabin", "add_bags")
+CABINS = ("basic_economy", "economy", "business")
+DENSITY_COUNTS = {"none": 0, "low": 1, "medium": 3, "high": 6}
+
+# Free checked bags per passenger: membership -> cabin -> count (policy).
+FREE_BAGS = {
+    "regular": {"basic_economy": 0, "economy": 1, "business": 2},
+    "silver": {"basic_economy": 1, "economy": 2, "business": 3},
+    "gold": {"basic_economy": 2, "economy": 3, "business": 4},
+}
+
+# Which axes matter for which intent (the rest are left out of the signature).
+USES: dict[str, frozenset[str]] = {
+    "book": frozenset(
+        {"passengers", "cabin", "trip_type", "stops", "selection", "payment_mix", "bags"}
+        | {"membership", "insurance"}
+    ),
+    "cancel": frozenset(
+        {"passengers", "cabin", "trip_type", "stops", "insurance", "policy_trap"}
+        | {"reservation_known"}
+    ),
+    "change_flights": frozenset(
+        {"passengers", "cabin", "trip_type", "stops", "selection", "payment_mix"}
+        | {"policy_trap", "reservation_known"}
+    ),
+    "change_cabin": frozenset(
+        {"passengers", "cabin", "trip_type", "stops", "payment_mix", "policy_trap"}
+        | {"reservation_known"}
+    ),
+    "add_bags": frozenset(
+        {"passengers", "cabin", "trip_type", "stops", "bags", "membership", "payment_mix"}
+        | {"reservation_known"}
+    ),
+    "change_passengers": frozenset({"passengers", "policy_trap", "reservation_known"}),
+    "compensation": frozenset(
+        {"passengers", "cabin", "membership", "insurance", "policy_trap", "reservation_known"}
+    ),
+    "flight_status": frozenset(),
+}
+SHARED_AXES = frozenset({"passengers", "trip_type", "stops", "membership"})
+
+
+def chain(p: Mapping[str, Value]) -> list[str]:
+    return [
+        str(p[k]) for k in ("intent", "second_intent", "third_intent") if p.get(k, "none") != "none"
+    ]
+
+
+def passengers_bucket(n: int) -> str:
+    return "1" if n == 1 else ("2-3" if n <= 3 else "4-5")
+
+
+def _relevant(axis: str):  # type: ignore[no-untyped-def]
+    def check(p: Mapping[str, Value]) -> bool:
+        intents = chain(p)
+        if axis in SHARED_AXES:
+            return any(axis in USES[i] for i in intents)
+        return bool(intents) and axis in USES[intents[0]]
+
+    return check
+
+
+def _second(p: Mapping[str, Value]) -> list[Value]:
+    if int(p["n_intents"]) < 2:
+        return ["none"]
+    return [i for i in INTENTS if i != p["intent"]]
+
+
+def _third(p: Mapping[str, Value]) -> list[Value]:
+    if int(p["n_intents"]) < 3:
+        return ["none"]
+    return [i for i in INTENTS if i not in (p["intent"], p["second_intent"])]
+
+
+def _trap(p: Mapping[str, Value]) -> list[Value]:
+    return ["no", "yes"] if p["intent"] in TRAP_INTENTS else ["no"]
+
+
+def _membership(p: Mapping[str, Value]) -> list[Value]:
+    if p["intent"] == "compensation" and p["policy_trap"] == "yes":
+        return ["regular"]
+    return ["regular", "silver", "gold"]
+
+
+def _insurance(p: Mapping[str, Value]) -> list[Value]:
+    if p["intent"] == "compensation" and p["policy_trap"] == "yes":
+        return ["no"]
+    return ["no", "yes"]
+
+
+def _cabin(p: Mapping[str, Value]) -> list[Value]:
+    intent, trap = p["intent"], p["policy_trap"] == "yes"
+    if intent == "change_flights":
+        return ["basic_economy"] if trap else ["economy", "business"]
+    if intent in ("cancel", "compensation") and trap:
+        return ["basic_economy", "economy"]
+    if intent == "compensation" and p["membership"] == "regular" and p["insurance"] == "no":
+        return ["business"]
+    return list(CABINS)
+
+
+def _trip(p: Mapping[str, Value]) -> list[Value]:
+    if p["intent"] == "change_cabin" and p["policy_trap"] == "yes":
+        return ["round_trip"]  # the flown segment is the outbound; the return is still ahead
+    return ["one_way", "round_trip"]
+
+
+def _payment(p: Mapping[str, Value]) -> list[Value]:
+    if p["intent"] == "book":
+        return ["card", "card_gift", "certificate", "gift_cards"]
+    if p["intent"] in UPDATE_INTENTS:
+        return ["card", "gift_cards"]
+    return ["card"]
+
+
+def _bags(p: Mapping[str, Value]) -> list[Value]:
+    free = FREE_BAGS[str(p["membership"])][str(p["cabin"])]
+    if p["intent"] == "book":
+        return ["none", "free", "extra"] if free else ["none", "extra"]
+    if p["intent"] == "add_bags":
+        return ["free", "extra"] if free else ["extra"]
+    return ["none"]
+
+
+def _known(p: Mapping[str, Value]) -> list[Value]:
+    return ["yes"] if p["intent"] in ("book", "flight_status") else ["yes", "no"]
+
+
+SPACE = ParamSpace(
+    name="airline",
+    axes=(
+        Axis("n_intents", (1, 2, 3), "number of requests", weights=(0.5, 0.35, 0.15)),
+        Axis("intent", INTENTS, "the first request"),
+        Axis("second_intent", ("none", *INTENTS), "the second request", allowed=_second),
+        Axis("third_intent", ("none", *INTENTS), "the third request", allowed=_third),
+        Axis("policy_trap", ("no", "yes"), "first request must be refused", allowed=_trap,
+             relevant=_relevant("policy_trap")),
+        Axis("membership", ("regular", "silver", "gold"), "the user's tier",
+             allowed=_membership, relevant=_relevant("membership")),
+        Axis("insurance", ("no", "yes"), "travel insurance", allowed=_insurance,
+             relevant=_relevant("insurance")),
+        Axis("cabin", CABINS, "cabin (target cabin for change_cabin)", allowed=_cabin,
+             relevant=_relevant("cabin")),
+        Axis("passengers", (1, 2, 3, 4, 5), "travellers", relevant=_relevant("passengers")),
+        Axis("trip_type", ("one_way", "round_trip"), "trip type", allowed=_trip,
+             relevant=_relevant("trip_type")),
+        Axis("stops", ("direct", "one_stop"), "direct or one-stop itineraries",
+             relevant=_relevant("stops")),
+        Axis("selection", ("cheapest", "shortest", "earliest", "named"), "how the flight is picked",
+             relevant=_relevant("selection")),
+        Axis("payment_mix", ("card", "card_gift", "certificate", "gift_cards"), "how it is paid",
+             allowed=_payment, relevant=_relevant("payment_mix")),
+        Axis("bags", ("none", "free", "extra"), "checked bags", allowed=_bags,
+             relevant=_relevant("bags")),
+        Axis("reservation_known", ("yes", "no"), "customer quotes the reservation id",
+             allowed=_known, relevant=_relevant("reservation_known")),
+        Axis("distractor_density", tuple(DENSITY_COUNTS), "distractors per choice"),
+    ),
+    cell_axes=("intent", "second_intent", "policy_trap", "cabin", "passengers"),
+    buckets={"passengers": lambda n: passengers_bucket(int(n))},
+)  # fmt: skip
