@@ -1,0 +1,69 @@
+"""`toolmine params ...`: inspect a domain's parameter space and derive it from a benchmark.
+
+`params derive --tasks TASKS.json` maps each task of a tau2 tasks file onto the domain's axes
+(heuristics documented in the domain's derive module, e.g. domains/airline/derive.py) and prints
+the distribution of every axis over the tasks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.main import app
+from mining.errors import UserError
+from mining.synthesis import get_domain, spec_of
+
+params_app = typer.Typer(name="params", help="Parameter spaces of domains.", no_args_is_help=True)
+app.add_typer(params_app, name="params")
+
+
+@params_app.command("show")
+def show_command(
+    domain: Annotated[str, typer.Option("--domain", help="Domain name.")] = "airline",
+) -> None:
+    """Print the axes and their values as JSON."""
+    spec = spec_of(get_domain(domain))
+    print(json.dumps(spec.space.describe(), indent=2))
+
+
+def distribution(points: list[dict[str, Any]], axes: list[str]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for axis in axes:
+        counts = Counter(str(p.get(axis, "?")) for p in points)
+        out[axis] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+@params_app.command("derive")
+def derive_command(
+    tasks: Annotated[Path, typer.Option("--tasks", help="A tau2 tasks.json file.")],
+    domain: Annotated[str, typer.Option("--domain", help="Domain name.")] = "airline",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Distribution of the parameter axes over a benchmark's tasks (heuristic extraction).
+
+    Example: toolmine params derive --tasks ../shared/data/tau2-airline/tasks.json
+    """
+    spec = spec_of(get_domain(domain))
+    if spec.derive is None:
+        raise UserError(f"domain {domain!r} cannot derive parameters from a task file")
+    try:
+        data = json.loads(tasks.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"cannot read tasks from {tasks}: {exc}") from None
+    if not isinstance(data, list) or not all(isinstance(t, dict) for t in data):
+        raise UserError(f"{tasks}: expected a JSON list of task objects (tau2 tasks.json)")
+    points = spec.derive(data)
+    dist = distribution(points, spec.space.names())
+    if as_json:
+        print(json.dumps({"tasks": len(points), "axes": dist}, indent=2))
+        return
+    print(f"{len(points)} tasks from {tasks}")
+    for axis, counts in dist.items():
+        cells = "  ".join(f"{v}: {c}" for v, c in counts.items())
+        print(f"{axis:<20} {cells}")
