@@ -22,8 +22,11 @@ def _register_commands() -> None:
     # Each module adds its commands to `app`; kept in one place so the CLI's shape is visible.
     from cli import (  # noqa: F401
         bench_analyst,
+        bench_synth,
         eval_cmd,
+        params_cmd,
         replay,
+        sample,
         sim_server_cmd,
     )
 
