@@ -29,6 +29,7 @@ def _register_commands() -> None:
         sample,
         sim_server_cmd,
     )
+    from cli import demo, export_cmd, harvest_cmd, server_cmd, worker_cmd  # noqa: F401
 
 
 def run() -> None:

@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 from mining.errors import UserError
 
 MODES = ("dag",)
+LEDGER_QUEUE = "ledger"
+COMPUTE_QUEUE = "compute"
 
 
 class Budgets(BaseModel):
@@ -40,8 +42,8 @@ class Queues(BaseModel):
     """Task queues: the ledger queue (one process owning the store; workflows run there too) and
     the compute queue (any number of workers)."""
 
-    ledger: str = "ledger"
-    compute: str = "compute"
+    ledger: str = LEDGER_QUEUE
+    compute: str = COMPUTE_QUEUE
 
 
 class HarvestConfig(BaseModel):

@@ -1,0 +1,235 @@
+"""`toolmine harvest start|status|pause|resume|cancel|list|show`: drive durable harvests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from temporalio.client import Client
+
+from cli.harvest_ops import follow, read_summary, start, validate
+from cli.main import app
+from cli.temporal_cli import address_or_default, run_client, ui_url
+from mining.harvest.config import (
+    COMPUTE_QUEUE,
+    LEDGER_QUEUE,
+    Budgets,
+    HarvestConfig,
+    Queues,
+)
+from mining.summary import HarvestSummary, render_lines
+from workflows.harvest import HarvestWorkflow
+from workflows.models import HarvestResult, Progress, SetPausedInput
+
+harvest_app = typer.Typer(
+    name="harvest", help="Start and steer durable harvests.", no_args_is_help=True
+)
+app.add_typer(harvest_app, name="harvest")
+
+Address = Annotated[
+    str | None, typer.Option(help="Temporal frontend ($TEMPORAL_ADDRESS or localhost:7233)")
+]
+LedgerQueue = Annotated[str, typer.Option(help="ledger task queue (where workflows run)")]
+HarvestArg = Annotated[str, typer.Argument(help="harvest id (= workflow id)")]
+
+
+async def _client(address: str | None) -> Client:
+    from worker import connect
+
+    return await connect(address_or_default(address))
+
+
+@harvest_app.command("start")
+def start_cmd(
+    domain: Annotated[str, typer.Option(help="domain to mine (see the registry)")] = "airline",
+    mode: Annotated[str, typer.Option(help="mining mode: dag")] = "dag",
+    target: Annotated[
+        str, typer.Option(help="model under test: litellm name or sim:<profile>")
+    ] = "sim:mid",
+    k: Annotated[int, typer.Option(help="rollouts per candidate")] = 4,
+    min_pass_rate: Annotated[float, typer.Option(help="window lower bound (exclusive)")] = 0.0,
+    max_pass_rate: Annotated[float, typer.Option(help="window upper bound (inclusive)")] = 0.5,
+    tasks: Annotated[int, typer.Option("--tasks", "-n", help="tasks to harvest (N)")] = 10,
+    batch_size: Annotated[int, typer.Option(help="candidates per iteration")] = 8,
+    max_rollouts: Annotated[int | None, typer.Option(help="budget: rollouts")] = None,
+    max_tokens: Annotated[int | None, typer.Option(help="budget: tokens")] = None,
+    max_cost: Annotated[float | None, typer.Option(help="budget: dollars")] = None,
+    max_iterations: Annotated[int | None, typer.Option(help="budget: iterations")] = None,
+    seed: Annotated[int, typer.Option(help="seed of the whole harvest")] = 0,
+    proposer: Annotated[str, typer.Option(help="parameter proposer (random, ...)")] = "random",
+    harvest_id: Annotated[
+        str | None, typer.Option("--id", help="harvest id (default: generated)")
+    ] = None,
+    follow_: Annotated[
+        bool, typer.Option("--follow", help="show the progress bar until done")
+    ] = False,
+    address: Address = None,
+    ledger_queue: LedgerQueue = LEDGER_QUEUE,
+    compute_queue: Annotated[str, typer.Option(help="compute task queue")] = COMPUTE_QUEUE,
+) -> None:
+    """Start a harvest; prints its id and the Web UI link.
+
+    Example: toolmine harvest start --domain airline --target sim:mid -n 10 --follow
+    """
+    if mode != "dag":
+        raise typer.BadParameter(f"mode {mode!r}: allowed dag", param_hint="--mode")
+    cfg = HarvestConfig(
+        harvest_id=harvest_id or "",
+        domain=domain,
+        target=target,
+        k=k,
+        min_pass_rate=min_pass_rate,
+        max_pass_rate=max_pass_rate,
+        n_tasks=tasks,
+        batch_size=batch_size,
+        seed=seed,
+        proposer=proposer,
+        budgets=Budgets(
+            max_rollouts=max_rollouts,
+            max_tokens=max_tokens,
+            max_cost_usd=max_cost,
+            max_iterations=max_iterations,
+        ),
+        queues=Queues(ledger=ledger_queue, compute=compute_queue),
+    )
+    validate(cfg)
+    target_addr = address_or_default(address)
+
+    async def go() -> None:
+        client = await _client(target_addr)
+        handle = await start(client, cfg)
+        print(f"harvest {handle.id} started")
+        print(f"UI: {ui_url(target_addr, handle.id)}")
+        if follow_:
+            result = await follow(handle)
+            print(f"harvested {result.counters.harvested} tasks ({result.stop})")
+
+    run_client(go())
+
+
+@harvest_app.command("status")
+def status_cmd(
+    harvest: HarvestArg,
+    once: Annotated[
+        bool, typer.Option(help="print the progress once instead of following")
+    ] = False,
+    address: Address = None,
+) -> None:
+    """Show a harvest's progress (live bar until it ends, or once with --once)."""
+
+    async def go() -> None:
+        client = await _client(address)
+        handle = client.get_workflow_handle(harvest)
+        if once:
+            p: Progress = await handle.query(HarvestWorkflow.progress)
+            print(p.model_dump_json(indent=2))
+            return
+        result: HarvestResult = await follow(handle)
+        print(f"harvested {result.counters.harvested} tasks ({result.stop})")
+
+    run_client(go())
+
+
+def _set_paused(harvest: str, paused: bool, address: str | None) -> None:
+    async def go() -> None:
+        client = await _client(address)
+        handle = client.get_workflow_handle(harvest)
+        p: Progress = await handle.execute_update(
+            HarvestWorkflow.set_paused, SetPausedInput(paused=paused)
+        )
+        word = "pausing (after the current iteration)" if paused else "resumed"
+        print(f"{harvest}: {word}; harvested {p.counters.harvested}/{p.n_tasks}")
+
+    run_client(go())
+
+
+@harvest_app.command("pause")
+def pause_cmd(harvest: HarvestArg, address: Address = None) -> None:
+    """Pause a harvest between iterations (the running iteration finishes)."""
+    _set_paused(harvest, True, address)
+
+
+@harvest_app.command("resume")
+def resume_cmd(harvest: HarvestArg, address: Address = None) -> None:
+    """Resume a paused harvest."""
+    _set_paused(harvest, False, address)
+
+
+@harvest_app.command("cancel")
+def cancel_cmd(harvest: HarvestArg, address: Address = None) -> None:
+    """Cancel a harvest (what it recorded so far stays in the history)."""
+
+    async def go() -> None:
+        client = await _client(address)
+        await client.get_workflow_handle(harvest).cancel()
+        print(f"{harvest}: cancel requested")
+
+    run_client(go())
+
+
+@harvest_app.command("list")
+def list_cmd(
+    query: Annotated[
+        str | None, typer.Option(help="extra visibility query, e.g. \"TargetModel='sim:mid'\"")
+    ] = None,
+    address: Address = None,
+) -> None:
+    """List harvests (latest run of each), with status and harvested count."""
+
+    async def go() -> None:
+        client = await _client(address)
+        q = "WorkflowType = 'HarvestWorkflow'" + (f" AND {query}" if query else "")
+        seen = set()
+        async for wf in client.list_workflows(q):
+            if wf.id in seen:
+                continue
+            seen.add(wf.id)
+            attrs: dict[str, Any] = {k: v[0] if v else "" for k, v in wf.search_attributes.items()}
+            status = wf.status.name.lower() if wf.status else "?"
+            print(
+                f"{wf.id:40} {status:16} {attrs.get('HarvestStatus', ''):10} "
+                f"harvested={attrs.get('Harvested', 0):<4} target={attrs.get('TargetModel', '')}"
+            )
+
+    run_client(go())
+
+
+@harvest_app.command("show")
+def show_cmd(
+    harvest: HarvestArg,
+    store: Annotated[
+        Path | None, typer.Option(help="history file to read when no worker holds it")
+    ] = None,
+    address: Address = None,
+    ledger_queue: LedgerQueue = LEDGER_QUEUE,
+) -> None:
+    """Summarise a harvest: counts, pass-rate histogram, top failure modes, diversity."""
+    summary = load_summary(harvest, store, address, ledger_queue)
+    Console().print("\n".join(render_lines(summary)), highlight=False, soft_wrap=True)
+
+
+def load_summary(
+    harvest: str, store: Path | None, address: str | None, ledger_queue: str
+) -> HarvestSummary:
+    """Read the file directly when no worker holds it, else ask the ledger worker."""
+    from mining.store.db import Store, StoreLockedError, default_path
+
+    path = store or default_path()
+    if path.exists():
+        try:
+            local = Store(path, read_only=True)
+        except StoreLockedError:
+            pass
+        else:
+            try:
+                return local.summary(harvest)
+            finally:
+                local.close()
+
+    async def go() -> HarvestSummary:
+        return await read_summary(await _client(address), harvest, ledger_queue)
+
+    result: HarvestSummary = run_client(go())
+    return result

