@@ -11,6 +11,7 @@ tool calls run in order and count as a policy violation. Only provider failures 
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -94,6 +95,12 @@ def to_openai(messages: list[Message]) -> list[dict[str, Any]]:
         else:
             out.append({"role": m.role, "content": m.content or ""})
     return out
+
+
+@functools.cache
+def tool_schemas(domain: str) -> list[dict[str, Any]]:
+    """The domain's tool schemas, built once per process (building them costs ~0.1 s)."""
+    return registry.get(domain).tool_schemas()
 
 
 def _parse_arguments(raw: str) -> tuple[dict[str, Any], str | None]:
@@ -208,7 +215,7 @@ def run_rollout(
     domain = registry.get(task.domain)
     world = domain.world_type.model_validate(task.world)  # a private copy
     toolkit = domain.toolkit(world)
-    tools = domain.tool_schemas()
+    tools = tool_schemas(task.domain)
     proxy = user or DeterministicUserProxy()
     loop = _Loop(task, toolkit, proxy, max_errors)
     loop.messages = [

@@ -169,7 +169,11 @@ def _choices(
             continue
         call = choice.get("call")
         i = position.get(call) if isinstance(call, int) else None
-        alternatives = [a for a in choice.get("alternatives") or [] if a != choice.get("gold")]
+        alternatives = [
+            a["value"] if isinstance(a, dict) and "value" in a else a
+            for a in choice.get("alternatives") or []
+        ]
+        alternatives = [a for a in alternatives if a != choice.get("gold")]
         if i is not None and alternatives and choice.get("path") is not None:
             out.append((i, _path_of(choice["path"]), alternatives))
     return out
