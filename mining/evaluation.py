@@ -2,9 +2,9 @@
 
 Rollouts run in parallel (bounded by `concurrency`) and stop early once membership of the pass-rate
 window is certain either way, whatever the remaining rollouts give (window 0 < p <= 0.5 at k = 4:
-three passes decide "out", one pass and two failures decide "in"). Results are counted in index order, so the decision point,
-and hence the result, is the same on every run for simulated targets; rollouts past the decision
-point are cancelled at their next turn and discarded.
+three passes decide "out", one pass and two failures decide "in"). Results are counted in index
+order, so the decision point, and hence the result, is the same on every run for simulated
+targets; rollouts past the decision point are cancelled at their next turn and discarded.
 """
 
 from __future__ import annotations
