@@ -77,9 +77,8 @@ def synth_command(
         print(json.dumps(rows, indent=2))
         return
     print(f"{domain}: validated candidates per second, one core ({n} candidates per row)")
-    print(
-        f"{'density':<10}{'valid/s':>10}{'valid':>8}{'rejected':>10}{'world KB':>10}{'entities':>10}"
-    )
+    head = ("valid/s", 10), ("valid", 8), ("rejected", 10), ("world KB", 10), ("entities", 10)
+    print(f"{'density':<10}" + "".join(f"{h:>{w}}" for h, w in head))
     for r in rows:
         print(
             f"{r['density']:<10}{r['validated_per_second']:>10}{r['validated']:>8}"

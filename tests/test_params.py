@@ -1,0 +1,58 @@
+"""Parameter spaces: sampling gives valid points, bad input names the axis and allowed values."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from domains.airline.params import SPACE
+from domains.params import ParamError
+
+
+def test_samples_are_valid_and_cover_every_value() -> None:
+    seen: dict[str, set[object]] = {a.name: set() for a in SPACE.axes}
+    for i in range(1500):
+        point = SPACE.sample(random.Random(i))
+        assert SPACE.validate(point) == point
+        for k, v in point.items():
+            seen[k].add(v)
+    for axis in SPACE.axes:
+        assert seen[axis.name] == set(axis.values), axis.name
+
+
+def test_fixed_axes_are_respected() -> None:
+    point = SPACE.sample(random.Random(3), {"intent": "book", "passengers": 5})
+    assert point["intent"] == "book" and point["passengers"] == 5
+
+
+def test_unknown_axis_value_and_bad_syntax_are_named() -> None:
+    with pytest.raises(ParamError, match="unknown axis 'colour'; allowed: n_intents"):
+        SPACE.parse_assignments(["colour=red"])
+    with pytest.raises(ParamError, match="unknown value 'first' for axis 'cabin'; allowed: basic_"):
+        SPACE.parse_assignments(["cabin=first"])
+    with pytest.raises(ParamError, match="expected axis=value"):
+        SPACE.parse_assignments(["cabin"])
+    assert SPACE.parse_assignments(["passengers=3"]) == {"passengers": 3}
+
+
+def test_incoherent_combination_is_refused_with_allowed_values() -> None:
+    # A policy trap on "change flights" is a basic-economy booking: no other cabin goes with it.
+    with pytest.raises(ParamError, match="allowed there: basic_economy"):
+        SPACE.sample(
+            random.Random(0),
+            {"intent": "change_flights", "policy_trap": "yes", "cabin": "business"},
+        )
+    point = SPACE.sample(random.Random(0), {"intent": "book"})
+    point["second_intent"] = "book"
+    with pytest.raises(ParamError, match="second_intent"):
+        SPACE.validate(point)
+
+
+def test_cell_is_coarse_and_signature_axes_drop_irrelevant_ones() -> None:
+    point = SPACE.sample(random.Random(1), {"intent": "flight_status", "n_intents": 1})
+    assert SPACE.cell(point).startswith("intent=flight_status|second_intent=none")
+    relevant = SPACE.relevant(point)
+    assert "cabin" not in relevant and "payment_mix" not in relevant
+    point5 = SPACE.sample(random.Random(1), {"intent": "book", "passengers": 5})
+    assert "passengers=4-5" in SPACE.cell(point5)
