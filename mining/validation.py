@@ -73,20 +73,21 @@ def validate(
         problems.extend(spec.check(world, built))
     if problems:
         return None, problems
-    # Reads never reorder anything, so the file forms before and after tell whether the golden
-    # trajectory changed the world (and are cheaper than two canonical forms).
-    initial = world.to_json()
+    # A refusal must leave the world as it was (compared in file form: reads never reorder
+    # anything). A change task must make at least one successful write; every write tool of a
+    # domain changes its world when it succeeds, so the initial dump is skipped there (speed).
+    writes = [c for c in built.golden if _is_write(domain, c["name"])]
+    initial = world.to_json() if built.refusal else None
     result = replay(domain, world, built.golden)
     problems.extend(result.errors)
     final = result.world.to_json()
-    writes = [c for c in built.golden if _is_write(domain, c["name"])]
     if built.refusal:
         if writes:
             problems.append("refusal task has write calls in its golden trajectory")
         if final != initial:
             problems.append("refusal task changes the world")
-    elif final == initial:
-        problems.append("golden trajectory leaves the world unchanged")
+    elif not writes:
+        problems.append("golden trajectory makes no write")
     return final, problems
 
 

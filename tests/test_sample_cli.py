@@ -21,8 +21,18 @@ def test_sample_prints_json_lines_with_every_field() -> None:
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 3
     for row in rows:
-        for key in ("task_id", "params", "walk", "task_description", "world", "tools",
-                    "golden_trajectory", "expected_final_world", "communicate", "signature"):
+        for key in (
+            "task_id",
+            "params",
+            "walk",
+            "task_description",
+            "world",
+            "tools",
+            "golden_trajectory",
+            "expected_final_world",
+            "communicate",
+            "signature",
+        ):
             assert key in row
         assert row["params"]["intent"] == "book"
         assert {"name", "arguments"} <= set(row["golden_trajectory"][0])

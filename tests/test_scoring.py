@@ -87,7 +87,10 @@ def test_missing_second_intent_fails() -> None:
 def test_extra_write_fails_with_collateral_penalty() -> None:
     task = _task(intent="change_passengers", n_intents=1, policy_trap="no")
     uid = task.meta["user_id"]
-    calls = [*task.golden_trajectory, ToolCall(name="send_certificate", arguments={"user_id": uid, "amount": 100})]
+    calls = [
+        *task.golden_trajectory,
+        ToolCall(name="send_certificate", arguments={"user_id": uid, "amount": 100}),
+    ]
     score = _run(task, calls)
     assert not score.passed and score.collateral_penalty == 0.25
 
@@ -96,7 +99,10 @@ def test_refusal_task_fails_on_the_forbidden_write() -> None:
     task = _task(intent="cancel", n_intents=1, policy_trap="yes")
     assert task.refusal and task.meta["refusal_reason"]
     rid = task.meta["reservation_ids"][0]
-    calls = [*task.golden_trajectory, ToolCall(name="cancel_reservation", arguments={"reservation_id": rid})]
+    calls = [
+        *task.golden_trajectory,
+        ToolCall(name="cancel_reservation", arguments={"reservation_id": rid}),
+    ]
     assert _run(task, task.golden_trajectory).passed
     assert not _run(task, calls).passed
 

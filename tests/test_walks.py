@@ -57,7 +57,9 @@ def test_multi_intent_chain_shares_the_user_lookup() -> None:
 def test_check_walk_rejects_a_missing_edge_and_signature_is_stable() -> None:
     bad = Walk(segments=(WalkSegment("book", ("get_user_details", "book_reservation"), {}),))
     assert check_walk(GRAPH, bad) == ["book: no edge get_user_details -> book_reservation"]
-    good = Walk(segments=(WalkSegment("flight_status", ("get_flight_status", "report_status"), {}),))
+    good = Walk(
+        segments=(WalkSegment("flight_status", ("get_flight_status", "report_status"), {}),)
+    )
     a = walk_signature("airline", good, {"x": 1, "y": 2})
     assert a == walk_signature("airline", good, {"y": 2, "x": 1})
     assert a != walk_signature("airline", good, {"x": 2, "y": 2})
