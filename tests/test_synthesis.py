@@ -12,7 +12,7 @@ import pytest
 from domains import registry
 from domains.airline.params import SPACE
 from mining.errors import UserError
-from mining.synthesis import Rejection, sample_tasks, synthesize_candidate, synthesis_domains
+from mining.synthesis import Rejection, sample_tasks, synthesis_domains, synthesize_candidate
 from mining.validation import load_world, replay
 
 

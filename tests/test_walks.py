@@ -7,6 +7,7 @@ import random
 import networkx as nx
 
 from domains.airline.graph import INTENTS, build_graph
+from domains.params import Point
 from domains.synthesis_spec import Walk, WalkSegment
 from mining.walks import check_walk, intent_paths, sample_walk, walk_signature
 
@@ -43,7 +44,7 @@ def test_point_conditions_the_walk() -> None:
 
 
 def test_multi_intent_chain_shares_the_user_lookup() -> None:
-    plan = [
+    plan: list[tuple[str, Point]] = [
         ("cancel", {"policy_trap": "no", "reservation_known": "yes"}),
         ("book", {"stops": "direct", "selection": "earliest"}),
     ]
