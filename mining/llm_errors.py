@@ -25,14 +25,18 @@ _RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 529}
 
 
 def _retry_after(exc: BaseException) -> float | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is not None:
+    # litellm keeps the provider's headers on the exception; httpx's response may be empty.
+    sources = (
+        getattr(exc, "litellm_response_headers", None),
+        getattr(exc, "headers", None),
+        getattr(getattr(exc, "response", None), "headers", None),
+    )
+    for headers in sources:
         value = headers.get("retry-after") if hasattr(headers, "get") else None
         if value:
             try:
                 return float(value)
-            except ValueError:
+            except (TypeError, ValueError):
                 return None
     match = re.search(r"retry after (\d+(?:\.\d+)?)", str(exc), re.IGNORECASE)
     return float(match.group(1)) if match else None
