@@ -155,8 +155,8 @@ def parse_roles(only: str | None) -> tuple[str, ...]:
     return (only,)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     p.add_argument("--address", default=None, help=f"Temporal frontend (default {address()})")
     p.add_argument("--namespace", default=DEFAULT_NAMESPACE)
     p.add_argument("--only", choices=ROLES, default=None, help="serve one queue only")
@@ -165,7 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--store", default=None, help="DuckDB history file (ledger role)")
     p.add_argument("--compute-concurrency", type=int, default=DEFAULT_COMPUTE_CONCURRENCY)
     p.add_argument("--ledger-concurrency", type=int, default=DEFAULT_LEDGER_CONCURRENCY)
-    a = p.parse_args(argv)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    a = build_parser().parse_args(argv)
     asyncio.run(
         serve(
             target=a.address,
