@@ -1,0 +1,58 @@
+"""Done-when figures of the simulated targets on 100 synthesized airline tasks."""
+
+from __future__ import annotations
+
+import pytest
+
+from mining.models import parse_target
+from mining.rollout import run_rollout
+from mining.synthesis import sample_tasks
+from mining.targets.profiles import load_profile
+from mining.targets.sim import task_features
+from mining.task import Task
+
+
+@pytest.fixture(scope="module")
+def airline_tasks() -> list[Task]:
+    tasks = sample_tasks("airline", 100, seed=1)
+    assert len(tasks) == 100
+    return tasks
+
+
+def _outcomes(tasks: list[Task], target: str, k: int) -> dict[str, list[bool]]:
+    spec = parse_target(target)
+    return {t.task_id: [run_rollout(t, spec, i, 7).passed for i in range(k)] for t in tasks}
+
+
+def _rate(outcomes: dict[str, list[bool]], ids: set[str] | None = None) -> float:
+    values = [p for tid, ps in outcomes.items() if ids is None or tid in ids for p in ps]
+    return sum(values) / len(values)
+
+
+def test_strong_mid_weak_on_100_airline_tasks(airline_tasks: list[Task]) -> None:
+    strong = _rate(_outcomes(airline_tasks, "sim:strong", 2))
+    mid = _rate(_outcomes(airline_tasks, "sim:mid", 2))
+    weak = _rate(_outcomes(airline_tasks, "sim:weak", 2))
+    assert strong >= 0.9
+    assert strong > mid + 0.1 > weak + 0.2
+
+
+def test_mid_pass_rate_is_lower_in_its_weak_regions(airline_tasks: list[Task]) -> None:
+    profile = load_profile("mid")
+    outcomes = _outcomes(airline_tasks, "sim:mid", 4)
+    for region in ("multi-intent", "refusal-trap"):
+        inside = {
+            t.task_id for t in airline_tasks if region in profile.weak_regions_of(task_features(t))
+        }
+        outside = {t.task_id for t in airline_tasks} - inside
+        assert inside and outside
+        assert _rate(outcomes, inside) < _rate(outcomes, outside), region
+
+
+def test_weak_fails_more_with_more_intents(airline_tasks: list[Task]) -> None:
+    assert load_profile("weak").errors["drop_second_intent"].weights["n_intents"] > 0
+    outcomes = _outcomes(airline_tasks, "sim:weak", 4)
+    one = {t.task_id for t in airline_tasks if t.features.get("n_intents") == 1}
+    many = {t.task_id for t in airline_tasks if t.features.get("n_intents", 0) >= 2}
+    assert one and many
+    assert _rate(outcomes, many) < _rate(outcomes, one)
