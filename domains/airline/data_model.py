@@ -26,9 +26,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from domains.base import World, WorldFileError
 
@@ -239,6 +240,12 @@ class AirlineWorld(World):
     reservations: dict[str, Reservation]
     current_time: str = DEFAULT_CURRENT_TIME
 
+    @field_validator("current_time")
+    @classmethod
+    def _iso_time(cls, value: str) -> str:
+        datetime.strptime(value, "%Y-%m-%dT%H:%M:%S")  # raises ValueError with the format
+        return value
+
     @classmethod
     def from_json(cls, data: Any, source: str = "world") -> AirlineWorld:
         """A world from its file form. Stricter than the models: a key the models do not know,
@@ -259,7 +266,9 @@ class AirlineWorld(World):
     def tau2_dump(self) -> dict[str, Any]:
         """Exactly what tau2's `FlightDB.model_dump()` gives: every reservation carries `status`
         (null unless cancelled), payment-method amounts are floats, no current time."""
-        return self.model_dump(include=set(COLLECTIONS))
+        # warnings=False: a tool may store an unvalidated argument (as tau2's do); it is dumped
+        # as it is, like tau2 dumps it, without pydantic's serializer warning.
+        return self.model_dump(include=set(COLLECTIONS), warnings=False)
 
     def to_json(self) -> dict[str, Any]:
         """The file form: tau2's db.json shape (null-valued keys left out), plus `current_time`

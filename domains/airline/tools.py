@@ -17,6 +17,7 @@ whether it should have acted.
 
 from __future__ import annotations
 
+import warnings
 from copy import deepcopy
 from typing import Any
 
@@ -39,7 +40,7 @@ from domains.airline.data_model import (
     User,
     fast_deepcopy,
 )
-from domains.base import ToolKind, Toolkit, tool
+from domains.base import ToolKind, Toolkit, ToolResult, tool
 
 NEW_RESERVATION_IDS = ("HATHAT", "HATHAU", "HATHAV")  # tau2: at most three bookings per world
 NEW_CERTIFICATE_IDS = ("certificate_3221322", "certificate_3221323", "certificate_3221324")
@@ -125,6 +126,13 @@ class AirlineTools(Toolkit):
     def __init__(self, world: AirlineWorld, *, shared_with: AirlineWorld | None = None) -> None:
         super().__init__(world)
         self._shared_with = shared_with
+
+    def call(self, name: str, arguments: dict[str, Any] | None = None) -> ToolResult:
+        with warnings.catch_warnings():
+            # Unvalidated values a tool stored (as tau2's tools do) are shown as they are;
+            # pydantic's serializer warning about them is noise here.
+            warnings.filterwarnings("ignore", message="Pydantic serializer warnings")
+            return super().call(name, arguments)
 
     @classmethod
     def on_fork(cls, base: AirlineWorld) -> AirlineTools:
