@@ -8,6 +8,7 @@ problem raises `ProviderError`; the activity maps `retryable` to a Temporal retr
 from __future__ import annotations
 
 import re
+from typing import Any
 
 
 class ProviderError(Exception):
@@ -26,13 +27,15 @@ _RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 529}
 
 def _retry_after(exc: BaseException) -> float | None:
     # litellm keeps the provider's headers on the exception; httpx's response may be empty.
-    sources = (
+    sources: tuple[Any, ...] = (
         getattr(exc, "litellm_response_headers", None),
         getattr(exc, "headers", None),
         getattr(getattr(exc, "response", None), "headers", None),
     )
     for headers in sources:
-        value = headers.get("retry-after") if hasattr(headers, "get") else None
+        if headers is None or not hasattr(headers, "get"):
+            continue
+        value = headers.get("retry-after")
         if value:
             try:
                 return float(value)
