@@ -13,7 +13,7 @@ import pytest
 
 from cli.replay import changed_entities
 from domains.airline import AirlineTools, AirlineWorld, tau2_sha256
-from domains.airline.data_model import COLLECTIONS, drop_nulls
+from domains.airline.data_model import COLLECTIONS, strip_nulls
 from mining.paths import TAU2_AIRLINE_DIR
 
 CONFORMANCE = TAU2_AIRLINE_DIR / "conformance"
@@ -61,7 +61,7 @@ def base_pieces(airline_world: AirlineWorld) -> dict[bool, dict[str, dict[str, s
     dump = airline_world.tau2_dump()
     return {
         drop: {
-            col: {key: _compact(drop_nulls(v) if drop else v) for key, v in entities.items()}
+            col: {key: _compact(strip_nulls(v) if drop else v) for key, v in entities.items()}
             for col, entities in dump.items()
         }
         for drop in (False, True)
@@ -86,7 +86,7 @@ def _fork_sha256(
                 text = pieces[col][key]
             else:
                 entity = new[key].model_dump()
-                text = _compact(drop_nulls(entity) if drop else entity)
+                text = _compact(strip_nulls(entity) if drop else entity)
             items.append(f"{json.dumps(key)}:{text}")
         parts.append(f"{json.dumps(col)}:{{{','.join(items)}}}")
     return hashlib.sha256(f"{{{','.join(parts)}}}".encode()).hexdigest()

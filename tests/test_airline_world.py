@@ -166,7 +166,7 @@ def test_fork_leaves_the_base_untouched() -> None:
     base = AirlineWorld.from_json(small_world())
     before = base.tau2_dump()
     tools = AirlineTools.on_fork(base)
-    calls = [
+    calls: list[tuple[str, dict[str, Any]]] = [
         (
             "book_reservation",
             {

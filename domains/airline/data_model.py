@@ -273,7 +273,7 @@ class AirlineWorld(World):
     def to_json(self) -> dict[str, Any]:
         """The file form: tau2's db.json shape (null-valued keys left out), plus `current_time`
         only when it is not the default."""
-        data = drop_nulls(self.tau2_dump())
+        data = strip_nulls(self.tau2_dump())
         if self.current_time != DEFAULT_CURRENT_TIME:
             data["current_time"] = self.current_time
         return data
@@ -306,7 +306,7 @@ def tau2_sha256(world: AirlineWorld, *, drop_nulls: bool = False) -> str:
     """tau2's DB hash form: sorted keys, compact separators, sha256 of the UTF-8 bytes."""
     data = world.tau2_dump()
     if drop_nulls:
-        data = drop_nulls(data)
+        data = strip_nulls(data)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -329,11 +329,11 @@ def _unknown_key(raw: Any, known: Any, path: str) -> str | None:
     return None
 
 
-def drop_nulls(value: Any) -> Any:
+def strip_nulls(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+        return {k: strip_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [drop_nulls(v) for v in value]
+        return [strip_nulls(v) for v in value]
     return value
 
 
