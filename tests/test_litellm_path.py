@@ -163,3 +163,11 @@ def test_provider_errors_are_classified(status: int, retryable: bool) -> None:
     assert "openai/fake" in str(info.value)
     if status == 429:
         assert info.value.retry_after_s == 3.0
+
+
+@pytest.mark.live
+@pytest.mark.skipif(not os.environ.get("OPENAI_API_KEY"), reason="needs OPENAI_API_KEY")
+def test_live_rollout_against_a_real_model() -> None:
+    task = sample_tasks("airline", 1, seed=1)[0]
+    result = run_rollout(task, parse_target("openai/gpt-4.1-mini"), 0, 1, max_turns=12)
+    assert result.turns > 0 and result.tokens_in > 0 and result.score is not None
