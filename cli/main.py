@@ -30,6 +30,7 @@ def _register_commands() -> None:
         sim_server_cmd,
     )
     from cli import demo, export_cmd, harvest_cmd, server_cmd, worker_cmd  # noqa: F401
+    from cli import bench_orchestration  # noqa: F401
 
 
 def run() -> None:
