@@ -16,6 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from pydantic import BaseModel, Field
 
+from domains import registry
 from mining.analyst import Analysis, analyze
 from mining.estimators import pass_at_k, pass_hat_k
 from mining.models import ModelSpec
@@ -81,6 +82,7 @@ def evaluate_candidate(
     Provider errors propagate (after cancelling the others)."""
     started = time.monotonic()
     stop = threading.Event()
+    registry.get(task.domain)  # load the domain registry here, not racing in the worker threads
 
     def one(index: int) -> RolloutResult:
         def on_turn(_: int) -> None:

@@ -141,6 +141,9 @@ class SimServer:
     in the foreground (the CLI)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        from domains import registry
+
+        registry.names()  # load the domains once, before request threads race to do it
         self.httpd = ThreadingHTTPServer((host, port), _Handler)
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None

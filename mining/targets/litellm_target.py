@@ -43,6 +43,7 @@ class LiteLLMAgent:
         os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
         import litellm
 
+        litellm.suppress_debug_info = True  # its hints go to stdout, which carries JSON lines
         kwargs: dict[str, Any] = dict(self.spec.extra)
         kwargs.pop("latency_ms", None)
         if self.spec.api_base:
