@@ -101,7 +101,8 @@ async def follow(
             except TimeoutError:
                 bar.update(task, description="waiting for a worker...")
             await asyncio.sleep(poll_s)
-        result: HarvestResult = await handle.result()
+        raw = await handle.result()
+        result = raw if isinstance(raw, HarvestResult) else HarvestResult.model_validate(raw)
         bar.update(task, total=result.counters.harvested or 1, completed=result.counters.harvested)
         bar.update(task, description=f"done ({result.stop})")
     return result

@@ -155,9 +155,19 @@ def address_or_default(address: str | None) -> str:
 
 
 def run_client(coro: Any) -> Any:
-    """Run a client coroutine, turning 'no server' into a clear user error."""
+    """Run a client coroutine, turning the usual failures into one clear line."""
+    from temporalio.client import WorkflowUpdateFailedError
+    from temporalio.service import RPCError, RPCStatusCode
+
     try:
         return asyncio.run(coro)
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise UserError(f"{exc.message} (see `toolmine harvest list`)") from exc
+        raise
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        raise UserError(getattr(cause, "message", None) or str(cause or exc)) from exc
     except RuntimeError as exc:
         if "connect" in str(exc).lower():
             raise UserError(
