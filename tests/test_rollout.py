@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -155,3 +156,44 @@ def test_provider_errors_propagate_other_agent_failures_are_recorded() -> None:
         run_rollout(mock_task(), SIM, 0, 1, agent=Failing(ProviderError("m: 429", retryable=True)))
     result = run_rollout(mock_task(), SIM, 0, 1, agent=Failing(RuntimeError("adapter bug")))
     assert result.termination == "agent_error" and "adapter bug" in (result.error or "")
+
+
+def test_deterministic_user_proxy() -> None:
+    from mining.user_proxy import STOP, DeterministicUserProxy
+
+    task = mock_task()
+    proxy = DeterministicUserProxy()
+    assert proxy.opening(task) == task.task_description
+    assert proxy.reply(task, [], "Shall I place the order? (yes/no)").startswith("Yes")
+    asked = proxy.reply(task, [], "What is your user id?")
+    assert str(task.meta["user_id"]) in asked
+    history = [{"role": "user", "content": asked}] * 2
+    assert STOP in proxy.reply(task, history, "What is your user id?")  # restated twice at most
+    assert STOP in proxy.reply(task, [], "Done. Is there anything else I can help you with?")
+
+
+def test_llm_user_proxy_uses_litellm_with_flipped_roles(monkeypatch: pytest.MonkeyPatch) -> None:
+    import litellm
+
+    from mining.user_proxy import LLMUserProxy
+
+    seen: dict[str, object] = {}
+
+    class _Resp:
+        class _C:
+            class message:  # noqa: N801 - mimics litellm's shape
+                content = "yes please"
+
+        choices = [_C()]
+
+    def fake(**kwargs: object) -> _Resp:
+        seen.update(kwargs)
+        return _Resp()
+
+    monkeypatch.setattr(litellm, "completion", fake)
+    proxy = LLMUserProxy(parse_target("openai/user-model"))
+    convo = [{"role": "user", "content": "hello"}, {"role": "assistant", "content": "hi there"}]
+    assert proxy.reply(mock_task(), convo, "Confirm?") == "yes please"
+    messages: Any = seen["messages"]
+    roles = [m["role"] for m in messages]
+    assert roles == ["system", "assistant", "user", "user"] and seen["num_retries"] == 0
