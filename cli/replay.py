@@ -18,11 +18,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from cli.main import app
 from domains import registry
-from domains.base import Domain, ToolCall, Toolkit, ToolResult, World, WorldFileError
+from domains.base import (
+    Domain,
+    ToolCall,
+    Toolkit,
+    ToolResult,
+    World,
+    WorldFileError,
+    one_line_errors,
+)
 from mining.errors import UserError
 
 
@@ -40,7 +48,8 @@ def load_world(domain: Domain, path: str | None) -> World:
     except WorldFileError as exc:
         raise UserError(str(exc)) from None
     except (OSError, ValueError) as exc:  # domains without WorldFileError (e.g. mock)
-        raise UserError(f"cannot load {domain.name} world from {path}: {exc}") from None
+        what = one_line_errors(exc) if isinstance(exc, ValidationError) else str(exc)
+        raise UserError(f"cannot load {domain.name} world from {path}: {what}") from None
 
 
 def parse_world_json(domain: Domain, data: Any, where: str) -> World:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 
 class ToolKind(StrEnum):
@@ -60,6 +60,16 @@ class WorldFileError(ValueError):
     mining/, so this cannot be `mining.errors.UserError` itself)."""
 
 
+def one_line_errors(exc: ValidationError, limit: int = 5) -> str:
+    """A validation error as one line ("where: what; ..."), for messages a person reads."""
+    problems = [
+        f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}"
+        for err in exc.errors()
+    ]
+    more = f" (and {len(problems) - limit} more)" if len(problems) > limit else ""
+    return "; ".join(problems[:limit]) + more
+
+
 class World(BaseModel):
     """A domain's whole state (its database). Unknown fields are rejected."""
 
@@ -71,8 +81,8 @@ class World(BaseModel):
         `source`; domains may check more strictly than their models do."""
         try:
             return cls.model_validate(data)
-        except ValueError as exc:
-            raise WorldFileError(f"{source} is not a valid world: {exc}") from None
+        except ValidationError as exc:
+            raise WorldFileError(f"{source} is not a valid world: {one_line_errors(exc)}") from None
 
     def to_json(self) -> dict[str, Any]:
         """The world in its file form (the same JSON shape it was loaded from)."""

@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from domains.base import World, WorldFileError
+from domains.base import World, WorldFileError, one_line_errors
 
 DEFAULT_CURRENT_TIME = "2024-05-15T15:00:00"  # tau2's "now" (EST), also new bookings' created_at
 
@@ -256,7 +256,8 @@ class AirlineWorld(World):
         try:
             world = cls.model_validate(data)
         except ValidationError as exc:
-            raise WorldFileError(f"{source} is not a valid airline world: {exc}") from None
+            problems = one_line_errors(exc)
+            raise WorldFileError(f"{source} is not a valid airline world: {problems}") from None
         known = {**world.tau2_dump(), "current_time": world.current_time}
         unknown = _unknown_key(data, known, "")
         if unknown:

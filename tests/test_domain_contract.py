@@ -1,0 +1,94 @@
+"""Registry-wide contract: every registered domain honours the domain contract.
+
+Each check is parametrized over `domains.registry.names()`, so a new domain is covered by being
+registered. To add a check, write a test taking `domain` (and `world` when it needs one);
+`world` is the domain's default world, skipped with a reason when the domain has none here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+
+from domains import registry
+from domains.base import Domain, ToolKind, World, WorldFileError, parse_docstring
+
+NAMES = registry.names()
+
+
+@pytest.fixture(params=NAMES)
+def domain(request: pytest.FixtureRequest) -> Domain:
+    return registry.get(request.param)
+
+
+_WORLDS: dict[str, World] = {}
+
+
+@pytest.fixture
+def world(domain: Domain) -> World:
+    """The domain's default world, loaded once per session (tests must not change it)."""
+    if domain.name not in _WORLDS:
+        try:
+            _WORLDS[domain.name] = domain.load_world(None)
+        except WorldFileError as exc:
+            pytest.skip(f"{domain.name}: no default world here ({exc})")
+    return _WORLDS[domain.name]
+
+
+def test_registry_lists_airline_and_mock() -> None:
+    assert {"airline", "mock"} <= set(NAMES)
+    with pytest.raises(registry.UnknownDomainError, match="allowed: airline"):
+        registry.get("nope")
+
+
+def test_domain_spec(domain: Domain) -> None:
+    assert domain.name and domain.summary and domain.policy.strip()
+    assert issubclass(domain.world_type, World)
+    assert domain.toolkit_type.tool_names(), "a domain has tools"
+
+
+def test_every_tool_has_a_schema_and_docstring(domain: Domain) -> None:
+    schemas = {s["function"]["name"]: s for s in domain.tool_schemas()}
+    assert list(schemas) == domain.toolkit_type.tool_names()
+    for name, fn in domain.toolkit_type.tool_functions().items():
+        assert isinstance(domain.toolkit_type.tool_kind(name), ToolKind)
+        description, arg_docs = parse_docstring(fn.__doc__)
+        assert description, f"{domain.name}.{name} has no description"
+        params = [p for p in inspect.signature(fn).parameters if p != "self"]
+        assert set(arg_docs) == set(params), f"{domain.name}.{name}: document every argument"
+        schema = schemas[name]
+        assert schema["type"] == "function"
+        assert schema["function"]["description"] == description
+        assert list(schema["function"]["parameters"]["properties"]) == params
+        for param in params:
+            assert schema["function"]["parameters"]["properties"][param].get("description")
+
+
+def test_every_domain_has_write_tools_and_reads(domain: Domain) -> None:
+    kinds = {domain.toolkit_type.tool_kind(n) for n in domain.toolkit_type.tool_names()}
+    assert {ToolKind.READ, ToolKind.WRITE} <= kinds
+
+
+def test_world_round_trips(domain: Domain, world: World) -> None:
+    data = world.to_json()
+    again = domain.world_type.from_json(data)
+    assert again.to_json() == data
+    assert again.canonical() == world.canonical()
+
+
+def test_copy_is_equal_and_independent(domain: Domain, world: World) -> None:
+    copy = world.copy_world()
+    assert copy == world and copy is not world
+    assert copy.canonical() == world.canonical()
+
+
+def test_unknown_tool_is_an_error_not_a_crash(domain: Domain, world: World) -> None:
+    toolkit = domain.toolkit(world.copy_world())
+    result = toolkit.call("no_such_tool", {})
+    assert result.error and result.content == "Error: Tool 'no_such_tool' not found."
+    for name in toolkit.tool_names():
+        # Garbage arguments never escape the toolkit boundary.
+        bad: Any = {"__bogus__": object()}
+        assert toolkit.call(name, bad).error
