@@ -100,9 +100,7 @@ def test_policy_states_the_worlds_time() -> None:
         "| regular | 0 | 1 | 2 |",
         "| silver | 1 | 2 | 3 |",
         "| gold | 2 | 3 | 4 |",
-        "at most **one** travel certificate",
-        "at most **one** credit card",
-        "**three** gift cards",
+        "no more than **one** travel certificate, **one** credit card and **three**",
     ],
 )
 def test_policy_states_tau2s_numbers(fact: str) -> None:

@@ -1,7 +1,11 @@
 """The airline domain, conformant with tau2-bench's airline domain (same tools, same behaviour).
 
-Public names other modules use: `DOMAIN` (what the registry holds), the world model and entity
-models from `data_model`, `AirlineTools`, `load_world` and `policy_text`.
+Public names other modules use: `DOMAIN` (what the registry holds); the world model
+`AirlineWorld` and entity models (`Flight` with per-date `FlightDateStatus*` variants chosen by
+`status`, `User`, `CreditCard`/`GiftCard`/`Certificate` chosen by `source`, `Reservation`,
+`ReservationFlight`, `Passenger`, `Payment`, `FlightInfo`, the `Cabin` literal); `AirlineTools`
+(the 14 tools; `AirlineTools.on_fork(world)` for cheap throw-away copies); `load_world(path)`;
+`policy_text(current_time)`; `tau2_sha256(world)` (tau2's DB hash).
 """
 
 from domains.airline.data_model import (
@@ -14,6 +18,11 @@ from domains.airline.data_model import (
     DirectFlight,
     Flight,
     FlightDateStatusAvailable,
+    FlightDateStatusCancelled,
+    FlightDateStatusDelayed,
+    FlightDateStatusFlying,
+    FlightDateStatusLanded,
+    FlightDateStatusOnTime,
     FlightInfo,
     GiftCard,
     Passenger,
@@ -51,6 +60,11 @@ __all__ = [
     "DirectFlight",
     "Flight",
     "FlightDateStatusAvailable",
+    "FlightDateStatusCancelled",
+    "FlightDateStatusDelayed",
+    "FlightDateStatusFlying",
+    "FlightDateStatusLanded",
+    "FlightDateStatusOnTime",
     "FlightInfo",
     "GiftCard",
     "Passenger",
