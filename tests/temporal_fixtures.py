@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +136,7 @@ def fake_task(cid: str, params: dict[str, Any], seed: int) -> Task:
 def fake_synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
     cid = candidate_key(inp.harvest_id, inp.iteration, inp.index)
     seed = candidate_seed(inp.config.seed, inp.iteration, inp.index)
-    base = dict(
+    base: dict[str, Any] = dict(
         candidate_id=cid,
         harvest_id=inp.harvest_id,
         iteration=inp.iteration,
@@ -188,11 +188,14 @@ def fake_analyze(inp: AnalyzeInput) -> AnalyzeOutput:
     )
 
 
-FAKE_COMPUTE = [fake_synthesize, fake_rollout, fake_analyze]
+FAKE_COMPUTE: list[Callable[..., Any]] = [fake_synthesize, fake_rollout, fake_analyze]
 
 
 def fake_workers(
-    client: Client, queues: Queues, store: Store, compute: list[Any] | None = None
+    client: Client,
+    queues: Queues,
+    store: Store,
+    compute: list[Callable[..., Any]] | None = None,
 ) -> list[Worker]:
     from worker import make_workers
 

@@ -153,9 +153,9 @@ async def test_bad_input_fails_without_retry(temporal_env: WorkflowEnvironment, 
         handle = await _start(temporal_env, HarvestInput(config=fake_config(queues)))
         with pytest.raises(WorkflowFailureError) as err:
             await handle.result()
-    cause = err.value.cause
+    cause: BaseException | None = err.value.cause
     while cause is not None and not isinstance(cause, ApplicationError):
-        cause = cause.cause
+        cause = getattr(cause, "cause", None)
     assert isinstance(cause, ApplicationError) and "unknown proposer 'nope'" in cause.message
     assert len(calls) == 1
 
