@@ -105,7 +105,8 @@ def in_window(cfg: HarvestConfig, passes: int, rollouts: int) -> bool:
     "hard but learnable", so the default window 0..0.5 excludes 0)."""
     if rollouts == 0:
         return False
-    return cfg.min_pass_rate < passes / rollouts <= cfg.max_pass_rate
+    # same bounds as mining.evaluation.Window (not imported: workflows must not pull in litellm)
+    return cfg.min_pass_rate < passes / rollouts <= cfg.max_pass_rate + 1e-12
 
 
 def outcome_known(cfg: HarvestConfig, passes: int, failures: int) -> bool:
