@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 from domains.base import Domain
 
 _DOMAINS: dict[str, Domain] = {}
+_LOAD_LOCK = threading.Lock()  # rollouts and the sim-server load the registry from many threads
 
 
 class UnknownDomainError(ValueError):
@@ -35,8 +38,11 @@ def _load_builtin() -> None:
     # Imported lazily so that importing the registry stays cheap and cycle-free.
     if _DOMAINS:
         return
-    from domains.airline import DOMAIN as airline
-    from domains.mock import DOMAIN as mock
+    with _LOAD_LOCK:
+        if _DOMAINS:
+            return
+        from domains.airline import DOMAIN as airline
+        from domains.mock import DOMAIN as mock
 
-    for domain in (airline, mock):
-        register(domain)
+        for domain in (airline, mock):
+            register(domain)
