@@ -22,15 +22,19 @@ def _register_commands() -> None:
     # Each module adds its commands to `app`; kept in one place so the CLI's shape is visible.
     from cli import (  # noqa: F401
         bench_analyst,
+        bench_orchestration,
         bench_synth,
+        demo,
         eval_cmd,
+        export_cmd,
+        harvest_cmd,
         params_cmd,
         replay,
         sample,
+        server_cmd,
         sim_server_cmd,
+        worker_cmd,
     )
-    from cli import demo, export_cmd, harvest_cmd, server_cmd, worker_cmd  # noqa: F401
-    from cli import bench_orchestration  # noqa: F401
 
 
 def run() -> None:
@@ -62,4 +66,8 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    run()
+    # Under `python -m cli.main` this file is `__main__`, while the command modules register on
+    # `cli.main.app`: run that module's entry point so both are the same app.
+    from cli.main import run as run_registered
+
+    run_registered()
