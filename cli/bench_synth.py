@@ -2,7 +2,9 @@
 
 Runs synthesis + validation (golden replay, text checks, uniqueness) in this one process, first
 over the whole space, then with `distractor_density` pinned to each level, and prints the rate
-with the mean world size (KB and entities), which is what drives the cost.
+with the mean world size (KB and entities), which is what drives the cost; the whole-space run is
+also split by world size. Rates are per CPU second of this process (one core), so other load on
+the machine does not skew them; the wall-clock rate is printed beside them.
 """
 
 from __future__ import annotations
@@ -23,15 +25,19 @@ from mining.synthesis import (
     synthesize_candidate,
 )
 
+SIZE_BUCKETS = ((0.0, 4.0), (4.0, 8.0), (8.0, 16.0), (16.0, float("inf")))  # world KB
+
 
 def measure(
     domain: str, n: int, seed: int, fixed: dict[str, Any] | None, world: str | None
 ) -> dict[str, Any]:
-    """Synthesize n candidates; rate counts validated ones over the wall time of all n."""
+    """Synthesize n candidates; rates count validated ones over the CPU (and wall) time of all n."""
     ok = rejected = 0
     kb = entities = 0.0
-    start = time.perf_counter()
+    by_size: list[tuple[float, float]] = []  # (world KB, CPU seconds) per validated candidate
+    start, cpu_start = time.perf_counter(), time.process_time()
     for i in range(n):
+        t0 = time.process_time()
         cseed = candidate_seed(seed, i)
         params = sample_params(domain, cseed, fixed)
         result = synthesize_candidate(domain, params, cseed, f"bench-{i}", world)
@@ -39,17 +45,32 @@ def measure(
             rejected += 1
             continue
         ok += 1
-        kb += result.features.get("world_kb", 0.0)
+        size = result.features.get("world_kb", 0.0)
+        by_size.append((size, time.process_time() - t0))
+        kb += size
         entities += sum(len(v) for v in result.world.values() if isinstance(v, dict))
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
+    sizes = {}
+    for lo, hi in SIZE_BUCKETS:
+        spent = [s for k, s in by_size if lo <= k < hi]
+        label = f"{lo:g}-{hi:g} KB" if hi != float("inf") else f">={lo:g} KB"
+        if spent:
+            sizes[label] = {
+                "validated": len(spent),
+                "per_second": round(len(spent) / sum(spent), 1),
+            }
     return {
         "candidates": n,
         "validated": ok,
         "rejected": rejected,
+        "cpu_seconds": round(cpu, 3),
         "seconds": round(elapsed, 3),
-        "validated_per_second": round(ok / elapsed, 1) if elapsed else 0.0,
+        "validated_per_second": round(ok / cpu, 1) if cpu else 0.0,
+        "wall_validated_per_second": round(ok / elapsed, 1) if elapsed else 0.0,
         "mean_world_kb": round(kb / ok, 2) if ok else 0.0,
         "mean_entities": round(entities / ok, 1) if ok else 0.0,
+        "by_world_size": sizes,
     }
 
 
@@ -61,7 +82,8 @@ def synth_command(
     world: Annotated[str | None, typer.Option("--world", help="Entity pools from a world.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Validated candidates per second on one core, overall and per distractor density.
+    """Validated candidates per CPU second (one core), overall, per distractor density and per
+    world size.
 
     Example: toolmine bench synth --n 400
     """
@@ -76,11 +98,14 @@ def synth_command(
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    print(f"{domain}: validated candidates per second, one core ({n} candidates per row)")
-    head = ("valid/s", 10), ("valid", 8), ("rejected", 10), ("world KB", 10), ("entities", 10)
-    print(f"{'density':<10}" + "".join(f"{h:>{w}}" for h, w in head))
+    print(f"{domain}: validated candidates per CPU second, one core ({n} candidates per row)")
+    head = ("valid/s", 10), ("wall/s", 9), ("valid", 7), ("rejected", 10), ("world KB", 10)
+    print(f"{'density':<10}" + "".join(f"{h:>{w}}" for h, w in head) + f"{'entities':>10}")
     for r in rows:
         print(
-            f"{r['density']:<10}{r['validated_per_second']:>10}{r['validated']:>8}"
-            f"{r['rejected']:>10}{r['mean_world_kb']:>10}{r['mean_entities']:>10}"
+            f"{r['density']:<10}{r['validated_per_second']:>10}{r['wall_validated_per_second']:>9}"
+            f"{r['validated']:>7}{r['rejected']:>10}{r['mean_world_kb']:>10}{r['mean_entities']:>10}"
         )
+    print("by world size (all densities):")
+    for label, figures in rows[0]["by_world_size"].items():
+        print(f"  {label:<12}{figures['per_second']:>10}/s  ({figures['validated']} validated)")

@@ -27,6 +27,24 @@ from mining.validation import validate
 from mining.walks import WalkError, check_walk, sample_walk, walk_signature
 
 
+class SeededRandom(random.Random):
+    """`random.Random` with the same stream, but `randint` and `choice` without the layers of
+    argument checking in between (a candidate draws ~150 numbers; they were ~10% of synthesis
+    time). Both delegate to `_randbelow` exactly as CPython's own versions do, so a seed gives
+    the same tasks as with `random.Random`."""
+
+    def randint(self, a: int, b: int) -> int:
+        width = b - a + 1
+        if width <= 0:
+            raise ValueError(f"empty range for randint({a}, {b})")
+        return a + self._randbelow(width)  # type: ignore[attr-defined]
+
+    def choice(self, seq: Any) -> Any:
+        if not len(seq):
+            raise IndexError("Cannot choose from an empty sequence")
+        return seq[self._randbelow(len(seq))]  # type: ignore[attr-defined]
+
+
 class Rejection(BaseModel):
     """A candidate that failed synthesis or validation."""
 
@@ -90,7 +108,7 @@ def synthesize_candidate(
         point = spec.space.validate(params)
     except ParamError as exc:
         raise UserError(str(exc)) from None
-    rng = random.Random(seed)
+    rng = SeededRandom(seed)
 
     def reject(reason: str) -> Rejection:
         return Rejection(reason=reason, params=dict(point), seed=seed, task_id=task_id)
@@ -149,7 +167,7 @@ def sample_params(domain: str, seed: int, fixed: Mapping[str, Any] | None = None
     """A random valid point of the domain's space (fixed axes pinned)."""
     spec = spec_of(get_domain(domain))
     try:
-        return dict(spec.space.sample(random.Random(seed), fixed))
+        return dict(spec.space.sample(SeededRandom(seed), fixed))
     except ParamError as exc:
         raise UserError(str(exc)) from None
 

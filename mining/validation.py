@@ -45,12 +45,44 @@ def replay(
     return result
 
 
+def _replay_errors(domain: Domain, world: World, calls: Sequence[dict[str, Any]]) -> list[str]:
+    """`replay(...).errors` without rendering each tool's output as JSON (validation needs only
+    the errors and the final world; rendering was a tenth of synthesis time). Same boundary
+    rules as `Toolkit.call`: unknown tool and raised errors become `Error: ...` messages."""
+    toolkit = domain.toolkit(world)
+    known = toolkit.tool_functions()
+    errors: list[str] = []
+    for i, call in enumerate(calls):
+        name = call["name"]
+        if name not in known:
+            errors.append(f"call {i} {name}: Error: Tool '{name}' not found.")
+            continue
+        try:
+            getattr(toolkit, name)(**(call.get("arguments") or {}))
+        except Exception as exc:  # the toolkit boundary, as in Toolkit.call
+            errors.append(f"call {i} {name}: Error: {exc}")
+    return errors
+
+
 def mentions(text: str, fact: str) -> bool:
     """Case-insensitive containment; numbers must stand alone (so '30' is not found in '1300')."""
     low, f = text.lower().replace(",", ""), fact.lower().replace(",", "")
-    if re.fullmatch(r"[\d.]+", f):
-        return re.search(rf"(?<![\d.]){re.escape(f)}(?![\d])", low) is not None
-    return f in low
+    if not _NUMBER.fullmatch(f):
+        return f in low
+    # Plain scanning instead of a per-fact regex: thousands of distinct patterns would churn
+    # the `re` module's cache (this check runs on every synthesized candidate).
+    start = low.find(f)
+    while start >= 0:
+        end = start + len(f)
+        before = low[start - 1] if start else ""
+        after = low[end] if end < len(low) else ""
+        if not (before.isdecimal() or before == ".") and not after.isdecimal():
+            return True
+        start = low.find(f, start + 1)
+    return False
+
+
+_NUMBER = re.compile(r"[\d.]+")
 
 
 def validate(
@@ -78,9 +110,8 @@ def validate(
     # domain changes its world when it succeeds, so the initial dump is skipped there (speed).
     writes = [c for c in built.golden if _is_write(domain, c["name"])]
     initial = world.to_json() if built.refusal else None
-    result = replay(domain, world, built.golden)
-    problems.extend(result.errors)
-    final = result.world.to_json()
+    problems.extend(_replay_errors(domain, world, built.golden))
+    final = world.to_json()
     if built.refusal:
         if writes:
             problems.append("refusal task has write calls in its golden trajectory")

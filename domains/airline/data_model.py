@@ -30,6 +30,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_core import PydanticSerializationError
 
 from domains.base import World, WorldFileError, one_line_errors
 
@@ -274,7 +275,13 @@ class AirlineWorld(World):
     def to_json(self) -> dict[str, Any]:
         """The file form: tau2's db.json shape (null-valued keys left out), plus `current_time`
         only when it is not the default."""
-        data = strip_nulls(self.tau2_dump())
+        try:
+            # Fast path (pydantic drops the nulls itself): exact when every stored value has
+            # its declared type, since the only nullable values are then optional model fields.
+            # A value a tool stored unvalidated raises here and takes the general path.
+            data = self.model_dump(include=set(COLLECTIONS), exclude_none=True, warnings="error")
+        except PydanticSerializationError:
+            data = strip_nulls(self.tau2_dump())
         if self.current_time != DEFAULT_CURRENT_TIME:
             data["current_time"] = self.current_time
         return data
@@ -331,11 +338,34 @@ def _unknown_key(raw: Any, known: Any, path: str) -> str | None:
 
 
 def strip_nulls(value: Any) -> Any:
+    """`value` with null-valued dict keys removed at any depth (lists keep their nulls)."""
     if isinstance(value, dict):
-        return {k: strip_nulls(v) for k, v in value.items() if v is not None}
+        return _strip_dict(value)
     if isinstance(value, list):
-        return [strip_nulls(v) for v in value]
+        return _strip_list(value)
     return value
+
+
+# Speed: recurse only into containers (a world dump has ~400 leaves per entity, and a call per
+# leaf made `to_json` the single largest cost of task synthesis).
+def _strip_dict(value: dict[Any, Any]) -> dict[Any, Any]:
+    out = {}
+    for k, v in value.items():
+        if v is None:
+            continue
+        if isinstance(v, dict):
+            v = _strip_dict(v)
+        elif isinstance(v, list):
+            v = _strip_list(v)
+        out[k] = v
+    return out
+
+
+def _strip_list(value: list[Any]) -> list[Any]:
+    return [
+        _strip_dict(v) if isinstance(v, dict) else _strip_list(v) if isinstance(v, list) else v
+        for v in value
+    ]
 
 
 def _sorted_records(items: list[Any]) -> list[Any]:

@@ -21,7 +21,6 @@ wrong bag count, ...), so simulated targets can commit realistic errors.
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -1453,12 +1452,17 @@ def check(world: World, built: Built) -> list[str]:
     problems: list[str] = []
     tools = AirlineTools(world)  # type: ignore[arg-type]
     for sel in built.meta.get("selections", []):
-        out = tools.call(sel["tool"], sel["args"])
-        if out.error:
-            problems.append(f"search failed: {out.content}")
+        # The tool method itself, not `tools.call`: the JSON round trip of the results cost
+        # as much as the search (the results are the same models either way).
+        try:
+            raw = getattr(tools, sel["tool"])(**sel["args"])
+        except Exception as exc:  # a tool error, reported like the toolkit boundary would
+            problems.append(f"search failed: Error: {exc}")
             continue
-        found = json.loads(out.content)
-        options = [[f] for f in found] if sel["tool"] == "search_direct_flight" else found
+        options: list[list[dict[str, Any]]] = [
+            [leg.model_dump() for leg in item] if isinstance(item, list) else [item.model_dump()]
+            for item in raw
+        ]
         cabin, pax = sel["cabin"], sel["pax"]
         usable = [o for o in options if all(leg["available_seats"][cabin] >= pax for leg in o)]
         legs_of = [[leg["flight_number"] for leg in o] for o in usable]
