@@ -106,8 +106,8 @@ def test_cold_start_spreads_over_every_axis_value() -> None:
 
 
 def test_cell_at_cap_gets_no_more_proposals() -> None:
-    full = {"intent": "change", "cabin": "basic_economy", "passengers": 1}
-    point = {**full, "payment": "card", "density": "low"}
+    full: dict[str, str | int] = {"intent": "change", "cabin": "basic_economy", "passengers": 1}
+    point: dict[str, str | int] = {**full, "payment": "card", "density": "low"}
     history = [
         HistoryEntry(
             candidate_id=str(i),
