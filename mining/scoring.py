@@ -4,7 +4,8 @@ Strict pass (the mining criterion) = the canonical final world equals the expect
 domain's `canonical()` makes order-free collections order-insensitive, so listing payment methods
 in another order does not fail a correct run), every `communicate` fact was said by the assistant
 (case-insensitive substring with commas removed, as tau2 does), and no policy violation (recorded
-violations, or a transfer to a human when the task does not call for one).
+violations, a transfer to a human when the task does not call for one, or no transfer when it
+does: `task.meta["transfer_expected"]`).
 
 Dense components (for analysis and shaped rewards; all in [0, 1]):
 - golden_writes_matched: share of golden write calls the agent made with equal arguments;
@@ -123,9 +124,13 @@ def score_rollout(
     calls = trajectory.tool_calls()
     violations = list(policy_violations or [])
     transferred = any(c.name == TRANSFER_TOOL for c in calls)
-    needless_transfer = transferred and not task.meta.get("transfer_expected", False)
+    transfer_expected = bool(task.meta.get("transfer_expected", False))
+    needless_transfer = transferred and not transfer_expected
     if needless_transfer:
         violations.append("needless transfer_to_human_agents")
+    if transfer_expected and not transferred:
+        # The policy leaves a human agent as the only way (e.g. a flown flight to cancel).
+        violations.append("missing transfer_to_human_agents (the policy requires one)")
     reasons.extend(f"policy: {v}" for v in violations)
 
     def is_write(name: str) -> bool:

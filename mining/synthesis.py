@@ -148,7 +148,12 @@ def synthesize_candidate(
         seed=seed,
         params=dict(point),
         walk=walk.nodes(),
-        signature=walk_signature(domain, walk, spec.space.relevant(point)),
+        signature=walk_signature(
+            domain,
+            walk,
+            spec.space.relevant(point),
+            [spec.space.relevant(seg.point) for seg in walk.segments[1:]],
+        ),
         task_description=text,
         world=built.world,
         golden_trajectory=[ToolCall.model_validate(c) for c in built.golden],

@@ -95,13 +95,23 @@ def check_walk(graph: nx.DiGraph, walk: Walk) -> list[str]:
     return problems
 
 
-def walk_signature(domain: str, walk: Walk, relevant_point: Mapping[str, Any]) -> str:
-    """Canonical signature of (domain, walk, relevant point): 16 hex chars of a sha256."""
-    body = {
+def walk_signature(
+    domain: str,
+    walk: Walk,
+    relevant_point: Mapping[str, Any],
+    later_points: Sequence[Mapping[str, Any]] = (),
+) -> str:
+    """Canonical signature of (domain, walk, relevant point): 16 hex chars of a sha256.
+    `later_points` are the relevant sub-points of the chain's later intents (their cabin,
+    insurance, selection... vary on their own, so two chains that differ only there are two
+    tasks); they are left out of the hash when empty, so single-intent signatures are stable."""
+    body: dict[str, Any] = {
         "domain": domain,
         "segments": [[s.intent, list(s.nodes)] for s in walk.segments],
         "point": {k: relevant_point[k] for k in sorted(relevant_point)},
     }
+    if later_points:
+        body["later"] = [{k: p[k] for k in sorted(p)} for p in later_points]
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

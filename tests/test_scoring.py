@@ -135,3 +135,34 @@ def test_estimators() -> None:
     assert mean_over_tasks([(4, 4), (4, 0)], 2) == 0.5
     with pytest.raises(ValueError):
         pass_hat_k(4, 5, 1)
+
+
+def test_flown_cancel_requires_the_transfer() -> None:
+    task = _task(intent="cancel", n_intents=1, flown="yes")
+    assert task.meta["transfer_expected"] and task.refusal
+    assert task.golden_trajectory[-1].name == "transfer_to_human_agents"
+    gold = _run(task, task.golden_trajectory)
+    assert gold.passed and gold.transfer_penalty == 0.0
+    no_transfer = _run(task, task.golden_trajectory[:-1], say="I cannot cancel this booking.")
+    assert not no_transfer.passed and no_transfer.state_match
+    assert any("missing transfer" in r for r in no_transfer.reasons)
+    rid = next(c for c in task.golden_trajectory if c.name == "get_reservation_details")
+    cancel = ToolCall(name="cancel_reservation", arguments=dict(rid.arguments))
+    assert not _run(task, [*task.golden_trajectory[:-1], cancel]).passed
+
+
+@pytest.mark.parametrize("trap", ["no", "yes"])
+def test_delayed_flight_compensation_comes_after_the_cancellation(trap: str) -> None:
+    task = _task(intent="compensation", n_intents=1, disruption="delayed", policy_trap=trap)
+    names = [c.name for c in task.golden_trajectory]
+    assert "cancel_reservation" in names and not task.refusal
+    pax = int(task.params["passengers"])
+    if trap == "no":
+        assert names[-2:] == ["cancel_reservation", "send_certificate"]
+        assert task.golden_trajectory[-1].arguments["amount"] == 50 * pax
+        assert _run(task, task.golden_trajectory).passed
+        # The $100-per-passenger amount of a cancelled flight is a mistake here.
+        assert not _run(task, _swap(task, "amount")).passed
+    else:
+        assert names[-1] == "cancel_reservation" and "send_certificate" not in names
+        assert _run(task, task.golden_trajectory).passed

@@ -10,10 +10,18 @@ from pathlib import Path
 import pytest
 
 from domains import registry
+from domains.airline.graph import INTENTS
 from domains.airline.params import SPACE
 from mining.errors import UserError
-from mining.synthesis import Rejection, sample_tasks, synthesis_domains, synthesize_candidate
+from mining.synthesis import (
+    Rejection,
+    domain_graph,
+    sample_tasks,
+    synthesis_domains,
+    synthesize_candidate,
+)
 from mining.validation import load_world, replay
+from mining.walks import sample_walk, walk_signature
 
 
 def test_every_synthesis_domain_is_registered() -> None:
@@ -118,3 +126,16 @@ def test_entities_drawn_from_a_world_file(tau2_dir: Path) -> None:
         for user in t.world["users"].values():
             assert user["name"]["first_name"] in firsts
         assert not set(t.world["flights"]) & set(db["flights"])
+
+
+def test_later_intents_vary_the_signature() -> None:
+    point = SPACE.sample(random.Random(3), {"n_intents": 2, "intent": "cancel"})
+    point["second_intent"] = "change_cabin"
+    graph = domain_graph("airline")
+    subs = [dict(point, intent="change_cabin", cabin=c) for c in ("economy", "business")]
+    sigs = set()
+    for sub in subs:
+        plan = [("cancel", point), ("change_cabin", sub)]
+        walk = sample_walk(graph, INTENTS, plan, random.Random(0))
+        sigs.add(walk_signature("airline", walk, SPACE.relevant(point), [SPACE.relevant(sub)]))
+    assert len(sigs) == 2

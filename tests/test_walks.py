@@ -43,9 +43,28 @@ def test_point_conditions_the_walk() -> None:
     assert path[:3] == ["get_user_details", "find_reservation", "get_reservation_details"]
 
 
+def test_flown_cancel_transfers_and_delayed_compensation_cancels_first() -> None:
+    flown = {"policy_trap": "no", "reservation_known": "yes", "flown": "yes"}
+    assert intent_paths(GRAPH, INTENTS["cancel"], flown) == [
+        [
+            "get_user_details",
+            "get_reservation_details",
+            "check_cancel_eligibility",
+            "transfer_to_human_agents",
+        ]
+    ]
+    for trap, end in (("no", "send_certificate"), ("yes", "refuse")):
+        point = {"policy_trap": trap, "reservation_known": "yes", "disruption": "delayed"}
+        (path,) = intent_paths(GRAPH, INTENTS["compensation"], point)
+        assert path[-3:] == ["check_compensation_eligibility", "cancel_reservation", end]
+        point["disruption"] = "cancelled"
+        (path,) = intent_paths(GRAPH, INTENTS["compensation"], point)
+        assert path[-2:] == ["check_compensation_eligibility", end]
+
+
 def test_multi_intent_chain_shares_the_user_lookup() -> None:
     plan: list[tuple[str, Point]] = [
-        ("cancel", {"policy_trap": "no", "reservation_known": "yes"}),
+        ("cancel", {"policy_trap": "no", "reservation_known": "yes", "flown": "no"}),
         ("book", {"stops": "direct", "selection": "earliest"}),
     ]
     walk = sample_walk(GRAPH, INTENTS, plan, random.Random(0))

@@ -60,7 +60,10 @@ COMPARE = {
 INTENTS: dict[str, IntentSpec] = {
     "book": IntentSpec("book", "get_user_details", frozenset({"book_reservation"}), "book a trip"),
     "cancel": IntentSpec(
-        "cancel", "get_user_details", frozenset({"cancel_reservation", "refuse"}), "cancel"
+        "cancel",
+        "get_user_details",
+        frozenset({"cancel_reservation", "refuse", "transfer_to_human_agents"}),
+        "cancel (a reservation with a flown flight goes to a human agent)",
     ),
     "change_flights": IntentSpec(
         "change_flights",
@@ -87,7 +90,7 @@ INTENTS: dict[str, IntentSpec] = {
         "compensation",
         "get_user_details",
         frozenset({"send_certificate", "refuse"}),
-        "ask for compensation for a cancelled flight",
+        "ask for compensation for a cancelled flight, or for a delayed one while cancelling",
     ),
     "flight_status": IntentSpec(
         "flight_status", "get_flight_status", frozenset({"report_status"}), "ask a flight's status"
@@ -143,7 +146,19 @@ def build_graph() -> nx.DiGraph:
         {"cancel"},
     )
     edge(
-        "check_cancel_eligibility", "cancel_reservation", "eligible", {"cancel"}, policy_trap={"no"}
+        "check_cancel_eligibility",
+        "cancel_reservation",
+        "eligible",
+        {"cancel"},
+        policy_trap={"no"},
+        flown={"no"},
+    )
+    edge(
+        "check_cancel_eligibility",
+        "transfer_to_human_agents",
+        "a flight was flown",
+        {"cancel"},
+        flown={"yes"},
     )
     edge("check_cancel_eligibility", "refuse", "not eligible", {"cancel"}, policy_trap={"yes"})
     # Change flights.
@@ -205,19 +220,33 @@ def build_graph() -> nx.DiGraph:
     # Compensation.
     edge("get_reservation_details", "get_flight_status", "flights", {"compensation"})
     edge("get_flight_status", "check_compensation_eligibility", "cancelled?", {"compensation"})
+    for source, disruption in (
+        ("check_compensation_eligibility", "cancelled"),
+        # A delay is compensated only after the cancellation the user also asks for.
+        ("cancel_reservation", "delayed"),
+    ):
+        edge(
+            source,
+            "send_certificate",
+            "amount",
+            {"compensation"},
+            policy_trap={"no"},
+            disruption={disruption},
+        )
+        edge(
+            source,
+            "refuse",
+            "not eligible",
+            {"compensation"},
+            policy_trap={"yes"},
+            disruption={disruption},
+        )
     edge(
         "check_compensation_eligibility",
-        "send_certificate",
-        "amount",
+        "cancel_reservation",
+        "delayed: the user cancels",
         {"compensation"},
-        policy_trap={"no"},
-    )
-    edge(
-        "check_compensation_eligibility",
-        "refuse",
-        "not eligible",
-        {"compensation"},
-        policy_trap={"yes"},
+        disruption={"delayed"},
     )
     # Flight status.
     edge("get_flight_status", "report_status", "status", {"flight_status"})

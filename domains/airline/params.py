@@ -11,6 +11,11 @@ Axis meanings:
 - policy_trap: the first request must be refused (cancel: not eligible; change_flights: basic
   economy; change_cabin: a segment already flown; change_passengers: a different passenger
   count; compensation: not eligible);
+- disruption (compensation): the complaint is about a cancelled flight ($100 per passenger), or
+  about a delayed one while the user also cancels the reservation (cancel first, then $50 per
+  passenger; not eligible: cancel only);
+- flown (cancel): a flight of the reservation was already flown, so the only correct action is a
+  transfer to a human agent (only alone or as the last request: a transfer ends the chat);
 - membership, insurance, cabin, passengers, trip_type, stops: the booking or reservation shape
   (cabin is the *target* cabin for change_cabin);
 - selection: how the flight is picked (book, change_flights);
@@ -58,7 +63,7 @@ USES: dict[str, frozenset[str]] = {
     ),
     "cancel": frozenset(
         {"passengers", "cabin", "trip_type", "stops", "insurance", "policy_trap"}
-        | {"reservation_known"}
+        | {"reservation_known", "flown"}
     ),
     "change_flights": frozenset(
         {"passengers", "cabin", "trip_type", "stops", "selection", "payment_mix"}
@@ -75,6 +80,7 @@ USES: dict[str, frozenset[str]] = {
     "change_passengers": frozenset({"passengers", "policy_trap", "reservation_known"}),
     "compensation": frozenset(
         {"passengers", "cabin", "membership", "insurance", "policy_trap", "reservation_known"}
+        | {"disruption"}
     ),
     "flight_status": frozenset(),
 }
@@ -117,6 +123,18 @@ def _trap(p: Mapping[str, Value]) -> list[Value]:
     return ["no", "yes"] if p["intent"] in TRAP_INTENTS else ["no"]
 
 
+def _disruption(p: Mapping[str, Value]) -> list[Value]:
+    return ["cancelled", "delayed"] if p["intent"] == "compensation" else ["cancelled"]
+
+
+def _flown(p: Mapping[str, Value]) -> list[Value]:
+    # A transfer ends the conversation, so it can only answer the last request.
+    alone = p["n_intents"] == 1
+    if p["intent"] == "cancel" and p["policy_trap"] == "no" and alone:
+        return ["no", "yes"]
+    return ["no"]
+
+
 def _membership(p: Mapping[str, Value]) -> list[Value]:
     if p["intent"] == "compensation" and p["policy_trap"] == "yes":
         return ["regular"]
@@ -141,7 +159,7 @@ def _cabin(p: Mapping[str, Value]) -> list[Value]:
 
 
 def _trip(p: Mapping[str, Value]) -> list[Value]:
-    if p["intent"] == "change_cabin" and p["policy_trap"] == "yes":
+    if (p["intent"] == "change_cabin" and p["policy_trap"] == "yes") or p["flown"] == "yes":
         return ["round_trip"]  # the flown segment is the outbound; the return is still ahead
     return ["one_way", "round_trip"]
 
@@ -176,6 +194,10 @@ SPACE = ParamSpace(
         Axis("third_intent", ("none", *INTENTS), "the third request", allowed=_third),
         Axis("policy_trap", ("no", "yes"), "first request must be refused", allowed=_trap,
              relevant=_relevant("policy_trap")),
+        Axis("disruption", ("cancelled", "delayed"), "compensation: cancelled or delayed flight",
+             allowed=_disruption, relevant=_relevant("disruption")),
+        Axis("flown", ("no", "yes"), "cancel: a flight was flown (transfer to a human)",
+             allowed=_flown, relevant=_relevant("flown")),
         Axis("membership", ("regular", "silver", "gold"), "the user's tier",
              allowed=_membership, relevant=_relevant("membership")),
         Axis("insurance", ("no", "yes"), "travel insurance", allowed=_insurance,

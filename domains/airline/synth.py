@@ -64,7 +64,7 @@ def plan(point: Point, rng: random.Random) -> list[tuple[str, Point]]:
     share passengers / trip type / stops / membership and draw valid values of the rest."""
     intents = chain(point)
     out: list[tuple[str, Point]] = [(intents[0], dict(point))]
-    for name in intents[1:]:
+    for pos, name in enumerate(intents[1:], start=2):
         sub: Point = dict(point)
         sub["intent"] = name
         sub["policy_trap"] = "no"
@@ -79,6 +79,14 @@ def plan(point: Point, rng: random.Random) -> list[tuple[str, Point]]:
             sub["payment_mix"] = rng.choice(["card", "gift_cards"])
         free = FREE_BAGS[str(sub["membership"])][str(sub["cabin"])]
         sub["bags"] = rng.choice(["free", "extra"] if free else ["extra"])
+        sub["disruption"] = (
+            rng.choice(["cancelled", "delayed"]) if name == "compensation" else "cancelled"
+        )
+        # A transfer ends the conversation: only the last request may need one.
+        last = pos == len(intents)
+        sub["flown"] = rng.choice(["no", "yes"]) if name == "cancel" and last else "no"
+        if sub["flown"] == "yes":
+            sub["trip_type"] = "round_trip"
         out.append((name, sub))
     return out
 
@@ -127,6 +135,8 @@ class Ctx:
     date_style: str = "words"
     place_style: str = "city"
     res_known: list[str] = field(default_factory=list)
+    transfer: bool = False  # the correct outcome includes a transfer to a human agent
+    delayed: bool = False  # a delayed-flight compensation is part of the task
 
     # -- formatting (the text must carry exactly these strings) --
     def date_text(self, date: str) -> str:
@@ -833,6 +843,9 @@ def _book_payment(
 
 def _cancel(ctx: Ctx, seg: WalkSegment) -> None:
     p = seg.point
+    if p.get("flown") == "yes":
+        _cancel_flown(ctx, seg)
+        return
     trap = p["policy_trap"] == "yes"
     cabin, insurance = str(p["cabin"]), str(p["insurance"])
     pax, trip = int(p["passengers"]), str(p["trip_type"])
@@ -891,6 +904,49 @@ def _cancel(ctx: Ctx, seg: WalkSegment) -> None:
         idx = ctx.call("cancel_reservation", reservation_id=res["reservation_id"])
         _res_choice(ctx, idx, res)
     ctx.requests.append({"kind": "cancel", "reason": reason, "path": path, **facts})
+
+
+def _landed(date: str, i: int) -> dict[str, Any]:
+    return {
+        "status": "landed",
+        "actual_departure_time_est": f"{date}T0{7 + i}:0{i}:00",
+        "actual_arrival_time_est": f"{date}T0{8 + i}:3{i}:00",
+    }
+
+
+def _cancel_flown(ctx: Ctx, seg: WalkSegment) -> None:
+    """Cancel a round trip whose outbound was already flown: no agent may cancel it, so the
+    correct action is a transfer to a human agent (and nothing in the world changes)."""
+    p, rng = seg.point, ctx.rng
+    pax, one_stop = int(p["passengers"]), p["stops"] == "one_stop"
+    out_day, back_day = rng.randint(6, 13), rng.randint(17, 28)
+    res = make_reservation(
+        ctx,
+        cabin=str(p["cabin"]),
+        trip="round_trip",
+        one_stop=one_stop,
+        passengers=_travellers(ctx, pax),
+        out_day=out_day,
+        back_day=back_day,
+        created_at=f"{day(out_day - rng.randint(2, 5))}T{rng.randint(8, 20):02d}:12:00",
+        insurance=str(p["insurance"]),
+        bags=rng.randint(0, pax),
+        pay_with=_any_card(ctx),
+        statuses={i: _landed(day(out_day), i) for i in range(2 if one_stop else 1)},
+    )
+    _shuffle_reservations(ctx)
+    ctx.lookup_user()
+    facts = _target_reservation(ctx, seg, res)
+    reason = rng.choice(["change of plans", "I can't make the return trip anymore"])
+    rid = res["reservation_id"]
+    ctx.call(
+        "transfer_to_human_agents",
+        summary=f"User {ctx.user['user_id']} wants to cancel reservation {rid}, "
+        "whose outbound flight was already flown; agents cannot cancel it.",
+    )
+    ctx.transfer = True
+    ctx.refusals.append(f"cancel {rid}: a flight was already flown (transfer to a human)")
+    ctx.requests.append({"kind": "cancel", "reason": reason, "path": "flown", **facts})
 
 
 def _res_choice(ctx: Ctx, idx: int, res: dict[str, Any]) -> None:
@@ -1212,7 +1268,28 @@ def _compensation(ctx: Ctx, seg: WalkSegment) -> None:
         and cabin != "business"
     ):
         raise BuildRejected("compensation would not be allowed")
-    flight_day = rng.randint(9, 14)
+    delayed = p.get("disruption") == "delayed"
+    if delayed:
+        # A delayed flight still ahead (today after now, or tomorrow); the user cancels, and the
+        # cancellation itself must be allowed: business, or booked less than 24 hours ago.
+        flight_day = rng.randint(15, 16)
+        hour = rng.randint(17, 21)
+        status: dict[str, Any] = {
+            "status": "delayed",
+            "estimated_departure_time_est": f"{day(flight_day)}T{hour}:{rng.randint(0, 5)}5:00",
+            "estimated_arrival_time_est": f"{day(flight_day)}T{hour + 2}:{rng.randint(0, 5)}0:00",
+        }
+        if cabin == "business":
+            created = _created_long_ago(ctx)
+        else:
+            created = rng.choice(
+                [f"{day(14)}T{rng.randint(16, 23):02d}", f"{day(15)}T{rng.randint(0, 13):02d}"]
+            )
+            created += f":{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+    else:
+        flight_day = rng.randint(9, 14)
+        status = {"status": "cancelled"}
+        created = day(flight_day - rng.randint(3, 8)) + "T09:15:00"
     res = make_reservation(
         ctx,
         cabin=cabin,
@@ -1221,39 +1298,48 @@ def _compensation(ctx: Ctx, seg: WalkSegment) -> None:
         passengers=_travellers(ctx, pax),
         out_day=flight_day,
         back_day=None,
-        created_at=day(flight_day - rng.randint(3, 8)) + "T09:15:00",
+        created_at=created,
         insurance=insurance,
         bags=0,
         pay_with=_any_card(ctx),
-        statuses={0: {"status": "cancelled"}},
+        statuses={0: status},
     )
     _shuffle_reservations(ctx)
     ctx.lookup_user()
     facts = _target_reservation(ctx, seg, res)
     f = res["flights"][0]
     ctx.call("get_flight_status", flight_number=f["flight_number"], date=f["date"])
-    amount = 100 * pax
+    per_passenger = 50 if delayed else 100
+    amount = per_passenger * pax
     fdate = ctx.date_text(f["date"])
     ctx.required += [f["flight_number"], fdate]
+    if delayed:
+        ctx.delayed = True
+        idx = ctx.call("cancel_reservation", reservation_id=res["reservation_id"])
+        _res_choice(ctx, idx, res)
     if trap:
         ctx.refusals.append("compensation: regular member, no insurance, economy cabin")
     else:
         idx = ctx.call("send_certificate", user_id=ctx.user["user_id"], amount=amount)
         ctx.communicate.append(str(amount))
+        wrong = {100, 50, per_passenger * (pax + 1), (150 - per_passenger) * pax} - {amount}
         ctx.choices.append(
             {
                 "call": idx,
                 "kind": "amount",
                 "path": "amount",
                 "gold": amount,
-                "alternatives": [
-                    {"value": v, "why": "wrong amount"}
-                    for v in sorted({100, 50 * pax, 100 * (pax + 1)} - {amount})
-                ],
+                "alternatives": [{"value": v, "why": "wrong amount"} for v in sorted(wrong)],
             }
         )
     ctx.requests.append(
-        {"kind": "compensation", "flight": f["flight_number"], "date": fdate, **facts}
+        {
+            "kind": "compensation",
+            "flight": f["flight_number"],
+            "date": fdate,
+            "disruption": "delayed" if delayed else "cancelled",
+            **facts,
+        }
     )
 
 
@@ -1397,7 +1483,7 @@ def build(walk: Walk, point: Point, rng: random.Random, pools: Any) -> Built:
             "choices": ctx.choices,
             "selections": ctx.selections,
             "refusal_reason": "; ".join(ctx.refusals) or None,
-            "transfer_expected": False,
+            "transfer_expected": ctx.transfer,
             "user_id": uid,
             "reservation_ids": sorted(ctx.reservations),
             "pools": pools.source,
@@ -1419,7 +1505,8 @@ def _features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
         "passengers": float(p["passengers"]),
         "distractor_density": float(list(DENSITY_COUNTS).index(str(p["distractor_density"]))),
         "distractors": float(ctx.distractors),
-        "policy_trap": float(p["policy_trap"] == "yes"),
+        # A flown flight to cancel is a trap too: the policy forbids the cancellation asked for.
+        "policy_trap": float(p["policy_trap"] == "yes" or p.get("flown") == "yes"),
         "round_trip": float(p["trip_type"] == "round_trip"),
         "one_stop": float(p["stops"] == "one_stop"),
         "insurance": float(p["insurance"] == "yes"),
@@ -1438,6 +1525,8 @@ def _features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
         f[f"payment_mix_{m}"] = float("payment_mix" in uses and p["payment_mix"] == m)
     for m in ("regular", "silver", "gold"):
         f[f"membership_{m}"] = float(p["membership"] == m)
+    f["transfer_expected"] = float(ctx.transfer)
+    f["compensation_delayed"] = float(ctx.delayed)
     f["bags_extra"] = float("bags" in uses and p["bags"] == "extra")
     f["bags_free"] = float("bags" in uses and p["bags"] == "free")
     return f

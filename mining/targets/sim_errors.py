@@ -365,6 +365,10 @@ def modify_basic_economy(draft: Draft, ctx: Ctx) -> bool:
     call = ToolCall.model_validate(raw) if isinstance(raw, dict) else _tempting_write(ctx)
     if call is None:
         return False
+    if any(c.name == TRANSFER_TOOL for c in ctx.task.golden_trajectory):
+        # The answer was a transfer (e.g. a flown flight to cancel): the mistake is to make the
+        # forbidden change instead of transferring.
+        draft.calls = [pc for pc in draft.calls if pc.call.name != TRANSFER_TOOL]
     draft.calls.append(PlannedCall(call=call, write=True, tags=["modify_basic_economy"]))
     return True
 
