@@ -15,6 +15,7 @@ import typer
 from cli.main import app
 from domains.params import ParamError
 from mining.errors import UserError
+from mining.paraphrase import litellm_paraphraser
 from mining.synthesis import Rejection, get_domain, sample_tasks, spec_of
 
 
@@ -40,15 +41,44 @@ def sample_command(
         typer.Option("--world", help="Draw names, addresses and airports from this world file."),
     ] = None,
     no_tools: Annotated[bool, typer.Option("--no-tools", help="Leave out tool schemas.")] = False,
+    paraphrase: Annotated[
+        str | None,
+        typer.Option(
+            "--paraphrase",
+            help="Rewrite each task text with this litellm model (kept only if every fact "
+            "survives; off by default).",
+        ),
+    ] = None,
+    api_base: Annotated[
+        str | None, typer.Option("--api-base", help="API base URL for --paraphrase.")
+    ] = None,
+    paraphrase_timeout: Annotated[
+        float, typer.Option("--paraphrase-timeout", min=1, help="Seconds per model call.")
+    ] = 30.0,
 ) -> None:
     """Print N validated tasks as JSON lines (fewer, with a warning, if the space runs out).
 
     Example: toolmine sample --domain airline --n 5 --seed 1 --param intent=book
+
+    With --paraphrase openai/gpt-4.1-mini each text is rewritten by the model; a rewrite that
+    drops a fact or adds one is rejected and the template text kept (see meta.paraphrase).
     """
     fixed = parse_params(domain, param or [])
     rejections: list[Rejection] = []
+    paraphraser = (
+        litellm_paraphraser(paraphrase, api_base, paraphrase_timeout) if paraphrase else None
+    )
     try:
-        tasks = sample_tasks(domain, n, seed, fixed or None, world, rejections=rejections)
+        tasks = sample_tasks(
+            domain,
+            n,
+            seed,
+            fixed or None,
+            world,
+            rejections=rejections,
+            paraphraser=paraphraser,
+            paraphrase_model=paraphrase or "",
+        )
     except (OSError, ValueError) as exc:
         if isinstance(exc, UserError):
             raise

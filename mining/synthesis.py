@@ -22,6 +22,7 @@ from domains.base import Domain, ToolCall
 from domains.params import ParamError
 from domains.synthesis_spec import BuildRejected, SynthesisSpec
 from mining.errors import UserError
+from mining.paraphrase import Paraphraser, paraphrase_text
 from mining.task import Task
 from mining.validation import validate
 from mining.walks import WalkError, check_walk, sample_walk, walk_signature
@@ -100,8 +101,12 @@ def synthesize_candidate(
     seed: int,
     task_id: str,
     world_path: str | None = None,
+    paraphraser: Paraphraser | None = None,
+    paraphrase_model: str = "",
 ) -> Task | Rejection:
-    """Build and validate one candidate. Bad params raise UserError; everything else is data."""
+    """Build and validate one candidate. Bad params raise UserError; everything else is data.
+    With a `paraphraser`, the validated text is rewritten if the rewrite keeps every fact
+    (see mining/paraphrase.py; the outcome is recorded in meta["paraphrase"])."""
     dom = get_domain(domain)
     spec = spec_of(dom)
     try:
@@ -142,6 +147,10 @@ def synthesize_candidate(
     meta = dict(built.meta)
     meta.setdefault("intents", walk.intents())
     meta.setdefault("transfer_expected", False)
+    if paraphraser is not None:
+        text, meta["paraphrase"] = paraphrase_text(
+            text, built.required_text, built.forbidden_text, paraphraser, paraphrase_model
+        )
     return Task(
         task_id=task_id,
         domain=domain,
@@ -185,6 +194,8 @@ def sample_tasks(
     world_path: str | None = None,
     max_attempts: int | None = None,
     rejections: list[Rejection] | None = None,
+    paraphraser: Paraphraser | None = None,
+    paraphrase_model: str = "",
 ) -> list[Task]:
     """n validated tasks with distinct signatures (fewer if the space runs out first: after
     `max_attempts` candidates, default 20 n + 100). Rejections are appended to `rejections`."""
@@ -196,7 +207,15 @@ def sample_tasks(
             break
         cseed = candidate_seed(seed, i)
         params = sample_params(domain, cseed, fixed_params)
-        result = synthesize_candidate(domain, params, cseed, f"{domain}-{seed}-{i:05d}", world_path)
+        result = synthesize_candidate(
+            domain,
+            params,
+            cseed,
+            f"{domain}-{seed}-{i:05d}",
+            world_path,
+            paraphraser,
+            paraphrase_model,
+        )
         if isinstance(result, Rejection):
             if rejections is not None:
                 rejections.append(result)

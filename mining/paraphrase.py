@@ -1,0 +1,101 @@
+"""Optional LLM paraphrase of a synthesized task text, kept only if it keeps the facts.
+
+Templates give controlled but limited wording; a model can rewrite the customer's request more
+naturally. A rewrite is risky: it may drop a date or a card ending (the task becomes unsolvable),
+or state an answer the agent must find (a total, the cheapest flight's number). So every rewrite
+is checked against the candidate's own fact lists: every required fact still present, no
+forbidden one present, and no new number or id (anything with a digit) that the template text
+did not contain. A rewrite that fails the check, or a model call that fails, leaves the template
+text in place; `task.meta["paraphrase"]` records what happened either way.
+
+Off by default (`toolmine sample --paraphrase MODEL [--api-base URL]`). litellm is called with
+`num_retries=0` and an explicit timeout, as everywhere in toolmine.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from mining.validation import mentions
+
+# (instructions, text) -> rewritten text. Tests pass a fake; `litellm_paraphraser` is the real one.
+Paraphraser = Callable[[str], str]
+
+INSTRUCTIONS = (
+    "Rewrite the following airline customer's request in your own words, as the customer would "
+    "say it in a chat. Keep every name, id, date, city, airport code, amount, card ending and "
+    "preference exactly as written; do not add any fact, number or id; do not answer the "
+    "request. Reply with the rewritten request only."
+)
+_DIGIT_TOKEN = re.compile(r"[A-Za-z0-9_$.\-]*\d[A-Za-z0-9_.\-]*")
+
+
+def check_paraphrase(
+    original: str, rewrite: str, required: Sequence[str], forbidden: Sequence[str]
+) -> list[str]:
+    """Problems with a rewrite (empty: it keeps every fact and leaks nothing)."""
+    problems = [f"drops required fact {f!r}" for f in required if not mentions(rewrite, f)]
+    problems += [f"states the answer {f!r}" for f in forbidden if mentions(rewrite, f)]
+    known = original.lower().replace(",", "")
+    for token in sorted(set(_DIGIT_TOKEN.findall(rewrite))):
+        core = token.strip(".-$").lower().replace(",", "")
+        if core and core not in known:
+            problems.append(f"adds {core!r}, which the template text does not carry")
+    if not rewrite.strip():
+        problems.append("empty rewrite")
+    return problems
+
+
+def paraphrase_text(
+    text: str,
+    required: Sequence[str],
+    forbidden: Sequence[str],
+    paraphraser: Paraphraser,
+    model: str = "",
+) -> tuple[str, dict[str, Any]]:
+    """(text to use, record for task.meta["paraphrase"]). Never raises: a failed call or a
+    rejected rewrite keeps the template text."""
+    record: dict[str, Any] = {"model": model}
+    try:
+        rewrite = paraphraser(text).strip()
+    except Exception as exc:  # a provider error must not lose the candidate
+        record.update(status="error", error=f"{type(exc).__name__}: {exc}"[:300])
+        return text, record
+    problems = check_paraphrase(text, rewrite, required, forbidden)
+    if problems:
+        record.update(status="rejected", problems=problems, rewrite=rewrite)
+        return text, record
+    record.update(status="accepted", template_text=text)
+    return rewrite, record
+
+
+def litellm_paraphraser(
+    model: str, api_base: str | None = None, timeout: float = 30.0, temperature: float = 0.7
+) -> Paraphraser:
+    """A paraphraser backed by `litellm.completion` (credentials from the environment)."""
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import litellm  # imported lazily: only this optional step needs it
+
+    def call(text: str) -> str:
+        kwargs: dict[str, Any] = {
+            "model": model,
+            "messages": [
+                {"role": "system", "content": INSTRUCTIONS},
+                {"role": "user", "content": text},
+            ],
+            "num_retries": 0,
+            "timeout": timeout,
+            "temperature": temperature,
+        }
+        if api_base:
+            kwargs["api_base"] = api_base
+        response = litellm.completion(**kwargs)
+        content = response.choices[0].message.content
+        if not isinstance(content, str):
+            raise ValueError("the model returned no text")
+        return content
+
+    return call

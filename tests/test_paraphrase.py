@@ -1,0 +1,139 @@
+"""The optional paraphrase step: kept only when every fact survives and nothing leaks."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from mining.paraphrase import check_paraphrase, litellm_paraphraser, paraphrase_text
+from mining.synthesis import sample_tasks
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+ORIGINAL = "Hi, I'm Ana Ruiz (user id ana_ruiz_1234). Please cancel reservation ABC123 on May 17."
+REQUIRED = ["ana_ruiz_1234", "ABC123", "May 17"]
+FORBIDDEN = ["HAT042", "340"]
+GOOD = "Hello, Ana Ruiz here, user ana_ruiz_1234. I'd like reservation ABC123 (May 17) cancelled."
+
+
+def test_check_accepts_a_faithful_rewrite_and_names_each_problem() -> None:
+    assert check_paraphrase(ORIGINAL, GOOD, REQUIRED, FORBIDDEN) == []
+    dropped = GOOD.replace("ABC123", "my booking")
+    assert check_paraphrase(ORIGINAL, dropped, REQUIRED, FORBIDDEN) == [
+        "drops required fact 'ABC123'"
+    ]
+    leaked = GOOD + " It should be flight HAT042."
+    assert check_paraphrase(ORIGINAL, leaked, REQUIRED, FORBIDDEN) == [
+        "states the answer 'HAT042'",
+        "adds 'hat042', which the template text does not carry",
+    ]
+    invented = GOOD + " My card ends in 9911."
+    assert check_paraphrase(ORIGINAL, invented, REQUIRED, FORBIDDEN) == [
+        "adds '9911', which the template text does not carry"
+    ]
+
+
+def test_rejected_or_failed_rewrites_keep_the_template() -> None:
+    text, rec = paraphrase_text(ORIGINAL, REQUIRED, FORBIDDEN, lambda t: GOOD, "fake")
+    assert text == GOOD and rec["status"] == "accepted" and rec["template_text"] == ORIGINAL
+    text, rec = paraphrase_text(ORIGINAL, REQUIRED, FORBIDDEN, lambda t: "Cancel it.", "fake")
+    assert text == ORIGINAL and rec["status"] == "rejected" and rec["problems"]
+
+    def broken(t: str) -> str:
+        raise TimeoutError("slow")
+
+    text, rec = paraphrase_text(ORIGINAL, REQUIRED, FORBIDDEN, broken)
+    assert text == ORIGINAL and rec == {
+        "model": "",
+        "status": "error",
+        "error": "TimeoutError: slow",
+    }
+
+
+def test_sampled_tasks_record_the_paraphrase_outcome() -> None:
+    calls: list[str] = []
+
+    def polite(text: str) -> str:  # keeps every fact: accepted
+        calls.append(text)
+        return "Hello there! " + text
+
+    tasks = sample_tasks("airline", 4, 5, paraphraser=polite, paraphrase_model="fake")
+    assert len(calls) == 4
+    for task in tasks:
+        assert task.meta["paraphrase"]["status"] == "accepted"
+        assert task.task_description == "Hello there! " + task.meta["paraphrase"]["template_text"]
+    plain = sample_tasks("airline", 4, 5)
+    assert [t.task_description for t in plain] == [
+        t.meta["paraphrase"]["template_text"] for t in tasks
+    ]
+    dropped = sample_tasks("airline", 2, 5, paraphraser=lambda t: "I need help with my trip.")
+    assert [t.task_description for t in dropped] == [t.task_description for t in plain[:2]]
+    assert all(t.meta["paraphrase"]["status"] == "rejected" for t in dropped)
+
+
+class _Canned:
+    """A loopback OpenAI-compatible endpoint that answers every chat completion with one text
+    and records the requests it got."""
+
+    def __init__(self, reply: str) -> None:
+        self.requests: list[dict[str, Any]] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                owner.requests.append(body)
+                payload = json.dumps(
+                    {
+                        "id": "chatcmpl-1",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": body.get("model", "canned"),
+                        "choices": [
+                            {
+                                "index": 0,
+                                "finish_reason": "stop",
+                                "message": {"role": "assistant", "content": reply},
+                            }
+                        ],
+                        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+
+@pytest.fixture
+def canned() -> Iterator[_Canned]:
+    server = _Canned(GOOD)
+    yield server
+    server.server.shutdown()
+
+
+def test_real_litellm_path_on_loopback(canned: _Canned, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+    paraphraser = litellm_paraphraser("openai/canned", canned.api_base, timeout=10)
+    text, rec = paraphrase_text(ORIGINAL, REQUIRED, FORBIDDEN, paraphraser, "openai/canned")
+    assert text == GOOD and rec["status"] == "accepted"
+    (request,) = canned.requests
+    assert request["messages"][-1]["content"] == ORIGINAL
+    assert request["model"] == "canned"
