@@ -92,3 +92,38 @@ def test_unknown_tool_is_an_error_not_a_crash(domain: Domain, world: World) -> N
         # Garbage arguments never escape the toolkit boundary.
         bad: Any = {"__bogus__": object()}
         assert toolkit.call(name, bad).error
+
+
+# --- DAG synthesis (domains that attach a SynthesisSpec) ---------------------------------------
+
+
+def _synthesis_tasks(domain: Domain, n: int, seed: int) -> list[Any]:
+    from mining.synthesis import sample_tasks
+
+    if "synthesis" not in domain.extras:
+        pytest.skip(f"{domain.name}: no DAG synthesis")
+    tasks = sample_tasks(domain.name, n, seed)
+    assert len(tasks) == n
+    return tasks
+
+
+def test_synthesized_gold_replays_to_the_expected_world(domain: Domain) -> None:
+    from mining.validation import load_world, replay
+
+    for task in _synthesis_tasks(domain, 30, 17):
+        world = load_world(domain, task.world)
+        result = replay(domain, world, task.golden_trajectory)  # through Toolkit.call
+        assert result.errors == [], task.task_id
+        assert result.world.to_json() == task.expected_final_world, task.task_id
+        expected = domain.world_type.model_validate(task.expected_final_world).canonical()
+        assert result.world.canonical() == expected
+        changed = result.world.to_json() != load_world(domain, task.world).to_json()
+        assert changed != task.refusal, f"{task.task_id}: refusal iff the world is unchanged"
+
+
+def test_synthesis_is_deterministic_per_seed(domain: Domain) -> None:
+    first = [t.model_dump_json() for t in _synthesis_tasks(domain, 8, 23)]
+    again = [t.model_dump_json() for t in _synthesis_tasks(domain, 8, 23)]
+    assert first == again
+    other = [t.model_dump_json() for t in _synthesis_tasks(domain, 8, 24)]
+    assert other != first
