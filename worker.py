@@ -35,6 +35,11 @@ DEFAULT_NAMESPACE = "default"
 DEFAULT_COMPUTE_CONCURRENCY = 16
 DEFAULT_LEDGER_CONCURRENCY = 8
 GRACEFUL_SHUTDOWN = timedelta(seconds=5)
+# How long a workflow task waits for this worker's cache (sticky queue) before any worker may take
+# it: after a crash, that is how long the harvest stalls. Crash tests shorten it.
+DEFAULT_STICKY_TIMEOUT = timedelta(seconds=10)
+
+READY_LINE = "toolmine worker ready"  # printed once the workers poll (tests wait for it)
 
 WORKFLOWS: list[type] = [HarvestWorkflow, MiningIterationWorkflow, *READ_WORKFLOWS]
 
@@ -60,6 +65,7 @@ def make_workers(
     compute_activities: Sequence[Callable[..., Any]] | None = None,
     ledger_activities: Sequence[Callable[..., Any]] | None = None,
     max_cached_workflows: int = 1000,
+    sticky_timeout: timedelta = DEFAULT_STICKY_TIMEOUT,
 ) -> list[Worker]:
     """Workers for the given roles. Tests pass fake activities (registered under the real names)."""
     queues = queues or Queues()
@@ -81,6 +87,7 @@ def make_workers(
                 max_concurrent_activities=ledger_concurrency,
                 graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
                 max_cached_workflows=max_cached_workflows,
+                sticky_queue_schedule_to_start_timeout=sticky_timeout,
             )
         )
     if "compute" in roles:
@@ -112,6 +119,7 @@ async def serve(
     ledger_concurrency: int = DEFAULT_LEDGER_CONCURRENCY,
     stop: asyncio.Event | None = None,
     on_ready: Any = None,
+    sticky_timeout: timedelta = DEFAULT_STICKY_TIMEOUT,
 ) -> None:
     """Run workers until `stop` is set or SIGTERM/SIGINT arrives."""
     client = await connect(target, namespace)
@@ -132,6 +140,7 @@ async def serve(
         store=store,
         compute_concurrency=compute_concurrency,
         ledger_concurrency=ledger_concurrency,
+        sticky_timeout=sticky_timeout,
     )
     try:
         async with contextlib.AsyncExitStack() as stack:
@@ -165,6 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=None, help="DuckDB history file (ledger role)")
     p.add_argument("--compute-concurrency", type=int, default=DEFAULT_COMPUTE_CONCURRENCY)
     p.add_argument("--ledger-concurrency", type=int, default=DEFAULT_LEDGER_CONCURRENCY)
+    p.add_argument(
+        "--sticky-timeout",
+        type=float,
+        default=DEFAULT_STICKY_TIMEOUT.total_seconds(),
+        help="seconds a workflow task waits for this worker's cache before another worker "
+        "takes it (how long a crash stalls a harvest)",
+    )
     return p
 
 
@@ -179,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             store_path=a.store,
             compute_concurrency=a.compute_concurrency,
             ledger_concurrency=a.ledger_concurrency,
+            sticky_timeout=timedelta(seconds=a.sticky_timeout),
+            on_ready=lambda: print(READY_LINE, flush=True),
         )
     )
     return 0

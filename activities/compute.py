@@ -3,6 +3,11 @@
 Stateless and safe to run on any number of machines: worlds arrive inline, nothing touches the
 store. A retried rollout simply re-runs from the start (same seed, same result for simulated
 targets); heartbeats each turn let Temporal notice a dead worker quickly.
+
+What a rollout sends back is kept lean, because it crosses Temporal twice (to the workflow, then
+to the ledger): the failure analysis runs here, next to the trajectory, instead of shipping task
+and trajectory to an `analyze` activity, and the final world travels as a delta against the task's
+world, which the ledger already holds.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from typing import Any
 
 from temporalio import activity
 
-from activities.errors import boundary, guard_size
+from activities.errors import boundary
 from activities.models import (
     AnalyzeInput,
     AnalyzeOutput,
@@ -21,7 +26,10 @@ from activities.models import (
     SynthesizeInput,
     SynthesizeOutput,
 )
+from activities.payloads import check_payload
 from mining.harvest import steps
+from mining.store import delta
+from mining.store.records import RolloutRecord
 
 
 @activity.defn(name="synthesize")
@@ -29,7 +37,7 @@ def synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
     with boundary():
         rec, _ = steps.synthesize(inp.config, inp.harvest_id, inp.iteration, inp.index, inp.params)
     out = SynthesizeOutput(candidate=rec)
-    guard_size(out, f"candidate {rec.candidate_id}")
+    check_payload(out, f"candidate {rec.candidate_id}")
     return out
 
 
@@ -42,13 +50,26 @@ def rollout(inp: RolloutInput) -> RolloutOutput:
         rec = steps.rollout(
             inp.config, inp.harvest_id, inp.task, inp.candidate_seed, inp.index, on_turn=on_turn
         )
-    out = RolloutOutput(rollout=rec)
-    guard_size(out, f"rollout {rec.rollout_id}")
+        analysis = steps.analyze(inp.task, rec) if inp.lean and not rec.passed else None
+    rec.attempt = activity.info().attempt
+    if inp.lean:
+        rec = lean(rec, inp.task.world)
+    out = RolloutOutput(rollout=rec, analysis=analysis)
+    check_payload(out, f"rollout {rec.rollout_id}")
     return out
+
+
+def lean(rec: RolloutRecord, world: dict[str, Any]) -> RolloutRecord:
+    """The record with its final world replaced by the changes it made to `world`."""
+    if rec.final_world is None:
+        return rec
+    changes = delta.diff(world, rec.final_world)
+    return rec.model_copy(update={"final_world": None, "final_world_delta": changes})
 
 
 @activity.defn(name="analyze")
 def analyze(inp: AnalyzeInput) -> AnalyzeOutput:
+    """Kept for iterations started before analysis moved into `rollout` (they still call it)."""
     with boundary():
         return AnalyzeOutput(analysis=steps.analyze(inp.task, inp.rollout))
 

@@ -1,5 +1,6 @@
 """How failures leave an activity: bad input and permanent provider errors never retry; rate limits
-retry after the provider's delay; a payload too big for Temporal fails with the limit named."""
+retry after the provider's delay; a payload too big for Temporal fails with the limit named
+(`check_payload`, from activities.payloads)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from pydantic import BaseModel
 from temporalio.exceptions import ApplicationError
 
+from activities.payloads import PAYLOAD_TOO_LARGE, check_payload
 from mining.errors import UserError
 from mining.llm_errors import ProviderError
 
-# Temporal rejects payloads over 2 MiB (server `limit.blobSize.error`); stay well under it.
-TEMPORAL_PAYLOAD_LIMIT = 2 * 1024 * 1024
-PAYLOAD_SAFETY_LIMIT = 1536 * 1024
+__all__ = ["PAYLOAD_TOO_LARGE", "boundary", "check_payload", "guard_size"]
 
 USER_ERROR = "UserError"
 PROVIDER_ERROR = "ProviderError"
-PAYLOAD_TOO_LARGE = "PayloadTooLarge"
+
+guard_size = check_payload  # the name the ledger activities use
 
 
 @contextmanager
@@ -34,16 +34,3 @@ def boundary() -> Iterator[None]:
         raise ApplicationError(
             str(exc), type=PROVIDER_ERROR, non_retryable=not exc.retryable, next_retry_delay=delay
         ) from exc
-
-
-def guard_size(model: BaseModel, what: str) -> None:
-    """Fail clearly (and permanently) before Temporal would reject an oversized payload."""
-    size = len(model.model_dump_json())
-    if size > PAYLOAD_SAFETY_LIMIT:
-        raise ApplicationError(
-            f"{what} is {size} bytes; toolmine keeps payloads under {PAYLOAD_SAFETY_LIMIT} bytes "
-            f"because Temporal rejects payloads over {TEMPORAL_PAYLOAD_LIMIT} bytes (2 MiB). "
-            "Shrink the world (fewer distractors) or configure a blob store.",
-            type=PAYLOAD_TOO_LARGE,
-            non_retryable=True,
-        )

@@ -59,10 +59,16 @@ class RolloutInput(BaseModel):
     task: Task
     candidate_seed: int
     index: int
+    lean: bool = Field(
+        default=False,
+        description="analyze a failure here and send the final world as a delta (iterations "
+        "started before this was added leave it False and call `analyze` themselves)",
+    )
 
 
 class RolloutOutput(BaseModel):
     rollout: RolloutRecord
+    analysis: AnalysisRecord | None = Field(default=None, description="set when lean and failed")
 
 
 class AnalyzeInput(BaseModel):

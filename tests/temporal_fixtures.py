@@ -22,6 +22,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.compute import lean
 from activities.ledger import LedgerActivities
 from activities.models import (
     AnalyzeInput,
@@ -128,7 +129,8 @@ def fake_task(cid: str, params: dict[str, Any], seed: int) -> Task:
         world={"items": [1, 2, 3]},
         golden_trajectory=[],
         expected_final_world={"items": [1, 2, 3]},
-        cell=f"passes={params.get('passes')}",
+        # one cell per candidate: the harvest's per-cell cap never binds on fakes
+        cell=f"passes={params.get('passes')}/{cid}",
     )
 
 
@@ -158,34 +160,39 @@ def fake_synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
 def fake_rollout(inp: RolloutInput) -> RolloutOutput:
     activity.heartbeat(1)
     passed = inp.index < int(inp.task.params.get("passes", 0))
-    return RolloutOutput(
-        rollout=RolloutRecord(
-            rollout_id=rollout_key(inp.task.task_id, inp.index),
-            candidate_id=inp.task.task_id,
-            harvest_id=inp.harvest_id,
-            index=inp.index,
-            seed=rollout_seed(inp.candidate_seed, inp.index),
-            passed=passed,
-            tokens_in=100,
-            tokens_out=10,
-            cost_usd=0.001,
-            trajectory={"messages": []},
-            final_world={"items": [1, 2, 3]},
-        )
+    rec = RolloutRecord(
+        rollout_id=rollout_key(inp.task.task_id, inp.index),
+        candidate_id=inp.task.task_id,
+        harvest_id=inp.harvest_id,
+        index=inp.index,
+        seed=rollout_seed(inp.candidate_seed, inp.index),
+        passed=passed,
+        tokens_in=100,
+        tokens_out=10,
+        cost_usd=0.001,
+        trajectory={"messages": []},
+        final_world={"items": [1, 2, 3]},
+        attempt=activity.info().attempt,
+    )
+    if not inp.lean:
+        return RolloutOutput(rollout=rec)
+    analysis = None if passed else _fake_analysis(rec)
+    return RolloutOutput(rollout=lean(rec, inp.task.world), analysis=analysis)
+
+
+def _fake_analysis(r: RolloutRecord) -> AnalysisRecord:
+    return AnalysisRecord(
+        rollout_id=r.rollout_id,
+        candidate_id=r.candidate_id,
+        harvest_id=r.harvest_id,
+        top_label="fake_failure",
     )
 
 
 @activity.defn(name="analyze")
 def fake_analyze(inp: AnalyzeInput) -> AnalyzeOutput:
-    r = inp.rollout
-    return AnalyzeOutput(
-        analysis=AnalysisRecord(
-            rollout_id=r.rollout_id,
-            candidate_id=r.candidate_id,
-            harvest_id=r.harvest_id,
-            top_label="fake_failure",
-        )
-    )
+    """Only iterations from before the lean-rollouts patch call it (replayed histories)."""
+    return AnalyzeOutput(analysis=_fake_analysis(inp.rollout))
 
 
 FAKE_COMPUTE: list[Callable[..., Any]] = [fake_synthesize, fake_rollout, fake_analyze]

@@ -1,9 +1,11 @@
-"""Crash safety: SIGKILL the worker at random points during a harvest (and the dev server once);
-the harvest still ends with exactly N harvested tasks and no duplicate candidate or rollout rows.
+"""Crash safety: SIGKILL the worker at random points 5 times during a harvest, and the dev server
+once; the harvest still ends with exactly N harvested tasks, no duplicate candidate or rollout rows,
+and every rollout a candidate needed recorded exactly once (by a first or a re-run attempt).
 
 Real activities on the mock domain against a simulated target with per-turn latency, a real
 worker process (`python worker.py`) and a dev server persisting to SQLite, restarted on the same
-file. Short activity timeouts make Temporal notice the dead worker quickly.
+file. Short activity timeouts and a short sticky-queue timeout make Temporal notice the dead
+worker quickly, so the whole test takes about a minute.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from cli.temporal_cli import DevServer, free_port, start_dev_server
 from mining.harvest.config import HarvestConfig, Queues, Timeouts
 from mining.paths import REPO_ROOT
 from mining.store.db import Store
+from worker import READY_LINE
 
 pytestmark = pytest.mark.slow
 
 N_TASKS = 4
-WORKER_KILLS = 3
+WORKER_KILLS = 5
+STICKY_TIMEOUT_S = 1.0
 
 
 def _worker(address: str, store: Path, queues: Queues, log: Path) -> subprocess.Popen[bytes]:
@@ -48,6 +52,8 @@ def _worker(address: str, store: Path, queues: Queues, log: Path) -> subprocess.
                 queues.ledger,
                 "--compute-queue",
                 queues.compute,
+                "--sticky-timeout",
+                str(STICKY_TIMEOUT_S),
             ],
             cwd=REPO_ROOT,
             env=env,
@@ -56,23 +62,18 @@ def _worker(address: str, store: Path, queues: Queues, log: Path) -> subprocess.
         )
 
 
+async def _ready(log: Path, n: int, timeout_s: float = 60.0) -> None:
+    """Wait until the worker log shows `n` workers ready (one line per start)."""
+    async with asyncio.timeout(timeout_s):
+        while log.read_text(errors="replace").count(READY_LINE) < n:
+            await asyncio.sleep(0.1)
+
+
 async def _status(client: Client, wid: str) -> WorkflowExecutionStatus | None:
     try:
         return (await client.get_workflow_handle(wid).describe()).status
     except Exception:  # server restarting
         return None
-
-
-async def _progress_rows(client: Client, wid: str) -> int:
-    from workflows.harvest import HarvestWorkflow
-
-    try:
-        p = await asyncio.wait_for(
-            client.get_workflow_handle(wid).query(HarvestWorkflow.progress), 5
-        )
-        return p.counters.rollouts
-    except Exception:
-        return -1
 
 
 async def test_harvest_survives_worker_and_server_kills(tmp_path: Path) -> None:
@@ -104,17 +105,20 @@ async def test_harvest_survives_worker_and_server_kills(tmp_path: Path) -> None:
         wid = handle.id
 
         for kill in range(WORKER_KILLS):
-            # wait until the harvest has made fresh progress, then kill at a random moment
-            await asyncio.sleep(rng.uniform(1.0, 3.0) + (4.0 if kill == 0 else 0.0))
+            # once the (re)started worker polls, let it work a little, then kill it at random
+            await _ready(log, kill + 1)
+            await asyncio.sleep(rng.uniform(0.5, 2.5) + (2.0 if kill == 0 else 0.0))
             assert await _status(client, wid) == WorkflowExecutionStatus.RUNNING, (
-                "harvest finished before the crashes; make it longer"
+                f"harvest finished before crash {kill + 1}; make it longer"
             )
             worker.send_signal(signal.SIGKILL)
             worker.wait()
             worker = _worker(server.address, store_path, queues, log)
 
         # the server dies too (same SQLite file, same port), while the worker keeps running
-        await asyncio.sleep(rng.uniform(1.0, 2.0))
+        await _ready(log, WORKER_KILLS + 1)
+        await asyncio.sleep(rng.uniform(0.5, 2.5))
+        assert await _status(client, wid) == WorkflowExecutionStatus.RUNNING
         server.proc.send_signal(signal.SIGKILL)
         server.proc.wait()
         server = start_dev_server(db, port, None)
@@ -139,19 +143,31 @@ async def test_harvest_survives_worker_and_server_kills(tmp_path: Path) -> None:
         counts = store.table_counts(wid)
         assert counts["harvested_tasks"] == N_TASKS
         assert store.duplicate_keys() == {"candidates": 0, "rollouts": 0, "harvested_tasks": 0}
-        # every rollout belongs to a recorded candidate, and no candidate has more than k
-        per_cand = store._all(
-            "SELECT c.candidate_id, count(r.rollout_id) FROM candidates c LEFT JOIN rollouts r "
-            "USING (candidate_id) WHERE c.harvest_id = ? GROUP BY 1",
-            [wid],
+        # Every rollout a candidate's decision counted is recorded exactly once, under its
+        # deterministic key r0..r(n-1), and no other rollout row exists: a rollout whose worker
+        # died was re-run (attempt > 1) and recorded once, never twice, never lost.
+        decided = dict(
+            store._all("SELECT candidate_id, rollouts FROM decisions WHERE harvest_id = ?", [wid])
         )
-        assert per_cand and all(n <= cfg.k for _, n in per_cand)
-        assert counts["rollouts"] == sum(n for _, n in per_cand)
-        decided = store._all(
-            "SELECT count(*) FROM decisions d JOIN candidates c USING (candidate_id) "
-            "WHERE c.harvest_id = ?",
+        synthesized = store._all(
+            "SELECT count(*) FROM candidates WHERE harvest_id = ? AND task IS NOT NULL", [wid]
+        )[0][0]
+        assert decided and len(decided) == synthesized
+        expected = {f"{cid}/r{i}" for cid, n in decided.items() for i in range(n)}
+        attempts = dict(
+            store._all("SELECT rollout_id, attempt FROM rollouts WHERE harvest_id = ?", [wid])
+        )
+        assert set(attempts) == expected
+        assert all(a >= 1 for a in attempts.values())
+        assert all(n <= cfg.k for n in decided.values())
+        # the world delta sent by the rollout activity was rebuilt into a stored final world
+        missing_worlds = store._all(
+            "SELECT count(*) FROM rollouts r LEFT JOIN worlds w ON w.world_hash = "
+            "r.final_world_hash WHERE r.harvest_id = ? AND w.world IS NULL",
             [wid],
         )[0][0]
-        assert decided == sum(1 for _ in per_cand)  # every (synthesized) candidate was decided
+        assert missing_worlds == 0
+        reruns = sum(1 for a in attempts.values() if a > 1)
+        print(f"{len(attempts)} rollouts recorded once each; {reruns} of them re-run after a crash")
     finally:
         store.close()

@@ -1,5 +1,6 @@
 """Replay saved histories against the current workflow code: a change that breaks determinism
-fails here. Regenerate (after an intended, patched change): python -m tests.histories.regenerate"""
+fails here. Regenerate (after an intended, patched change): python -m tests.histories.regenerate;
+keep the previous histories in a subfolder while the patch's old branch is still in the code."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ from worker import WORKFLOWS
 from workflows.iteration import MiningIterationWorkflow
 from workflows.models import IterationInput
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+HERE = Path(__file__).parent / "histories"
+# Current histories (regenerated) and those recorded before a patch, kept so the patched workflow
+# code still replays runs that started on the old code.
+HISTORIES = sorted(HERE.rglob("*.json"))
+CURRENT = sorted(HERE.glob("*.json"))
 
 
 def _load(path: Path) -> WorkflowHistory:
@@ -27,11 +32,12 @@ def _load(path: Path) -> WorkflowHistory:
 
 
 def test_histories_exist() -> None:
-    kinds = {p.name.split("-")[0] for p in HISTORIES}
+    kinds = {p.name.split("-")[0] for p in CURRENT}
     assert kinds == {"HarvestWorkflow", "MiningIterationWorkflow"}
+    assert {p.parent.name for p in HISTORIES} >= {"histories", "pre_lean"}
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", HISTORIES, ids=lambda p: str(p.relative_to(HERE)))
 async def test_replays_cleanly(path: Path) -> None:
     replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(_load(path), raise_on_replay_failure=False)
@@ -49,7 +55,7 @@ class _ChangedIteration(MiningIterationWorkflow):
 
 
 async def test_an_unpatched_change_fails_replay() -> None:
-    path = next(p for p in HISTORIES if p.name.startswith("MiningIterationWorkflow"))
+    path = next(p for p in CURRENT if p.name.startswith("MiningIterationWorkflow"))
     replayer = Replayer(workflows=[_ChangedIteration], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(_load(path), raise_on_replay_failure=False)
     assert result.replay_failure is not None

@@ -1,8 +1,9 @@
 """`MiningIterationWorkflow`: one DAG iteration, as a child of the harvest.
 
 propose -> per candidate (in parallel): synthesize + validate -> record -> k rollouts in waves
-(each wave in parallel; stop early once the window verdict is settled) -> analyze failures ->
-record -> finish: decisions, selection capped at the harvest's remaining N, totals.
+(each wave in parallel; stop early once the window verdict is settled; a rollout activity also
+analyzes its failure) -> record -> finish: decisions, selection capped at the harvest's
+remaining N, totals.
 Pure orchestration: activities are called by name, so this module imports no duckdb or litellm.
 """
 
@@ -31,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         SynthesizeInput,
         SynthesizeOutput,
     )
+    from activities.payloads import check_payload
     from mining.harvest.config import (
         CandidateOutcome,
         HarvestConfig,
@@ -47,12 +49,23 @@ with workflow.unsafe.imports_passed_through():
 
 T = TypeVar("T", bound=BaseModel)
 
+LEAN_ROLLOUTS = "lean-rollouts"
+
+
+def _check(arg: BaseModel, what: str) -> None:
+    """Fail the iteration with the 2 MiB limit named, rather than send a payload the server
+    would reject (which would retry the workflow task forever)."""
+    check_payload(arg, what, workflow.payload_converter())
+
 
 @workflow.defn(name="MiningIterationWorkflow")
 class MiningIterationWorkflow:
     @workflow.run
     async def run(self, inp: IterationInput) -> IterationTotals:
         self._inp = inp
+        # Iterations started before this patch call `analyze` after each failed rollout and get
+        # whole final worlds back; newer ones get the analysis and a world delta from `rollout`.
+        self._lean = workflow.patched(LEAN_ROLLOUTS)
         cfg = inp.config
         proposed = await self._ledger(
             "propose",
@@ -113,15 +126,18 @@ class MiningIterationWorkflow:
 
     async def _rollout(self, cand: int, task: Task, cand_seed: int, index: int) -> RolloutRecord:
         inp, cfg = self._inp, self._inp.config
+        arg = RolloutInput(
+            harvest_id=inp.harvest_id,
+            config=cfg,
+            task=task,
+            candidate_seed=cand_seed,
+            index=index,
+            lean=self._lean,
+        )
+        _check(arg, f"rollout {index} of candidate {task.task_id}")
         res = await workflow.execute_activity(
             "rollout",
-            RolloutInput(
-                harvest_id=inp.harvest_id,
-                config=cfg,
-                task=task,
-                candidate_seed=cand_seed,
-                index=index,
-            ),
+            arg,
             result_type=RolloutOutput,
             task_queue=cfg.queues.compute,
             activity_id=f"c{cand}/r{index}/rollout",
@@ -129,9 +145,8 @@ class MiningIterationWorkflow:
             heartbeat_timeout=timedelta(seconds=cfg.timeouts.rollout_heartbeat_s),
             retry_policy=COMPUTE_RETRY,
         )
-        rec = res.rollout
-        analysis = None
-        if not rec.passed:
+        rec, analysis = res.rollout, res.analysis
+        if not self._lean and not rec.passed:
             analyzed = await self._compute(
                 "analyze",
                 AnalyzeInput(task=task, rollout=rec),
@@ -149,6 +164,7 @@ class MiningIterationWorkflow:
         self, name: str, arg: BaseModel, result: type[T], timeout_s: float, activity_id: str
     ) -> T:
         cfg: HarvestConfig = self._inp.config
+        _check(arg, f"input of {activity_id}")
         return await workflow.execute_activity(
             name,
             arg,
@@ -161,6 +177,7 @@ class MiningIterationWorkflow:
 
     async def _ledger(self, name: str, arg: BaseModel, result: type[T]) -> T:
         cfg: HarvestConfig = self._inp.config
+        _check(arg, f"input of {name}")
         return await workflow.execute_activity(
             name,
             arg,

@@ -15,8 +15,10 @@ from typing import Any
 
 import duckdb
 
+from mining.diversity import diversity
 from mining.errors import UserError
 from mining.paths import home_dir
+from mining.store import delta
 from mining.store.records import (
     AnalysisRecord,
     CandidateRecord,
@@ -145,14 +147,31 @@ class Store:
                 ],
             )
 
+    def _final_world(self, r: RolloutRecord) -> dict[str, Any] | None:
+        """The rollout's final world, rebuilt from the candidate's world when it came as a delta."""
+        if r.final_world is not None or r.final_world_delta is None:
+            return r.final_world
+        row = self._conn.execute(
+            "SELECT w.world FROM candidates c JOIN worlds w USING (world_hash) "
+            "WHERE c.candidate_id = ?",
+            [r.candidate_id],
+        ).fetchone()
+        if row is None:
+            raise ValueError(
+                f"rollout {r.rollout_id} carries a world delta but candidate {r.candidate_id} "
+                "has no recorded world (record the candidate first)"
+            )
+        return delta.apply(json.loads(row[0]), r.final_world_delta)
+
     def record_rollout(self, r: RolloutRecord, analysis: AnalysisRecord | None = None) -> None:
         with self._lock:
-            final_hash = self._put_world(r.final_world) if r.final_world is not None else None
+            final_world = self._final_world(r)
+            final_hash = self._put_world(final_world) if final_world is not None else None
             self._conn.execute(
                 "INSERT OR IGNORE INTO rollouts (rollout_id, candidate_id, harvest_id, idx, seed, "
                 "passed, reward, score, trajectory, final_world_hash, tokens_in, tokens_out, "
-                "cost_usd, latency_s, termination, error, injected_errors, policy_violations) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "cost_usd, latency_s, termination, error, injected_errors, policy_violations, "
+                "attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     r.rollout_id,
                     r.candidate_id,
@@ -172,6 +191,7 @@ class Store:
                     r.error,
                     _dumps(r.injected_errors),
                     _dumps(r.policy_violations),
+                    r.attempt,
                 ],
             )
             if analysis is not None:
@@ -201,9 +221,15 @@ class Store:
         )
 
     def record_harvested(
-        self, harvest_id: str, candidate_ids: list[str], k: int, limit: int
+        self,
+        harvest_id: str,
+        candidate_ids: list[str],
+        k: int,
+        limit: int,
+        max_per_cell: int | None = None,
     ) -> list[str]:
-        """Mark candidates as harvested, in the order given, never past `limit` tasks in total.
+        """Mark candidates as harvested, in the order given, never past `limit` tasks in total
+        nor past `max_per_cell` tasks in one parameter cell (None: no cell cap).
 
         Returns which of `candidate_ids` are harvested (now or by an earlier run of this call), so
         a retried call answers exactly as the first one did.
@@ -212,9 +238,12 @@ class Store:
             self._conn.execute("BEGIN TRANSACTION")
             try:
                 rows = self._conn.execute(
-                    "SELECT candidate_id FROM harvested_tasks WHERE harvest_id = ?", [harvest_id]
+                    "SELECT h.candidate_id, c.cell FROM harvested_tasks h "
+                    "JOIN candidates c USING (candidate_id) WHERE h.harvest_id = ?",
+                    [harvest_id],
                 ).fetchall()
                 existing = {r[0] for r in rows}
+                per_cell = Counter(r[1] for r in rows)
                 count = len(existing)
                 accepted: list[str] = []
                 for cid in candidate_ids:
@@ -223,6 +252,14 @@ class Store:
                         continue
                     if count >= limit:
                         continue
+                    if max_per_cell is not None:
+                        cell_row = self._conn.execute(
+                            "SELECT cell FROM candidates WHERE candidate_id = ?", [cid]
+                        ).fetchone()
+                        cell = cell_row[0] if cell_row else ""
+                        if per_cell[cell] >= max_per_cell:
+                            continue  # this cell already holds its share of the harvest
+                        per_cell[cell] += 1
                     dec = self._conn.execute(
                         "SELECT pass_rate FROM decisions WHERE candidate_id = ?", [cid]
                     ).fetchone()
@@ -266,6 +303,17 @@ class Store:
 
     def harvested_count(self, harvest_id: str) -> int:
         return self.table_counts(harvest_id)["harvested_tasks"]
+
+    def harvested_per_cell(self, harvest_id: str) -> Counter[str]:
+        """Parameter cell -> tasks harvested from it so far."""
+        return Counter(
+            r[0]
+            for r in self._all(
+                "SELECT c.cell FROM harvested_tasks h JOIN candidates c USING (candidate_id) "
+                "WHERE h.harvest_id = ?",
+                [harvest_id],
+            )
+        )
 
     def history(self, harvest_id: str, limit: int = 500) -> list[HistoryEntry]:
         """The latest candidates of a harvest with their outcomes (the proposer's input)."""
@@ -340,14 +388,15 @@ class Store:
             "GROUP BY top_label ORDER BY n DESC, top_label LIMIT ?",
             [harvest_id, top],
         )
-        cells = Counter(
-            r[0]
+        # Diversity of what the harvest kept (not of everything it tried).
+        div = diversity(
+            {**json.loads(r[0]), "cell": r[1]}
             for r in self._all(
-                "SELECT cell FROM candidates WHERE harvest_id = ? AND task IS NOT NULL",
+                "SELECT c.task, c.cell FROM harvested_tasks h JOIN candidates c "
+                "USING (candidate_id) WHERE h.harvest_id = ? ORDER BY h.position",
                 [harvest_id],
             )
         )
-        total_cells = sum(cells.values())
         return HarvestSummary(
             harvest_id=harvest_id,
             domain=rec.domain,
@@ -367,8 +416,10 @@ class Store:
             cost_usd=float(cost),
             pass_rate_histogram=dict(hist),
             top_failure_modes=[FailureCount(label=m[0], count=m[1]) for m in modes],
-            distinct_cells=len(cells),
-            largest_cell_share=(max(cells.values()) / total_cells) if total_cells else 0.0,
+            distinct_cells=div.distinct_cells,
+            largest_cell_share=div.largest_cell_share,
+            distinct_users=div.distinct_users,
+            distinct_routes=div.distinct_routes,
         )
 
     def harvested(self, harvest_id: str) -> list[dict[str, Any]]:

@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from mining.store.delta import WorldDelta
+
 
 def candidate_key(harvest_id: str, iteration: int, index: int) -> str:
     return f"{harvest_id}/i{iteration}/c{index}"
@@ -64,6 +66,11 @@ class RolloutRecord(BaseModel):
     score: dict[str, Any] = Field(default_factory=dict)
     trajectory: dict[str, Any] = Field(default_factory=dict)
     final_world: dict[str, Any] | None = None
+    final_world_delta: WorldDelta | None = Field(
+        default=None,
+        description="the final world as changes to the task's world (instead of final_world); "
+        "the store rebuilds it from the candidate's world",
+    )
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float = 0.0
@@ -72,6 +79,7 @@ class RolloutRecord(BaseModel):
     error: str | None = None
     injected_errors: list[Any] = Field(default_factory=list)
     policy_violations: list[Any] = Field(default_factory=list)
+    attempt: int = Field(default=1, description="which attempt of the rollout produced this row")
 
 
 class AnalysisRecord(BaseModel):

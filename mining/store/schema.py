@@ -95,4 +95,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX rollouts_candidate ON rollouts (candidate_id)",
         ],
     ),
+    (
+        2,
+        "rollout attempt: which try of a (re-run) rollout produced the row",
+        ["ALTER TABLE rollouts ADD COLUMN attempt INTEGER DEFAULT 1"],
+    ),
 ]

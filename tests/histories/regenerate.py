@@ -20,7 +20,7 @@ from pathlib import Path
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from mining.harvest.config import Queues
+from mining.harvest.config import Budgets, Queues
 from mining.store.db import Store
 from tests.temporal_fixtures import fake_config, fake_workers, find_bin
 from workflows import search_attributes as sa
@@ -40,7 +40,8 @@ async def main() -> None:
     try:
         queues = Queues(ledger="replay-ledger", compute="replay-compute")
         cfg = fake_config(queues, n_tasks=2, batch_size=2, iterations_per_run=1,
-                          rollout_concurrency=1)  # fmt: skip
+                          rollout_concurrency=1,
+                          budgets=Budgets(max_iterations=6))  # fmt: skip
         store = Store(":memory:")
         async with contextlib.AsyncExitStack() as stack:
             for w in fake_workers(env.client, queues, store):
@@ -53,7 +54,8 @@ async def main() -> None:
             )
             await asyncio.sleep(0.5)
             await handle.execute_update(HarvestWorkflow.set_paused, SetPausedInput(paused=False))
-            await handle.result()
+            result = await handle.result()
+            assert result.stop == "harvested", f"the harvest should fill N, not stop on {result}"
         for old in HERE.glob("*.json"):
             old.unlink()
         query = f"WorkflowId = '{WORKFLOW_ID}' OR WorkflowId STARTS_WITH '{WORKFLOW_ID}/'"
