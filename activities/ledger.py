@@ -28,7 +28,7 @@ from activities.models import (
 )
 from mining.export import ExportRow, harvest_rows
 from mining.harvest import steps
-from mining.harvest.config import IterationTotals, check_config, totals
+from mining.harvest.config import IterationTotals, check_config, max_per_cell, totals
 from mining.store.db import Store
 from mining.store.records import DecisionRecord, HarvestRecord
 from mining.summary import HarvestSummary
@@ -92,7 +92,11 @@ class LedgerActivities:
                     ),
                 )
         accepted = self.store.record_harvested(
-            inp.harvest_id, inp.selected, inp.config.k, inp.config.n_tasks
+            inp.harvest_id,
+            inp.selected,
+            inp.config.k,
+            inp.config.n_tasks,
+            max_per_cell=max_per_cell(inp.config),  # the cell cap holds on this path too
         )
         it = totals(inp.iteration, inp.outcomes, accepted)
         self.store.record_iteration(inp.harvest_id, inp.iteration, it.model_dump(mode="json"))

@@ -58,7 +58,12 @@ def start_cmd(
     max_cost: Annotated[float | None, typer.Option(help="budget: dollars")] = None,
     max_iterations: Annotated[int | None, typer.Option(help="budget: iterations")] = None,
     seed: Annotated[int, typer.Option(help="seed of the whole harvest")] = 0,
-    proposer: Annotated[str, typer.Option(help="parameter proposer (random, ...)")] = "random",
+    proposer: Annotated[
+        str, typer.Option(help="parameter proposer: adaptive, random or greedy")
+    ] = "adaptive",
+    max_cell_share: Annotated[
+        float, typer.Option(help="most a parameter cell may hold of the N tasks (1: no cap)")
+    ] = 0.2,
     harvest_id: Annotated[
         str | None, typer.Option("--id", help="harvest id (default: generated)")
     ] = None,
@@ -86,6 +91,7 @@ def start_cmd(
         batch_size=batch_size,
         seed=seed,
         proposer=proposer,
+        max_cell_share=None if max_cell_share >= 1.0 else max_cell_share,
         budgets=Budgets(
             max_rollouts=max_rollouts,
             max_tokens=max_tokens,

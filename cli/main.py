@@ -23,6 +23,7 @@ def _register_commands() -> None:
     from cli import (  # noqa: F401
         bench_analyst,
         bench_orchestration,
+        bench_proposer,
         bench_synth,
         demo,
         eval_cmd,

@@ -22,32 +22,13 @@ import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from domains.params import ParamError, ParamSpace
+from mining.proposer_context import ProposerContext
 from mining.store.records import HistoryEntry
 
-
-@dataclass(frozen=True)
-class ProposerContext:
-    """What a proposer needs to know of the harvest beyond its history."""
-
-    min_pass_rate: float = 0.0
-    max_pass_rate: float = 0.5
-    k: int = 4
-    min_exclusive: bool = True
-    target_tasks: int = 30
-    max_cell_share: float = 0.2
-
-    def in_window(self, passes: int, rollouts: int) -> bool:
-        p = passes / rollouts
-        low_ok = p > self.min_pass_rate if self.min_exclusive else p >= self.min_pass_rate
-        return low_ok and p <= self.max_pass_rate
-
-    def cell_cap(self, harvested: int) -> int:
-        """Most tasks one cell may hold, so no cell ends above `max_cell_share`."""
-        return max(1, math.floor(self.max_cell_share * max(self.target_tasks, harvested)))
+__all__ = ["ProposerContext", "adaptive_proposer", "greedy_proposer"]
 
 
 # Knobs, named so a reader can see what trades off against what.
@@ -56,8 +37,11 @@ L2_PENALTY = 1.0  # shrinkage of the axis effects (in log-odds) towards the glob
 FIT_SWEEPS = 12  # coordinate-Newton sweeps of the logistic fit
 CELL_PRIOR_ROLLOUTS = 12.0  # how much the axis model counts against a cell's own evidence
 NEIGHBOURS_PER_HIT = 4  # extra pool points one axis away from each in-window candidate
-COVERAGE_BONUS = 0.35  # value of trying a never-tried cell, decaying with tries
-AXIS_VALUE_BONUS = 0.1  # value of trying a rarely tried axis value
+COVERAGE_BONUS = 0.1  # value of trying a never-tried cell, decaying with tries
+AXIS_VALUE_BONUS = 0.05  # value of trying a rarely tried axis value
+TIE_NOISE = 0.05  # log-scale jitter so equal scores do not always pick the same pool point
+TRIM_MARGIN = 1.3  # near the end, propose until expected hits reach margin * missing + slack
+TRIM_SLACK = 0.5
 
 
 def _logit(p: float) -> float:
@@ -142,29 +126,54 @@ class PassRateModel:
         return alpha, beta
 
 
+def _counts_in_window(ctx: ProposerContext) -> list[int]:
+    return [c for c in range(ctx.k + 1) if ctx.in_window(c, ctx.k)]
+
+
 def window_probability(p: float, ctx: ProposerContext) -> float:
     """P(k rollouts at pass rate p give a pass count inside the window)."""
+    return sum(math.comb(ctx.k, c) * p**c * (1 - p) ** (ctx.k - c) for c in _counts_in_window(ctx))
+
+
+def predictive_window_probability(alpha: float, beta: float, ctx: ProposerContext) -> float:
+    """P(pass count inside the window) when the pass rate is Beta(alpha, beta) (Beta-Binomial):
+    uncertainty about p lowers it, so well-understood points near the window's sweet spot win."""
+    k = ctx.k
+    log_norm = math.lgamma(alpha + beta) - math.lgamma(alpha) - math.lgamma(beta)
+    log_total = math.lgamma(alpha + beta + k)
     return sum(
-        math.comb(ctx.k, c) * p**c * (1 - p) ** (ctx.k - c)
-        for c in range(ctx.k + 1)
-        if ctx.in_window(c, ctx.k)
+        math.comb(k, c)
+        * math.exp(log_norm + math.lgamma(c + alpha) + math.lgamma(k - c + beta) - log_total)
+        for c in _counts_in_window(ctx)
     )
 
 
+def _known(passes: int, failures: int, ctx: ProposerContext) -> bool:
+    """Whether no result of the remaining rollouts can change the window verdict."""
+    left = ctx.k - passes - failures
+    if left <= 0:
+        return True
+    return not any(ctx.in_window(passes + extra, ctx.k) for extra in range(left + 1))
+
+
 def expected_rollouts(p: float, ctx: ProposerContext) -> float:
-    """Rollouts spent on average, given that evaluation stops once membership is decided: it stops
-    after the pass that leaves the window (too easy) and otherwise runs all k."""
-    max_passes = math.floor(ctx.max_pass_rate * ctx.k + 1e-9)
-    stop_at = max_passes + 1  # this many passes decides "too easy"
-    if stop_at > ctx.k:
-        return float(ctx.k)
-    # E[min(k, time of the stop_at-th pass)]: sum over n of P(fewer than stop_at passes in n-1).
-    total = 0.0
-    for n in range(1, ctx.k + 1):
-        total += sum(
-            math.comb(n - 1, c) * p**c * (1 - p) ** (n - 1 - c) for c in range(min(stop_at, n))
-        )
-    return total
+    """Rollouts spent on average at pass rate p: they run in waves of `ctx.wave`, and a
+    candidate stops after the wave that settles its verdict (e.g. 3 passes of 4: too easy)."""
+    wave = max(1, ctx.wave)
+    dist = {0: 1.0}  # passes so far -> probability, over candidates still running
+    spent, done = 0.0, 0
+    while done < ctx.k and dist:
+        size = min(wave, ctx.k - done)
+        nxt: dict[int, float] = defaultdict(float)
+        for passes, prob in dist.items():
+            if _known(passes, done - passes, ctx):
+                continue
+            spent += prob * size
+            for c in range(size + 1):
+                q = math.comb(size, c) * p**c * (1 - p) ** (size - c)
+                nxt[passes + c] += prob * q
+        dist, done = dict(nxt), done + size
+    return spent
 
 
 def _candidate_pool(space: ParamSpace, rng: random.Random, size: int) -> list[dict[str, Any]]:
@@ -191,8 +200,11 @@ def _neighbours(
     return out
 
 
-def _harvested_per_cell(history: Sequence[HistoryEntry]) -> Counter[str]:
-    return Counter(h.cell for h in history if h.in_window)
+def _harvested_per_cell(history: Sequence[HistoryEntry], ctx: ProposerContext) -> Counter[str]:
+    """In-window candidates per cell, as the selection step keeps them (never above the cap)."""
+    cap = ctx.cell_cap()
+    counts = Counter(h.cell for h in history if h.in_window)
+    return Counter({cell: min(n, cap) for cell, n in counts.items()})
 
 
 def _cold_start(
@@ -232,7 +244,7 @@ def adaptive_proposer(
         return _cold_start(space, pool, batch, rng)
     pool += _neighbours(space, history, rng)
     model = PassRateModel(space, history)
-    harvested = _harvested_per_cell(history)
+    harvested = _harvested_per_cell(history, ctx)
     cap = ctx.cell_cap(sum(harvested.values()))
     tried_cells = Counter(h.cell for h in history)
     tried_values: Counter[tuple[str, Any]] = Counter(
@@ -240,25 +252,30 @@ def adaptive_proposer(
     )
     max_value_tries = max(tried_values.values(), default=1)
 
-    scored: list[tuple[float, str, dict[str, Any]]] = []
+    scored: list[tuple[float, float, str, dict[str, Any]]] = []
     for point in pool:
         cell = space.cell(point)
         if harvested[cell] >= cap:
             continue  # anti-collapse: this cell already holds its share
         alpha, beta = model.posterior(point, cell)
-        p = rng.betavariate(alpha, beta)
-        gain = window_probability(p, ctx) / expected_rollouts(p, ctx)
+        hit = predictive_window_probability(alpha, beta, ctx)
+        # Posterior-predictive hit probability per expected rollout: a point whose pass rate is
+        # still uncertain scores lower than one known to sit near the window's sweet spot, and
+        # the coverage bonuses below pay for the exploration.
+        gain = hit / expected_rollouts(alpha / (alpha + beta), ctx)
+        gain *= math.exp(TIE_NOISE * rng.gauss(0.0, 1.0))
         bonus = COVERAGE_BONUS / math.sqrt(1 + tried_cells[cell])
         rare = [1 - tried_values[item] / max_value_tries for item in space.relevant(point).items()]
         bonus += AXIS_VALUE_BONUS * (sum(rare) / max(1, len(rare)))
-        scored.append((gain * (1 + bonus), cell, point))
+        scored.append((gain * (1 + bonus), hit, cell, point))
     scored.sort(key=lambda t: -t[0])
 
     chosen: list[dict[str, Any]] = []
+    expected_hits = 0.0
     picked_cells: Counter[str] = Counter()
     # First pass: distinct cells, each within its remaining capacity; second pass fills up.
     for distinct in (True, False):
-        for _, cell, point in scored:
+        for _, hit, cell, point in scored:
             if len(chosen) >= batch:
                 break
             if point in chosen or harvested[cell] + picked_cells[cell] >= cap:
@@ -266,10 +283,32 @@ def adaptive_proposer(
             if distinct and picked_cells[cell]:
                 continue
             chosen.append(point)
+            expected_hits += hit
             picked_cells[cell] += 1
     while len(chosen) < batch:  # every cell capped: keep the harvest going with fresh points
         chosen.append(dict(space.sample(rng)))
-    return chosen
+    return _trim(chosen, scored, remaining=ctx.target_tasks - sum(harvested.values()))
+
+
+def _trim(
+    chosen: list[dict[str, Any]],
+    scored: list[tuple[float, float, str, dict[str, Any]]],
+    remaining: int,
+) -> list[dict[str, Any]]:
+    """Near the end of a harvest, propose only as many candidates as the tasks still missing
+    need (with a margin): a full batch for the last two tasks would waste most of its rollouts.
+    Costs an extra iteration now and then, never a task."""
+    if remaining <= 0:
+        return chosen[:1]
+    hit_of = {id(point): hit for _, hit, _, point in scored}
+    out: list[dict[str, Any]] = []
+    expected = 0.0
+    for point in chosen:
+        out.append(point)
+        expected += hit_of.get(id(point), 0.3)
+        if expected >= TRIM_MARGIN * remaining + TRIM_SLACK:
+            break
+    return out
 
 
 def greedy_proposer(
@@ -283,6 +322,8 @@ def greedy_proposer(
     no coverage bonus, no cap: it shows how mining collapses onto one vein."""
     rng = random.Random(seed)
     pool = _candidate_pool(space, rng, POOL_PER_PICK * max(batch, 1))
+    # Earlier points compete too: once a vein is found greedy keeps mining it (the collapse).
+    pool += [dict(h.params) for h in history if h.rollouts > 0 and h.passes < h.rollouts]
     model = PassRateModel(space, history)
 
     def mean(point: dict[str, Any]) -> float:

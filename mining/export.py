@@ -26,6 +26,7 @@ class ExportRow(BaseModel):
     k: int
     failure_modes: list[str]
     params: dict[str, Any]
+    cell: str = ""  # the parameter cell (diversity unit) the task was mined in
     target: str
 
 
@@ -49,6 +50,7 @@ def export_row(
         k=k,
         failure_modes=failure_modes,
         params=task.params,
+        cell=task.cell,
         target=target,
     )
 

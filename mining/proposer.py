@@ -1,21 +1,27 @@
 """Proposers pick the next batch of parameter points from the space and the harvest's history.
 
-Pluggable by name: `--proposer random` here; adaptive proposers register themselves in `PROPOSERS`
-under their own name. A proposer is a pure function of its inputs (seeded), so a retried propose
-activity returns the same batch.
+Pluggable by name (`--proposer`): `random` (the baseline), `adaptive` (the default: models the
+pass rate and aims at the window without collapsing, see `mining.adaptive`) and `greedy` (always
+the hardest region; shows collapse). A proposer is a pure function of its inputs (seeded), so a
+retried propose activity returns the same batch. Proposers that take a `context` keyword also get
+the harvest's window, k, N and cell cap (`ProposerContext`).
 """
 
 from __future__ import annotations
 
+import inspect
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from domains.params import ParamSpace
+from mining.adaptive import adaptive_proposer, greedy_proposer
 from mining.errors import UserError
+from mining.proposer_context import ProposerContext
 from mining.store.records import HistoryEntry
 
-Proposer = Callable[[ParamSpace, Sequence[HistoryEntry], int, int], list[dict[str, Any]]]
+Proposer = Callable[..., list[dict[str, Any]]]
+"""(space, history, batch, seed[, context=ProposerContext]) -> batch points."""
 
 
 def random_proposer(
@@ -27,7 +33,12 @@ def random_proposer(
     return [dict(space.sample(rng)) for _ in range(batch)]
 
 
-PROPOSERS: dict[str, Proposer] = {"random": random_proposer}
+PROPOSERS: dict[str, Proposer] = {
+    "random": random_proposer,
+    "adaptive": adaptive_proposer,
+    "greedy": greedy_proposer,
+}
+DEFAULT = "adaptive"
 
 
 def register(name: str, proposer: Proposer) -> None:
@@ -45,7 +56,23 @@ def get(name: str) -> Proposer:
         ) from None
 
 
+def takes_context(fn: Proposer) -> bool:
+    try:
+        return "context" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):  # builtins without a signature
+        return False
+
+
 def propose(
-    name: str, space: ParamSpace, history: Sequence[HistoryEntry], batch: int, seed: int
+    name: str,
+    space: ParamSpace,
+    history: Sequence[HistoryEntry],
+    batch: int,
+    seed: int,
+    context: ProposerContext | None = None,
 ) -> list[dict[str, Any]]:
-    return get(name)(space, history, batch, seed)
+    """The batch of the named proposer; `context` reaches it only if it accepts one."""
+    fn = get(name)
+    if context is not None and takes_context(fn):
+        return fn(space, history, batch, seed, context=context)
+    return fn(space, history, batch, seed)

@@ -35,8 +35,12 @@ class HarvestSummary(BaseModel):
         default_factory=dict, description="pass rate (2 decimals) -> candidates with that rate"
     )
     top_failure_modes: list[FailureCount] = Field(default_factory=list)
-    distinct_cells: int = 0
-    largest_cell_share: float = 0.0
+    distinct_cells: int = Field(default=0, description="parameter cells among harvested tasks")
+    largest_cell_share: float = Field(
+        default=0.0, description="share of the harvested tasks in the most frequent cell"
+    )
+    distinct_users: int = Field(default=0, description="users the harvested tasks are built on")
+    distinct_routes: int = Field(default=0, description="routes the harvested tasks touch")
 
 
 def render_lines(s: HarvestSummary) -> list[str]:
@@ -51,5 +55,6 @@ def render_lines(s: HarvestSummary) -> list[str]:
         f"tokens      {s.tokens_in} in / {s.tokens_out} out, cost ${s.cost_usd:.4f}",
         f"pass rates  {hist or 'none'}",
         f"failures    {modes}",
-        f"diversity   {s.distinct_cells} cells, largest cell share {s.largest_cell_share:.0%}",
+        f"diversity   {s.distinct_cells} cells, largest cell share {s.largest_cell_share:.0%}, "
+        f"{s.distinct_users} users, {s.distinct_routes} routes (harvested tasks)",
     ]

@@ -122,6 +122,15 @@ def test_harvested_never_exceeds_limit_and_retry_answers_the_same() -> None:
     assert rows[0]["failure_modes"] == ["wrong_flight"]
 
 
+def test_harvested_respects_the_cell_cap_and_retry_answers_the_same() -> None:
+    store = Store(":memory:")
+    ids = _fill(store)  # cells: cell0, cell1, cell0
+    first = store.record_harvested(HID, ids, k=2, limit=3, max_per_cell=1)
+    assert first == ids[:2]
+    assert store.record_harvested(HID, ids, k=2, limit=3, max_per_cell=1) == first
+    assert store.harvested_per_cell(HID) == {"cell0": 1, "cell1": 1}
+
+
 def test_harvested_needs_a_decision() -> None:
     store = Store(":memory:")
     _fill(store)
@@ -137,7 +146,8 @@ def test_summary_and_history() -> None:
     assert (s.harvested, s.candidates, s.rollouts, s.passes) == (2, 3, 6, 3)
     assert s.tokens_in == 60 and s.pass_rate_histogram == {"0.50": 3}
     assert s.top_failure_modes[0].label == "wrong_flight" and s.top_failure_modes[0].count == 3
-    assert s.distinct_cells == 2 and s.largest_cell_share == pytest.approx(2 / 3)
+    # diversity of the harvested tasks (cell0, cell1), not of all three candidates
+    assert s.distinct_cells == 2 and s.largest_cell_share == pytest.approx(1 / 2)
     hist = store.history(HID)
     assert [h.candidate_id for h in hist] == ids
     assert hist[0].pass_rate == 0.5 and hist[0].failure_modes == ["wrong_flight"]

@@ -7,11 +7,14 @@ Seeds come from sha256, never Python's `hash`, so they are the same in every pro
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from mining.errors import UserError
+from mining.proposer_context import ProposerContext, cell_cap
 
 MODES = ("dag",)
 LEDGER_QUEUE = "ledger"
@@ -61,7 +64,12 @@ class HarvestConfig(BaseModel):
     )
     max_turns: int = 30
     seed: int = 0
-    proposer: str = "random"
+    proposer: str = "adaptive"
+    max_cell_share: float | None = Field(
+        default=0.2,
+        description="no parameter cell may hold more than this share of the N harvested tasks "
+        "(None: no cap)",
+    )
     budgets: Budgets = Field(default_factory=Budgets)
     iterations_per_run: int = Field(default=5, description="iterations before continue-as-new")
     timeouts: Timeouts = Field(default_factory=Timeouts)
@@ -79,6 +87,8 @@ def check_config(cfg: HarvestConfig) -> None:
     for name in ("n_tasks", "batch_size", "rollout_concurrency", "max_turns", "iterations_per_run"):
         if getattr(cfg, name) < 1:
             raise UserError(f"{name}={getattr(cfg, name)}: must be at least 1")
+    if cfg.max_cell_share is not None and not 0.0 < cfg.max_cell_share <= 1.0:
+        raise UserError(f"max_cell_share={cfg.max_cell_share}: need 0 < share <= 1 (or none)")
     if cfg.mode not in MODES:
         raise UserError(f"mode {cfg.mode!r}: allowed {', '.join(MODES)}")
 
@@ -130,9 +140,49 @@ def wave_sizes(cfg: HarvestConfig) -> list[int]:
     return sizes
 
 
-def select(outcomes: list[CandidateOutcome], remaining: int) -> list[str]:
-    """Keep at most `remaining` in-window candidates, in candidate order: never overshoot N."""
-    return [o.candidate_id for o in outcomes if o.in_window][: max(remaining, 0)]
+def proposer_context(cfg: HarvestConfig) -> ProposerContext:
+    """What proposers that accept a context learn of the harvest."""
+    return ProposerContext(
+        min_pass_rate=cfg.min_pass_rate,
+        max_pass_rate=cfg.max_pass_rate,
+        k=cfg.k,
+        min_exclusive=True,
+        target_tasks=cfg.n_tasks,
+        max_cell_share=cfg.max_cell_share,
+        wave=cfg.rollout_concurrency,
+    )
+
+
+def max_per_cell(cfg: HarvestConfig) -> int:
+    """Most harvested tasks one parameter cell may hold in this harvest."""
+    return cell_cap(cfg.max_cell_share, cfg.n_tasks)
+
+
+def select(
+    outcomes: list[CandidateOutcome],
+    remaining: int,
+    cells: Mapping[str, str] | None = None,
+    held: Mapping[str, int] | None = None,
+    cap: int | None = None,
+) -> list[str]:
+    """Keep at most `remaining` in-window candidates, in candidate order: never overshoot N.
+
+    With `cells` (candidate id -> cell), `held` (cell -> tasks already harvested) and `cap`, a
+    candidate whose cell is full is skipped, so no cell ends above the harvest's share."""
+    chosen: list[str] = []
+    count: Counter[str] = Counter(held or {})
+    for o in outcomes:
+        if len(chosen) >= max(remaining, 0):
+            break
+        if not o.in_window:
+            continue
+        if cap is not None and cells is not None:
+            cell = cells.get(o.candidate_id, "")
+            if count[cell] >= cap:
+                continue
+            count[cell] += 1
+        chosen.append(o.candidate_id)
+    return chosen
 
 
 class Counters(BaseModel):

@@ -20,6 +20,7 @@ from mining.harvest.config import (
     IterationTotals,
     check_config,
     in_window,
+    max_per_cell,
     outcome_known,
     select,
     stop_reason,
@@ -85,10 +86,12 @@ def _iteration(
 ) -> IterationTotals:
     hid, iteration = cfg.harvest_id, counters.iterations
     points = steps.propose(cfg, iteration, store.history(hid))
+    cells: dict[str, str] = {}
 
     def candidate(index: int) -> CandidateOutcome:
         rec, task = steps.synthesize(cfg, hid, iteration, index, points[index])
         store.record_candidate(rec)
+        cells[rec.candidate_id] = rec.cell
         if task is None:
             return CandidateOutcome(candidate_id=rec.candidate_id, synthesized=False)
         return _evaluate(cfg, store, task, rec.seed, rollouts)
@@ -106,8 +109,11 @@ def _iteration(
                     in_window=o.in_window,
                 ),
             )
-    chosen = select(outcomes, cfg.n_tasks - counters.harvested)
-    accepted = store.record_harvested(hid, chosen, cfg.k, cfg.n_tasks)
+    cap = max_per_cell(cfg)
+    chosen = select(
+        outcomes, cfg.n_tasks - counters.harvested, cells, store.harvested_per_cell(hid), cap
+    )
+    accepted = store.record_harvested(hid, chosen, cfg.k, cfg.n_tasks, max_per_cell=cap)
     it = totals(iteration, outcomes, accepted)
     store.record_iteration(hid, iteration, it.model_dump(mode="json"))
     return it

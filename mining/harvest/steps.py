@@ -10,7 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from mining import proposer
-from mining.harvest.config import HarvestConfig, candidate_seed, propose_seed, rollout_seed
+from mining.harvest.config import (
+    HarvestConfig,
+    candidate_seed,
+    propose_seed,
+    proposer_context,
+    rollout_seed,
+)
 from mining.store.records import (
     AnalysisRecord,
     CandidateRecord,
@@ -29,7 +35,12 @@ def propose(
 
     space = spec_of(get_domain(cfg.domain)).space
     return proposer.propose(
-        cfg.proposer, space, history, cfg.batch_size, propose_seed(cfg.seed, iteration)
+        cfg.proposer,
+        space,
+        history,
+        cfg.batch_size,
+        propose_seed(cfg.seed, iteration),
+        context=proposer_context(cfg),
     )
 
 

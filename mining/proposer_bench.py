@@ -1,0 +1,223 @@
+"""Proposer benchmark: the same harvest with each proposer, on the same target and seeds.
+
+A simulated target's weak regions are known, so how fast a proposer finds tasks inside the window
+(target rollouts and candidates per harvested task) and how much of the target's weak spots the
+harvest covers (weak regions hit, distinct parameter cells, largest share of one cell, distinct
+users and routes; see `mining.diversity`) can be measured offline. Each run is an in-process
+harvest on its own in-memory store; `toolmine bench proposer` renders the result.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from mining.diversity import diversity
+from mining.errors import UserError
+from mining.harvest.config import Budgets, HarvestConfig
+from mining.harvest.loop import run_harvest
+from mining.store.db import Store
+from mining.targets.profiles import Profile, load_profile
+from mining.targets.sim import task_features
+from mining.task import Task
+
+PROPOSERS = ("random", "adaptive", "greedy")
+# The cell cap is part of the adaptive method; random and greedy run without one, so the table
+# shows how far each drifts on its own (greedy's collapse is the point of having it).
+CAPPED = frozenset({"adaptive"})
+
+
+class RunFigures(BaseModel):
+    """One harvest (one proposer, one seed)."""
+
+    proposer: str
+    seed: int
+    harvested: int
+    candidates: int
+    rejected: int
+    rollouts: int
+    stop: str
+    rollouts_per_task: float | None
+    candidates_per_task: float | None
+    distinct_cells: int
+    largest_cell_share: float
+    weak_regions_covered: list[str] = Field(default_factory=list)
+    weak_coverage: float
+    distinct_users: int
+    distinct_routes: int
+    seconds: float = 0.0
+
+
+class ProposerFigures(BaseModel):
+    """Medians over the seeds of one proposer, with the runs behind them."""
+
+    proposer: str
+    rollouts_per_task: float | None
+    candidates_per_task: float | None
+    distinct_cells: float
+    largest_cell_share: float
+    weak_coverage: float
+    runs: list[RunFigures]
+
+
+class BenchResult(BaseModel):
+    target: str
+    n_tasks: int
+    seeds: list[int]
+    batch: int
+    weak_regions: list[str]
+    proposers: list[ProposerFigures]
+    ratios: dict[str, float | None] = Field(
+        default_factory=dict, description="adaptive / random, per median figure"
+    )
+
+
+def profile_of(target: str) -> Profile:
+    """The profile behind `sim:NAME` or `sim:file:PATH` (the benchmark needs its weak regions)."""
+    if not target.startswith("sim:"):
+        raise UserError(f"target {target!r}: the proposer benchmark needs sim:PROFILE")
+    return load_profile(target[len("sim:") :].split("?")[0])
+
+
+def measure(store: Store, profile: Profile, harvest_id: str) -> dict[str, Any]:
+    """Diversity and weak-region figures of the tasks a harvest kept."""
+    raw = [item["task"] for item in store.harvested(harvest_id)]
+    covered = sorted(
+        {r for t in raw for r in profile.weak_regions_of(task_features(Task.model_validate(t)))}
+    )
+    div = diversity(raw)
+    n_weak = len(profile.weak_regions)
+    return {
+        "distinct_cells": div.distinct_cells,
+        "largest_cell_share": div.largest_cell_share,
+        "weak_regions_covered": covered,
+        "weak_coverage": len(covered) / n_weak if n_weak else 1.0,
+        "distinct_users": div.distinct_users,
+        "distinct_routes": div.distinct_routes,
+    }
+
+
+def run_one(
+    proposer: str,
+    target: str,
+    n_tasks: int,
+    seed: int,
+    batch: int,
+    *,
+    domain: str = "airline",
+    max_cell_share: float | None = 0.2,
+    max_rollouts: int | None = None,
+    concurrency: int = 8,
+) -> RunFigures:
+    import time
+
+    profile = profile_of(target)
+    cfg = HarvestConfig(
+        harvest_id=f"bench-{proposer}-s{seed}",
+        domain=domain,
+        target=target,
+        n_tasks=n_tasks,
+        batch_size=batch,
+        seed=seed,
+        proposer=proposer,
+        max_cell_share=max_cell_share if proposer in CAPPED else None,
+        budgets=Budgets(max_rollouts=max_rollouts),
+    )
+    store = Store(":memory:")
+    try:
+        started = time.perf_counter()
+        res = run_harvest(cfg, store, concurrency=concurrency)
+        seconds = time.perf_counter() - started
+        figures = measure(store, profile, cfg.harvest_id)
+    finally:
+        store.close()
+    return RunFigures(
+        proposer=proposer,
+        seed=seed,
+        harvested=res.harvested,
+        candidates=res.candidates,
+        rejected=res.rejected,
+        rollouts=res.rollouts,
+        stop=res.stop,
+        rollouts_per_task=res.rollouts / res.harvested if res.harvested else None,
+        candidates_per_task=res.candidates / res.harvested if res.harvested else None,
+        seconds=round(seconds, 2),
+        **figures,
+    )
+
+
+def _median(values: Sequence[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def summarise(proposer: str, runs: list[RunFigures]) -> ProposerFigures:
+    return ProposerFigures(
+        proposer=proposer,
+        rollouts_per_task=_median([r.rollouts_per_task for r in runs]),
+        candidates_per_task=_median([r.candidates_per_task for r in runs]),
+        distinct_cells=statistics.median(r.distinct_cells for r in runs),
+        largest_cell_share=statistics.median(r.largest_cell_share for r in runs),
+        weak_coverage=statistics.median(r.weak_coverage for r in runs),
+        runs=runs,
+    )
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a is not None and b else None
+
+
+def run_bench(
+    target: str,
+    n_tasks: int,
+    seeds: Sequence[int],
+    batch: int = 8,
+    *,
+    proposers: Sequence[str] = PROPOSERS,
+    domain: str = "airline",
+    max_cell_share: float | None = 0.2,
+    max_rollouts: int | None = None,
+    on_run: Callable[[RunFigures], None] | None = None,
+) -> BenchResult:
+    """Every proposer on every seed; ratios compare adaptive with random (when both ran)."""
+    profile = profile_of(target)
+    out: list[ProposerFigures] = []
+    for name in proposers:
+        runs = []
+        for seed in seeds:
+            run = run_one(
+                name,
+                target,
+                n_tasks,
+                seed,
+                batch,
+                domain=domain,
+                max_cell_share=max_cell_share,
+                max_rollouts=max_rollouts,
+            )
+            if on_run is not None:
+                on_run(run)
+            runs.append(run)
+        out.append(summarise(name, runs))
+    by = {p.proposer: p for p in out}
+    ratios: dict[str, float | None] = {}
+    if "adaptive" in by and "random" in by:
+        a, r = by["adaptive"], by["random"]
+        ratios = {
+            "rollouts_per_task": _ratio(a.rollouts_per_task, r.rollouts_per_task),
+            "candidates_per_task": _ratio(a.candidates_per_task, r.candidates_per_task),
+            "weak_coverage": _ratio(a.weak_coverage, r.weak_coverage),
+            "distinct_cells": _ratio(a.distinct_cells, r.distinct_cells),
+        }
+    return BenchResult(
+        target=target,
+        n_tasks=n_tasks,
+        seeds=list(seeds),
+        batch=batch,
+        weak_regions=[r.name for r in profile.weak_regions],
+        proposers=out,
+        ratios=ratios,
+    )

@@ -1,0 +1,42 @@
+"""What a proposer may know of its harvest beyond the history: the window, k, N and the cell cap.
+
+A module of its own so both the registry (`mining.proposer`) and the proposers that use it
+(`mining.adaptive`) can import it without importing each other. Pure: workflows may import it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+NO_CAP = 10**9  # more tasks than any harvest holds
+
+
+@dataclass(frozen=True)
+class ProposerContext:
+    """The harvest's window, k, target size and cap on one cell's share of harvested tasks."""
+
+    min_pass_rate: float = 0.0
+    max_pass_rate: float = 0.5
+    k: int = 4
+    min_exclusive: bool = True
+    target_tasks: int = 30
+    max_cell_share: float | None = 0.2
+    wave: int = 1  # rollouts started together; early stopping is only checked between waves
+
+    def in_window(self, passes: int, rollouts: int) -> bool:
+        p = passes / rollouts
+        low_ok = p > self.min_pass_rate if self.min_exclusive else p >= self.min_pass_rate
+        return low_ok and p <= self.max_pass_rate + 1e-12
+
+    def cell_cap(self, harvested: int = 0) -> int:
+        """Most tasks one cell may hold, so no cell ends above `max_cell_share` (no cap: a
+        number larger than any harvest)."""
+        return cell_cap(self.max_cell_share, max(self.target_tasks, harvested))
+
+
+def cell_cap(share: float | None, n_tasks: int) -> int:
+    """Tasks one cell may hold in a harvest of `n_tasks` (at least 1; None or >= 1: no cap)."""
+    if share is None or share >= 1.0:
+        return NO_CAP
+    return max(1, math.floor(share * n_tasks + 1e-9))
