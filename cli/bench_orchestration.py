@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Annotated
 
@@ -49,8 +48,9 @@ def orchestration(
                     n_tasks=tasks,
                     batch_size=batch_size,
                     seed=seed,
-                    # one id for both runners: task ids (and so simulated outcomes) match
-                    harvest_id=f"bench-{lat}ms-{uuid.uuid4().hex[:6]}",
+                    # one fixed id for both runners (and for every run of the bench): task ids,
+                    # and so simulated outcomes, match; each run has its own fresh server
+                    harvest_id=f"bench-{lat}ms-s{seed}",
                 )
                 validate(cfg)
                 t_temporal, r_temporal = asyncio.run(
