@@ -82,7 +82,9 @@ class MiningIterationWorkflow:
                 config=cfg,
                 iteration=inp.iteration,
                 outcomes=list(outcomes),
-                selected=select(list(outcomes), inp.remaining),
+                # all in-window candidates in order; the ledger admits them up to N and the
+                # per-cell cap (it knows what earlier iterations harvested)
+                selected=select(list(outcomes), len(outcomes)),
             ),
             IterationTotals,
         )

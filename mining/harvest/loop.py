@@ -3,7 +3,7 @@
 It runs exactly the steps the workflows run (same ids, seeds, waves, early stopping and selection),
 so `toolmine bench orchestration` compares like with like and the proposer benchmark can mine
 without a server. It is not durable: a crash loses the iteration in flight (the store keeps what
-was recorded, and re-running writes nothing twice).
+was recorded; re-running resumes after the last recorded iteration and writes nothing twice).
 """
 
 from __future__ import annotations
@@ -63,7 +63,11 @@ def run_harvest(
             config=cfg.model_dump(mode="json"),
         )
     )
+    # Resume after the last recorded iteration: re-running a harvest continues it (and re-running
+    # a finished one writes nothing), whatever the proposer made of the history since.
     counters = Counters()
+    for summary in store.iteration_summaries(hid):
+        counters.add(IterationTotals.model_validate(summary))
     with (
         ThreadPoolExecutor(cfg.batch_size, thread_name_prefix="cand") as cands,
         ThreadPoolExecutor(concurrency, thread_name_prefix="rollout") as rollouts,
@@ -86,12 +90,10 @@ def _iteration(
 ) -> IterationTotals:
     hid, iteration = cfg.harvest_id, counters.iterations
     points = steps.propose(cfg, iteration, store.history(hid))
-    cells: dict[str, str] = {}
 
     def candidate(index: int) -> CandidateOutcome:
         rec, task = steps.synthesize(cfg, hid, iteration, index, points[index])
         store.record_candidate(rec)
-        cells[rec.candidate_id] = rec.cell
         if task is None:
             return CandidateOutcome(candidate_id=rec.candidate_id, synthesized=False)
         return _evaluate(cfg, store, task, rec.seed, rollouts)
@@ -109,11 +111,12 @@ def _iteration(
                     in_window=o.in_window,
                 ),
             )
-    cap = max_per_cell(cfg)
-    chosen = select(
-        outcomes, cfg.n_tasks - counters.harvested, cells, store.harvested_per_cell(hid), cap
+    # Every in-window candidate, in order: the store admits them up to N and the cell cap,
+    # counting candidates it already holds (a re-run) once - exactly as the workflow's ledger does.
+    chosen = select(outcomes, len(outcomes))
+    accepted = store.record_harvested(
+        hid, chosen, cfg.k, cfg.n_tasks, max_per_cell=max_per_cell(cfg)
     )
-    accepted = store.record_harvested(hid, chosen, cfg.k, cfg.n_tasks, max_per_cell=cap)
     it = totals(iteration, outcomes, accepted)
     store.record_iteration(hid, iteration, it.model_dump(mode="json"))
     return it

@@ -220,6 +220,13 @@ class Store:
             [harvest_id, iteration, _dumps(summary)],
         )
 
+    def iteration_summaries(self, harvest_id: str) -> list[dict[str, Any]]:
+        """The recorded iterations of a harvest, in order (what a resumed run starts from)."""
+        rows = self._all(
+            "SELECT summary FROM iterations WHERE harvest_id = ? ORDER BY iteration", [harvest_id]
+        )
+        return [json.loads(r[0]) for r in rows]
+
     def record_harvested(
         self,
         harvest_id: str,
