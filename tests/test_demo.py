@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 EXPORT_KEYS = {
     "task_id", "task_description", "world", "tools", "golden_trajectory",
     "expected_final_world", "communicate", "pass_rate", "k", "failure_modes", "params", "target",
+    "cell",  # beyond the list: the parameter cell, for diversity checks
 }  # fmt: skip
 
 
