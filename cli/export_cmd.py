@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.harvest_ops import read_export
+from cli.harvest_ops import read_export, read_local
 from cli.main import app
 from cli.temporal_cli import address_or_default, run_client
 from mining.export import ExportRow, harvest_rows, write_jsonl
@@ -19,19 +19,9 @@ def load_rows(
 ) -> list[ExportRow]:
     """Read the history file directly when no worker holds it; otherwise ask the ledger worker
     (DuckDB allows one process per file, and the worker may be on another machine)."""
-    from mining.store.db import Store, StoreLockedError, default_path
-
-    path = store or default_path()
-    if path.exists():
-        try:
-            local = Store(path, read_only=True)
-        except StoreLockedError:
-            pass
-        else:
-            try:
-                return harvest_rows(local, harvest)
-            finally:
-                local.close()
+    local = read_local(store, lambda st: harvest_rows(st, harvest))
+    if local is not None:
+        return local
 
     async def go() -> list[ExportRow]:
         from worker import connect

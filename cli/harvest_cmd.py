@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from temporalio.client import Client
 
-from cli.harvest_ops import follow, read_summary, start, validate
+from cli.harvest_ops import follow, read_local, read_summary, start, validate
 from cli.main import app
 from cli.temporal_cli import address_or_default, run_client, ui_url
 from mining.harvest.config import (
@@ -220,19 +220,9 @@ def load_summary(
     harvest: str, store: Path | None, address: str | None, ledger_queue: str
 ) -> HarvestSummary:
     """Read the file directly when no worker holds it, else ask the ledger worker."""
-    from mining.store.db import Store, StoreLockedError, default_path
-
-    path = store or default_path()
-    if path.exists():
-        try:
-            local = Store(path, read_only=True)
-        except StoreLockedError:
-            pass
-        else:
-            try:
-                return local.summary(harvest)
-            finally:
-                local.close()
+    local = read_local(store, lambda st: st.summary(harvest))
+    if local is not None:
+        return local
 
     async def go() -> HarvestSummary:
         return await read_summary(await _client(address), harvest, ledger_queue)

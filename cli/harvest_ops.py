@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,12 +18,15 @@ from activities.models import ExportPageInput, SummaryInput
 from mining.errors import UserError
 from mining.export import ExportRow
 from mining.harvest.config import HarvestConfig, check_config
+from mining.store.db import Store, StoreLockedError, default_path
 from mining.summary import HarvestSummary
 from workflows import search_attributes as sa
 from workflows.harvest import HarvestWorkflow
 from workflows.models import HarvestInput, HarvestResult
 from workflows.models import Progress as HarvestProgress
 from workflows.reads import ExportPageWorkflow, HarvestSummaryWorkflow
+
+T = TypeVar("T")
 
 
 def validate(cfg: HarvestConfig) -> None:
@@ -106,6 +111,22 @@ async def follow(
         bar.update(task, total=result.counters.harvested or 1, completed=result.counters.harvested)
         bar.update(task, description=f"done ({result.stop})")
     return result
+
+
+def read_local(store: Path | None, read: Callable[[Store], T]) -> T | None:
+    """Run `read` on the history file when no worker holds it (DuckDB allows one process per
+    file); None when the file is missing or locked, so the caller asks the ledger worker."""
+    path = store or default_path()
+    if not path.exists():
+        return None
+    try:
+        local = Store(path, read_only=True)
+    except StoreLockedError:
+        return None
+    try:
+        return read(local)
+    finally:
+        local.close()
 
 
 async def read_summary(client: Client, harvest_id: str, ledger_queue: str) -> HarvestSummary:
