@@ -53,29 +53,19 @@ def synthesize(
     cid = candidate_key(harvest_id, iteration, index)
     seed = candidate_seed(cfg.seed, iteration, index)
     out = synthesize_candidate(cfg.domain, params, seed, cid)
-    if isinstance(out, Rejection):
-        rec = CandidateRecord(
-            candidate_id=cid,
-            harvest_id=harvest_id,
-            iteration=iteration,
-            index=index,
-            seed=seed,
-            params=params,
-            rejection=out.reason,
-        )
-        return rec, None
     rec = CandidateRecord(
         candidate_id=cid,
         harvest_id=harvest_id,
         iteration=iteration,
         index=index,
         seed=seed,
-        params=out.params,
-        cell=out.cell,
-        signature=out.signature,
-        task=out.model_dump(mode="json"),
+        params=params,
     )
-    return rec, out
+    if isinstance(out, Rejection):
+        return rec.model_copy(update={"rejection": out.reason}), None
+    task = out.model_dump(mode="json")
+    update = {"params": out.params, "cell": out.cell, "signature": out.signature, "task": task}
+    return rec.model_copy(update=update), out
 
 
 def rollout(
