@@ -53,8 +53,9 @@ def test_probabilities_follow_weights_and_weak_regions_match() -> None:
     low = mid.probabilities({"distractor_density": 0})["distractor_flight"]
     high = mid.probabilities({"distractor_density": 3})["distractor_flight"]
     assert high > 5 * low
-    assert "dense-distractors" in mid.weak_regions_of({"distractor_density": 2})
-    assert "dense-distractors" not in mid.weak_regions_of({"distractor_density": 1})
+    assert "dense-booking" in mid.weak_regions_of({"distractor_density": 3, "intent_book": 1})
+    assert "dense-booking" not in mid.weak_regions_of({"distractor_density": 2, "intent_book": 1})
+    assert "dense-booking" not in mid.weak_regions_of({"distractor_density": 3})
 
 
 def test_forced_error_is_injected_and_recorded_apart(tmp_path: Path) -> None:
