@@ -40,7 +40,8 @@ def test_strong_mid_weak_on_100_airline_tasks(airline_tasks: list[Task]) -> None
 def test_mid_pass_rate_is_lower_in_its_weak_regions(airline_tasks: list[Task]) -> None:
     profile = load_profile("mid")
     outcomes = _outcomes(airline_tasks, "sim:mid", 4)
-    for region in ("multi-intent", "refusal-trap"):
+    assert len(profile.weak_regions) >= 4
+    for region in [r.name for r in profile.weak_regions]:
         inside = {
             t.task_id for t in airline_tasks if region in profile.weak_regions_of(task_features(t))
         }
@@ -52,7 +53,18 @@ def test_mid_pass_rate_is_lower_in_its_weak_regions(airline_tasks: list[Task]) -
 def test_weak_fails_more_with_more_intents(airline_tasks: list[Task]) -> None:
     assert load_profile("weak").errors["drop_second_intent"].weights["n_intents"] > 0
     outcomes = _outcomes(airline_tasks, "sim:weak", 4)
-    one = {t.task_id for t in airline_tasks if t.features.get("n_intents") == 1}
-    many = {t.task_id for t in airline_tasks if t.features.get("n_intents", 0) >= 2}
+    # refusal traps are weak's other (hopeless) spot: compare chains without them
+    plain = [t for t in airline_tasks if not t.features.get("policy_trap")]
+    one = {t.task_id for t in plain if t.features.get("n_intents") == 1}
+    many = {t.task_id for t in plain if t.features.get("n_intents", 0) >= 3}
     assert one and many
     assert _rate(outcomes, many) < _rate(outcomes, one)
+
+
+def test_strong_fails_only_in_its_weak_regions(airline_tasks: list[Task]) -> None:
+    profile = load_profile("strong")
+    outcomes = _outcomes(airline_tasks, "sim:strong", 4)
+    inside = {t.task_id for t in airline_tasks if profile.weak_regions_of(task_features(t))}
+    outside = {t.task_id for t in airline_tasks} - inside
+    assert inside and outside
+    assert _rate(outcomes, outside) >= 0.95 and _rate(outcomes, inside) <= 0.6
