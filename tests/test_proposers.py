@@ -131,10 +131,12 @@ def test_small_proposer_bench_reports_every_figure() -> None:
     )
     assert [p.proposer for p in result.proposers] == ["random", "adaptive"]
     assert result.weak_regions == [
-        "dense-distractors",
-        "multi-intent",
-        "refusal-trap",
         "split-payment",
+        "extra-bags",
+        "dense-booking",
+        "dense-flight-change",
+        "basic-economy-booking",
+        "three-intents",
     ]
     for p in result.proposers:
         run = p.runs[0]
