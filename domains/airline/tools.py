@@ -219,9 +219,12 @@ class AirlineTools(Toolkit):
                 )
         return found
 
-    def _charge_for_update(self, user: User, payment_id: Any, amount: Any) -> Payment | None:
-        """Take `amount` (negative = refund) from one saved gift card or credit card. Always
-        checks the method, even for a zero amount; returns the payment line (None for zero)."""
+    def _charge_for_update(
+        self, user: User, reservation: Reservation, payment_id: Any, amount: Any
+    ) -> None:
+        """Take `amount` (negative = refund) from one saved gift card or credit card and add the
+        payment line to the reservation. Always checks the method, even for a zero amount (which
+        adds no line)."""
         if payment_id not in user.payment_methods:
             raise ValueError("Payment method not found")
         method: Any = user.payment_methods[payment_id]
@@ -232,8 +235,7 @@ class AirlineTools(Toolkit):
         if method.source == "gift_card":
             method.amount -= amount
         if amount != 0:
-            return Payment(payment_id=payment_id, amount=amount)
-        return None
+            reservation.payment_history.append(Payment(payment_id=payment_id, amount=amount))
 
     # --- the tools, in tau2's order --------------------------------------------------------------
 
@@ -484,9 +486,7 @@ class AirlineTools(Toolkit):
         reservation = self._get_reservation(reservation_id)
         user = self._get_user(reservation.user_id)
         added = max(0, nonfree_baggages - reservation.nonfree_baggages)
-        payment = self._charge_for_update(user, payment_id, NONFREE_BAG_PRICE * added)
-        if payment is not None:
-            reservation.payment_history.append(payment)
+        self._charge_for_update(user, reservation, payment_id, NONFREE_BAG_PRICE * added)
         reservation.total_baggages = total_baggages
         reservation.nonfree_baggages = nonfree_baggages
         return reservation
@@ -549,9 +549,7 @@ class AirlineTools(Toolkit):
             new_flights.append(segment)
         total_price -= sum(segment.price for segment in reservation.flights) * travellers
 
-        payment = self._charge_for_update(user, payment_id, total_price)
-        if payment is not None:
-            reservation.payment_history.append(payment)
+        self._charge_for_update(user, reservation, payment_id, total_price)
         reservation.flights = new_flights
         reservation.cabin = cabin
         return reservation
