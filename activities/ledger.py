@@ -30,7 +30,7 @@ from mining.export import ExportRow, harvest_rows
 from mining.harvest import steps
 from mining.harvest.config import IterationTotals, check_config, max_per_cell, totals
 from mining.store.db import Store
-from mining.store.records import DecisionRecord, HarvestRecord
+from mining.store.records import DecisionRecord
 from mining.summary import HarvestSummary
 
 
@@ -43,16 +43,7 @@ class LedgerActivities:
         cfg = inp.config
         with boundary():
             check_config(cfg)
-            self.store.record_harvest(
-                HarvestRecord(
-                    harvest_id=inp.harvest_id,
-                    domain=cfg.domain,
-                    mode=cfg.mode,
-                    target=cfg.target,
-                    n_tasks=cfg.n_tasks,
-                    config=cfg.model_dump(mode="json"),
-                )
-            )
+            self.store.record_harvest(steps.harvest_record(cfg, inp.harvest_id))
         return Ack()
 
     @activity.defn(name="finish_harvest")

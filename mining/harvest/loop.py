@@ -29,7 +29,7 @@ from mining.harvest.config import (
 )
 from mining.llm_errors import ProviderError
 from mining.store.db import Store
-from mining.store.records import DecisionRecord, HarvestRecord, RolloutRecord
+from mining.store.records import DecisionRecord, RolloutRecord
 from mining.task import Task
 
 PROVIDER_ATTEMPTS = 3
@@ -53,16 +53,7 @@ def run_harvest(
     if not cfg.harvest_id:
         raise ValueError("an in-process harvest needs cfg.harvest_id")
     hid = cfg.harvest_id
-    store.record_harvest(
-        HarvestRecord(
-            harvest_id=hid,
-            domain=cfg.domain,
-            mode=cfg.mode,
-            target=cfg.target,
-            n_tasks=cfg.n_tasks,
-            config=cfg.model_dump(mode="json"),
-        )
-    )
+    store.record_harvest(steps.harvest_record(cfg, hid))
     # Resume after the last recorded iteration: re-running a harvest continues it (and re-running
     # a finished one writes nothing), whatever the proposer made of the history since.
     counters = Counters()

@@ -20,6 +20,7 @@ from mining.harvest.config import (
 from mining.store.records import (
     AnalysisRecord,
     CandidateRecord,
+    HarvestRecord,
     HistoryEntry,
     RolloutRecord,
     candidate_key,
@@ -147,3 +148,15 @@ def _rebuild(rec: RolloutRecord) -> Any:
 def _plain(value: Any) -> Any:
     dump = getattr(value, "model_dump", None)
     return dump(mode="json") if dump else value
+
+
+def harvest_record(cfg: HarvestConfig, harvest_id: str) -> HarvestRecord:
+    """The harvest's row, as both runners record it when a harvest starts."""
+    return HarvestRecord(
+        harvest_id=harvest_id,
+        domain=cfg.domain,
+        mode=cfg.mode,
+        target=cfg.target,
+        n_tasks=cfg.n_tasks,
+        config=cfg.model_dump(mode="json"),
+    )
