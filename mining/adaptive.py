@@ -3,25 +3,31 @@
 Every candidate costs up to k target rollouts, so the proposer decides what a harvested task costs
 and how diverse the harvest is. The adaptive proposer:
 
-1. models the pass rate over the parameter space with per-axis effects (additive log-odds, each
-   effect shrunk towards the global rate, Beta-Binomial style) plus cell-level evidence (a Beta
-   posterior per diversity cell whose prior mean is the axis model's prediction);
-2. draws a pass rate per candidate from that posterior (Thompson sampling: exploration for free)
-   and scores the probability that k rollouts land inside the window per expected rollout spent;
-3. keeps the harvest from collapsing: a coverage bonus for under-sampled cells and axis values,
-   a cap on the share of any one cell among harvested tasks, and at most one pick per cell in a
-   batch until every cell of the batch is distinct.
+1. models two rates over the parameter space, each as additive per-axis-value effects (log-odds,
+   shrunk towards the global rate) plus the distance-weighted evidence of earlier candidates near
+   a point (`SmoothedRate`): the chance that a candidate lands inside the window (the hit model,
+   which is what the score is about) and the target's pass rate (for the rollouts a candidate is
+   expected to cost, since easy candidates stop early);
+2. scores each pool point (fresh samples plus neighbours of earlier hits) by expected hits per
+   expected rollout;
+3. keeps the harvest from collapsing onto one vein: a cap on the share of any one cell among
+   harvested tasks, damping for axis values already over-represented among them, a bonus for
+   pairs of axis values no harvested task has yet, coverage bonuses for untried cells and values,
+   and a quarter of each batch spent exploring axis values that no harvested task has.
 
-`greedy` always proposes the hardest region the same model sees, with no bonus and no cap: the
-collapse it shows is the reason the adaptive one has both.
+`greedy` always proposes the hardest region the pass-rate model sees, with no bonus and no cap: the
+collapse it shows is the reason the adaptive one has them.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from domains.params import ParamError, ParamSpace
@@ -31,14 +37,22 @@ from mining.store.records import HistoryEntry
 __all__ = ["ProposerContext", "adaptive_proposer", "greedy_proposer"]
 
 
-# Knobs, named so a reader can see what trades off against what.
+# Knobs, named so a reader can see what trades off against what. Tuned with
+# `toolmine bench proposer` on the shipped profiles and the two test fixtures.
 POOL_PER_PICK = 40  # candidate points drawn from the space per proposal slot
 L2_PENALTY = 1.0  # shrinkage of the axis effects (in log-odds) towards the global rate
 FIT_SWEEPS = 12  # coordinate-Newton sweeps of the logistic fit
-CELL_PRIOR_ROLLOUTS = 12.0  # how much the axis model counts against a cell's own evidence
+PRIOR_ROLLOUTS = 4.0  # how many rollouts the additive pass-rate model counts against evidence
+PRIOR_CANDIDATES = 2.0  # same, in candidates, for the hit model
+LOCAL_WEIGHT = 0.4  # an earlier candidate's outcome counts LOCAL_WEIGHT ** (axes that differ)
+LOCAL_MAX_DISTANCE = 3.0  # candidates further away than this many axes are not local evidence
 NEIGHBOURS_PER_HIT = 4  # extra pool points one axis away from each in-window candidate
 COVERAGE_BONUS = 0.1  # value of trying a never-tried cell, decaying with tries
 AXIS_VALUE_BONUS = 0.05  # value of trying a rarely tried axis value
+VALUE_SHARE_DAMPING = 1.0  # score damping per unit of a value's excess share among harvested tasks
+FRESH_PAIR_BONUS = 1.0  # value of a point whose pairs of axis values no harvested task has
+BATCH_CELL_REPEAT = 0.5  # a second pick from one cell inside a batch counts half
+EXPLORE_SHARE = 0.25  # share of a batch spent on axis values no harvested task has yet
 TIE_NOISE = 0.05  # log-scale jitter so equal scores do not always pick the same pool point
 TRIM_MARGIN = 1.3  # near the end, propose until expected hits reach margin * missing + slack
 TRIM_SLACK = 0.5
@@ -53,38 +67,41 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-# (the point's relevant axis values, passes, rollouts) of one evaluated candidate
-_Row = tuple[list[tuple[str, Any]], int, int]
+# one evaluated candidate: (its relevant axis values, successes, trials)
+_Row = tuple[frozenset[tuple[str, Any]], float, float]
 
 
-class PassRateModel:
-    """A logistic model of the pass rate: per-axis effects fitted on every rollout so far (L2
-    shrinkage towards the global rate), plus a Beta posterior per cell whose prior mean is that
-    model's prediction, so a cell's own evidence takes over as it accumulates."""
+class SmoothedRate:
+    """A rate over the parameter space (the pass rate, or the chance of landing in the window):
+    additive per-axis-value effects in log-odds, fitted on every outcome so far with L2 shrinkage
+    towards the global rate, plus the local evidence of earlier candidates near a point (each
+    weighted LOCAL_WEIGHT per axis that differs), which catches what the additive model cannot see
+    (interactions such as "a refusal trap, but only when it is the only request"). The model's
+    prediction counts as `prior_weight` trials against that evidence."""
 
-    def __init__(self, space: ParamSpace, history: Sequence[HistoryEntry]) -> None:
+    def __init__(self, space: ParamSpace, rows: Sequence[_Row], prior_weight: float) -> None:
         self.space = space
-        evaluated = [h for h in history if h.rollouts > 0]
-        passes = sum(h.passes for h in evaluated)
-        rollouts = sum(h.rollouts for h in evaluated)
-        self.global_rate = (passes + 1.0) / (rollouts + 2.0)
-        self.cell_counts: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        for h in evaluated:
-            self.cell_counts[h.cell][0] += h.passes
-            self.cell_counts[h.cell][1] += h.rollouts
+        # Identical points pool their outcomes: fewer rows to fit and to compare against.
+        merged: dict[frozenset[tuple[str, Any]], list[float]] = {}
+        for items, s, n in rows:
+            total = merged.setdefault(items, [0.0, 0.0])
+            total[0] += s
+            total[1] += n
+        self.rows = [(items, s, n) for items, (s, n) in merged.items()]
+        self.prior_weight = prior_weight
+        successes = sum(s for _, s, _ in self.rows)
+        trials = sum(n for _, _, n in self.rows)
+        self.global_rate = (successes + 0.5) / (trials + 1.0)
         self.intercept = _logit(self.global_rate)
-        self.effects = self._fit(
-            [(list(space.relevant(h.params).items()), h.passes, h.rollouts) for h in evaluated]
-        )
+        self.effects = self._fit()
 
-    def _fit(
-        self, rows: list[tuple[list[tuple[str, Any]], int, int]]
-    ) -> dict[tuple[str, Any], float]:
+    def _fit(self) -> dict[tuple[str, Any], float]:
         """Penalised binomial log-likelihood, maximised by coordinate-wise Newton steps."""
+        rows = self.rows
         effects: dict[tuple[str, Any], float] = defaultdict(float)
         members: dict[tuple[str, Any], list[int]] = defaultdict(list)
         for i, (items, _, _) in enumerate(rows):
-            for item in items:
+            for item in sorted(items, key=repr):  # a fixed order: the fit must not vary
                 members[item].append(i)
         eta = [self.intercept] * len(rows)
         for _ in range(FIT_SWEEPS):
@@ -111,19 +128,60 @@ class PassRateModel:
         return dict(effects)
 
     def predict(self, point: Mapping[str, Any]) -> float:
-        """The axis model's pass-rate estimate for a point."""
+        """The additive model's estimate for a point."""
         logit = self.intercept
         for item in self.space.relevant(point).items():
             logit += self.effects.get(item, 0.0)
         return _sigmoid(logit)
 
-    def posterior(self, point: Mapping[str, Any], cell: str) -> tuple[float, float]:
-        """Beta(alpha, beta) of the point's pass rate: model prior + the cell's own evidence."""
+    def local_evidence(self, point: Mapping[str, Any]) -> tuple[float, float]:
+        """(successes, failures) of earlier candidates near the point, distance-weighted."""
+        items = frozenset(self.space.relevant(point).items())
+        successes = failures = 0.0
+        for other, s, n in self.rows:
+            distance = len(items ^ other) / 2  # a changed value counts once, a missing axis half
+            if distance <= LOCAL_MAX_DISTANCE:
+                w = LOCAL_WEIGHT**distance
+                successes += w * s
+                failures += w * (n - s)
+        return successes, failures
+
+    def posterior(self, point: Mapping[str, Any]) -> tuple[float, float]:
+        """Beta(alpha, beta) of the rate at a point: the model's prior plus local evidence."""
         prior = self.predict(point)
-        passes, rollouts = self.cell_counts.get(cell, (0.0, 0.0))
-        alpha = CELL_PRIOR_ROLLOUTS * prior + passes + 0.05
-        beta = CELL_PRIOR_ROLLOUTS * (1 - prior) + (rollouts - passes) + 0.05
+        successes, failures = self.local_evidence(point)
+        alpha = self.prior_weight * prior + successes + 0.05
+        beta = self.prior_weight * (1 - prior) + failures + 0.05
         return alpha, beta
+
+    def mean(self, point: Mapping[str, Any]) -> float:
+        alpha, beta = self.posterior(point)
+        return alpha / (alpha + beta)
+
+
+def _evaluated(history: Sequence[HistoryEntry]) -> list[HistoryEntry]:
+    return [h for h in history if h.rollouts > 0]
+
+
+def pass_rate_model(space: ParamSpace, history: Sequence[HistoryEntry]) -> SmoothedRate:
+    """The target's pass rate over the space (trials: rollouts)."""
+    rows = [
+        (frozenset(space.relevant(h.params).items()), float(h.passes), float(h.rollouts))
+        for h in _evaluated(history)
+    ]
+    return SmoothedRate(space, rows, PRIOR_ROLLOUTS)
+
+
+def hit_model(space: ParamSpace, history: Sequence[HistoryEntry]) -> SmoothedRate:
+    """The chance that a candidate lands inside the window (trials: candidates). Modelled
+    directly rather than derived from the pass rate: its global rate is what an uninformed
+    pick really achieves, so unexplored points are not mistaken for sure hits when the pass
+    rates seen so far are split between easy and hopeless tasks."""
+    rows = [
+        (frozenset(space.relevant(h.params).items()), float(bool(h.in_window)), 1.0)
+        for h in _evaluated(history)
+    ]
+    return SmoothedRate(space, rows, PRIOR_CANDIDATES)
 
 
 def _counts_in_window(ctx: ProposerContext) -> list[int]:
@@ -133,19 +191,6 @@ def _counts_in_window(ctx: ProposerContext) -> list[int]:
 def window_probability(p: float, ctx: ProposerContext) -> float:
     """P(k rollouts at pass rate p give a pass count inside the window)."""
     return sum(math.comb(ctx.k, c) * p**c * (1 - p) ** (ctx.k - c) for c in _counts_in_window(ctx))
-
-
-def predictive_window_probability(alpha: float, beta: float, ctx: ProposerContext) -> float:
-    """P(pass count inside the window) when the pass rate is Beta(alpha, beta) (Beta-Binomial):
-    uncertainty about p lowers it, so well-understood points near the window's sweet spot win."""
-    k = ctx.k
-    log_norm = math.lgamma(alpha + beta) - math.lgamma(alpha) - math.lgamma(beta)
-    log_total = math.lgamma(alpha + beta + k)
-    return sum(
-        math.comb(k, c)
-        * math.exp(log_norm + math.lgamma(c + alpha) + math.lgamma(k - c + beta) - log_total)
-        for c in _counts_in_window(ctx)
-    )
 
 
 def _known(passes: int, failures: int, ctx: ProposerContext) -> bool:
@@ -174,6 +219,56 @@ def expected_rollouts(p: float, ctx: ProposerContext) -> float:
                 nxt[passes + c] += prob * q
         dist, done = dict(nxt), done + size
     return spent
+
+
+@dataclass
+class _Scored:
+    score: float  # expected hits per expected rollout, with the coverage bonuses
+    hit: float  # predictive probability of landing inside the window
+    cell: str
+    point: dict[str, Any]
+    items: list[tuple[str, Any]]  # the point's relevant (axis, value) pairs
+    pairs: list[tuple[tuple[str, Any], ...]]  # every two of those
+
+
+class _ValueShares:
+    """How over-represented each axis value is among harvested tasks (plus the batch's expected
+    hits) compared with its share of the space: the damping keeps one vein (e.g. every task a
+    chain of three requests) from crowding out the target's other weak spots."""
+
+    def __init__(
+        self,
+        space: ParamSpace,
+        sample: Sequence[Mapping[str, Any]],
+        history: Sequence[HistoryEntry],
+    ) -> None:
+        seen = Counter(item for point in sample for item in space.relevant(point).items())
+        self.space_share = {item: n / max(1, len(sample)) for item, n in seen.items()}
+        self.counts: defaultdict[tuple[str, Any], float] = defaultdict(float)
+        self.total = 0.0
+        for h in history:
+            if h.in_window:
+                self.add(list(space.relevant(h.params).items()), 1.0)
+
+    def add(self, items: Sequence[tuple[str, Any]], weight: float) -> None:
+        for item in items:
+            self.counts[item] += weight
+        self.total += weight
+
+    def damping(self, items: Sequence[tuple[str, Any]]) -> float:
+        """exp(-VALUE_SHARE_DAMPING * the point's largest excess share), 1 when none."""
+        if self.total <= 0:
+            return 1.0
+        share = self.counts.get
+        excess = max(
+            (share(i, 0.0) / (self.total + 1.0) - self.space_share.get(i, 0.0) for i in items),
+            default=0.0,
+        )
+        return math.exp(-VALUE_SHARE_DAMPING * max(0.0, excess))
+
+
+def _pairs(items: Iterable[tuple[str, Any]]) -> list[tuple[tuple[str, Any], ...]]:
+    return list(itertools.combinations(sorted(items, key=str), 2))
 
 
 def _candidate_pool(space: ParamSpace, rng: random.Random, size: int) -> list[dict[str, Any]]:
@@ -242,8 +337,10 @@ def adaptive_proposer(
     pool = _candidate_pool(space, rng, POOL_PER_PICK * max(batch, 1))
     if not any(h.rollouts > 0 for h in history):
         return _cold_start(space, pool, batch, rng)
+    pool_prior = list(pool)
     pool += _neighbours(space, history, rng)
-    model = PassRateModel(space, history)
+    passes = pass_rate_model(space, history)
+    hits = hit_model(space, history)
     harvested = _harvested_per_cell(history, ctx)
     cap = ctx.cell_cap(sum(harvested.values()))
     tried_cells = Counter(h.cell for h in history)
@@ -252,55 +349,84 @@ def adaptive_proposer(
     )
     max_value_tries = max(tried_values.values(), default=1)
 
-    scored: list[tuple[float, float, str, dict[str, Any]]] = []
+    scored: list[_Scored] = []
     for point in pool:
         cell = space.cell(point)
         if harvested[cell] >= cap:
             continue  # anti-collapse: this cell already holds its share
-        alpha, beta = model.posterior(point, cell)
-        hit = predictive_window_probability(alpha, beta, ctx)
-        # Posterior-predictive hit probability per expected rollout: a point whose pass rate is
-        # still uncertain scores lower than one known to sit near the window's sweet spot, and
-        # the coverage bonuses below pay for the exploration.
-        gain = hit / expected_rollouts(alpha / (alpha + beta), ctx)
+        alpha, beta = hits.posterior(point)
+        hit = alpha / (alpha + beta)
+        # Expected hits per expected rollout (an easy candidate may stop early).
+        gain = hit / expected_rollouts(passes.mean(point), ctx)
         gain *= math.exp(TIE_NOISE * rng.gauss(0.0, 1.0))
         bonus = COVERAGE_BONUS / math.sqrt(1 + tried_cells[cell])
-        rare = [1 - tried_values[item] / max_value_tries for item in space.relevant(point).items()]
+        items = list(space.relevant(point).items())
+        rare = [1 - tried_values[item] / max_value_tries for item in items]
         bonus += AXIS_VALUE_BONUS * (sum(rare) / max(1, len(rare)))
-        scored.append((gain * (1 + bonus), hit, cell, point))
-    scored.sort(key=lambda t: -t[0])
+        scored.append(_Scored(gain * (1 + bonus), hit, cell, point, items, _pairs(items)))
 
-    chosen: list[dict[str, Any]] = []
-    expected_hits = 0.0
-    picked_cells: Counter[str] = Counter()
-    # First pass: distinct cells, each within its remaining capacity; second pass fills up.
-    for distinct in (True, False):
-        for _, hit, cell, point in scored:
-            if len(chosen) >= batch:
-                break
-            if point in chosen or harvested[cell] + picked_cells[cell] >= cap:
-                continue
-            if distinct and picked_cells[cell]:
-                continue
-            chosen.append(point)
-            expected_hits += hit
-            picked_cells[cell] += 1
+    shares = _ValueShares(space, pool_prior, history)
+    chosen = _select(scored, batch, shares, harvested, cap, space, history)
     while len(chosen) < batch:  # every cell capped: keep the harvest going with fresh points
         chosen.append(dict(space.sample(rng)))
     return _trim(chosen, scored, remaining=ctx.target_tasks - sum(harvested.values()))
 
 
+def _select(
+    scored: list[_Scored],
+    batch: int,
+    shares: _ValueShares,
+    harvested: Counter[str],
+    cap: int,
+    space: ParamSpace,
+    history: Sequence[HistoryEntry],
+) -> list[dict[str, Any]]:
+    """Pick the batch one point at a time, so each pick sees the ones before it: exploit first
+    (the end of a batch is what `_trim` drops), then explore axis values that no harvested task
+    has yet, weighted by the hit model so hopeless areas stay out."""
+    n_explore = round(batch * EXPLORE_SHARE)
+    hit_pairs = {
+        pair for h in history if h.in_window for pair in _pairs(space.relevant(h.params).items())
+    }
+    chosen: list[dict[str, Any]] = []
+    picked_cells: Counter[str] = Counter()
+    taken: set[int] = set()
+    while len(chosen) < batch:
+        explore = len(chosen) >= batch - n_explore
+        best, best_score = None, 0.0
+        for i, sc in enumerate(scored):
+            if i in taken or harvested[sc.cell] + picked_cells[sc.cell] >= cap:
+                continue
+            if explore:
+                novel = sum(shares.counts.get(item, 0.0) == 0 for item in sc.items)
+                score = sc.hit * (0.05 + novel / max(1, len(sc.items)))
+            else:
+                fresh = sum(pair not in hit_pairs for pair in sc.pairs) / max(1, len(sc.pairs))
+                score = sc.score * shares.damping(sc.items) * (1 + FRESH_PAIR_BONUS * fresh)
+            if picked_cells[sc.cell]:
+                score *= BATCH_CELL_REPEAT
+            if score > best_score:
+                best, best_score = i, score
+        if best is None:
+            break
+        sc = scored[best]
+        taken.add(best)
+        chosen.append(sc.point)
+        picked_cells[sc.cell] += 1
+        shares.add(sc.items, sc.hit)
+        hit_pairs.update(sc.pairs)
+    return chosen
+
+
 def _trim(
-    chosen: list[dict[str, Any]],
-    scored: list[tuple[float, float, str, dict[str, Any]]],
-    remaining: int,
+    chosen: list[dict[str, Any]], scored: list[_Scored], remaining: int
 ) -> list[dict[str, Any]]:
     """Near the end of a harvest, propose only as many candidates as the tasks still missing
     need (with a margin): a full batch for the last two tasks would waste most of its rollouts.
     Costs an extra iteration now and then, never a task."""
     if remaining <= 0:
         return chosen[:1]
-    hit_of = {id(point): hit for _, hit, _, point in scored}
+    hit_of = {id(sc.point): sc.hit for sc in scored}
     out: list[dict[str, Any]] = []
     expected = 0.0
     for point in chosen:
@@ -323,12 +449,8 @@ def greedy_proposer(
     rng = random.Random(seed)
     pool = _candidate_pool(space, rng, POOL_PER_PICK * max(batch, 1))
     # Earlier points compete too: once a vein is found greedy keeps mining it (the collapse).
-    pool += [dict(h.params) for h in history if h.rollouts > 0 and h.passes < h.rollouts]
-    model = PassRateModel(space, history)
-
-    def mean(point: dict[str, Any]) -> float:
-        alpha, beta = model.posterior(point, space.cell(point))
-        return alpha / (alpha + beta)
-
-    pool.sort(key=mean)
+    failed = {json.dumps(h.params, sort_keys=True) for h in history if h.passes < h.rollouts}
+    pool += [json.loads(p) for p in sorted(failed)]
+    model = pass_rate_model(space, history)
+    pool.sort(key=model.mean)
     return pool[:batch]

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 import statistics
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from domains.params import Axis, ParamSpace
+from mining import adaptive
 from mining.adaptive import (
     ProposerContext,
     adaptive_proposer,
     expected_rollouts,
     greedy_proposer,
+    hit_model,
+    pass_rate_model,
     window_probability,
 )
 from mining.proposer import random_proposer
@@ -46,12 +53,23 @@ def true_pass_rate(point: dict) -> float:
     return 1 / (1 + math.exp(-logit))
 
 
+VEINS = {
+    "change-basic": lambda p: p["intent"] == "change" and p["cabin"] == "basic_economy",
+    "gift-cards": lambda p: p["payment"] == "gifts",
+    "large-party": lambda p: p["passengers"] >= 4,
+    "crowded": lambda p: p["density"] == "high",
+}
+
+
 def simulate(proposer, seed: int, n_tasks: int = 30, batch: int = 8) -> dict[str, float]:
-    """A miniature harvest: k=4 rollouts with early stop, window 0 < p <= 0.5, cell cap 20%."""
-    ctx = ProposerContext(target_tasks=n_tasks)
+    """A miniature harvest: k=4 rollouts with early stop, window 0 < p <= 0.5; the cell cap
+    (20%) binds the adaptive proposer only, as in `toolmine bench proposer`."""
+    capped = proposer is adaptive_proposer
+    ctx = ProposerContext(target_tasks=n_tasks, max_cell_share=0.2 if capped else None)
     rng = random.Random(seed)
     history: list[HistoryEntry] = []
     cells: list[str] = []
+    veins: set[str] = set()
     rollouts = 0
     for it in range(200):
         if len(cells) >= n_tasks:
@@ -68,6 +86,7 @@ def simulate(proposer, seed: int, n_tasks: int = 30, batch: int = 8) -> dict[str
             hit = hit and cells.count(cell) < ctx.cell_cap(len(cells))
             if hit:
                 cells.append(cell)
+                veins |= {name for name, holds in VEINS.items() if holds(point)}
             history.append(
                 HistoryEntry(
                     candidate_id=f"{it}/{j}",
@@ -82,7 +101,11 @@ def simulate(proposer, seed: int, n_tasks: int = 30, batch: int = 8) -> dict[str
                 )
             )
     share = max(Counter(cells).values()) / len(cells)
-    return {"rollouts_per_task": rollouts / len(cells), "max_cell_share": share}
+    return {
+        "rollouts_per_task": rollouts / len(cells),
+        "max_cell_share": share,
+        "veins": len(veins) / len(VEINS),
+    }
 
 
 def test_window_arithmetic() -> None:
@@ -139,4 +162,110 @@ def test_adaptive_spends_fewer_rollouts_than_random_and_greedy_collapses() -> No
 
     assert median(adaptive_runs, "rollouts_per_task") < median(random_runs, "rollouts_per_task")
     assert all(r["max_cell_share"] <= 0.2 for r in adaptive_runs)
+    assert median(adaptive_runs, "veins") >= 0.75
     assert median(greedy_runs, "max_cell_share") > median(adaptive_runs, "max_cell_share")
+
+
+def entry(i: int, point: dict, passes: int, rollouts: int = 4) -> HistoryEntry:
+    ctx = ProposerContext()
+    return HistoryEntry(
+        candidate_id=str(i),
+        iteration=0,
+        params=point,
+        cell=SPACE.cell(point),
+        synthesized=True,
+        rollouts=rollouts,
+        passes=passes,
+        pass_rate=passes / rollouts,
+        in_window=ctx.in_window(passes, rollouts),
+    )
+
+
+def test_hit_model_is_calibrated_when_pass_rates_split_into_easy_and_hopeless() -> None:
+    # Half the candidates pass every rollout, half none: the mean pass rate (0.5) sits in the
+    # window, yet no candidate landed there, so an unexplored point is no likely hit.
+    rng = random.Random(0)
+    history = [entry(i, dict(SPACE.sample(rng)), passes=4 if i % 2 else 0) for i in range(40)]
+    fresh = dict(SPACE.sample(random.Random(99)))
+    assert pass_rate_model(SPACE, history).global_rate == pytest.approx(0.5, abs=0.02)
+    assert hit_model(SPACE, history).mean(fresh) < 0.1
+
+
+def test_local_evidence_fades_with_distance() -> None:
+    point = {"intent": "change", "cabin": "economy", "passengers": 2, "payment": "card"}
+    point |= {"density": "low"}
+    model = pass_rate_model(SPACE, [entry(0, point, passes=0)])
+    one_off = point | {"density": "high"}
+    far = {"intent": "book", "cabin": "business", "passengers": 5, "payment": "gifts"}
+    far |= {"density": "mid"}
+    same, near, none = (model.local_evidence(p) for p in (point, one_off, far))
+    assert same == (0.0, 4.0)
+    assert 0.0 < near[1] < same[1]
+    assert none == (0.0, 0.0)
+
+
+def test_adaptive_moves_off_a_vein_the_harvest_already_holds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Twelve harvested tasks, all paid with gift cards; one hit in the crowded-search vein; and
+    # easy candidates elsewhere. The next batch should mine the crowded vein, not gift cards.
+    rng = random.Random(3)
+    gifts = [dict(SPACE.sample(rng, fixed={"payment": "gifts"})) for _ in range(12)]
+    crowded: dict[str, str | int] = {
+        "intent": "bags",
+        "cabin": "economy",
+        "passengers": 2,
+        "payment": "card",
+    }
+    crowded |= {"density": "high"}
+    easy = [
+        dict(SPACE.sample(rng, fixed={"payment": pay, "density": density}))
+        for pay in ("card", "card+gift", "certificate")
+        for density in ("low", "mid")
+        for _ in range(3)
+    ]
+    history = [entry(i, p, passes=2) for i, p in enumerate([*gifts, crowded])]
+    history += [entry(100 + i, p, passes=4) for i, p in enumerate(easy)]
+    ctx = ProposerContext(target_tasks=30)
+
+    def counts() -> tuple[list[int], list[int]]:
+        batches = [adaptive_proposer(SPACE, history, 8, seed, context=ctx) for seed in range(3)]
+        gift = [sum(p["payment"] == "gifts" for p in b) for b in batches]
+        crowd = [
+            sum(p["density"] == "high" and p["payment"] != "gifts" for p in b) for b in batches
+        ]
+        return gift, crowd
+
+    gift, crowd = counts()
+    monkeypatch.setattr(adaptive, "VALUE_SHARE_DAMPING", 0.0)
+    monkeypatch.setattr(adaptive, "FRESH_PAIR_BONUS", 0.0)
+    gift_undamped, crowd_undamped = counts()
+    assert all(g < u for g, u in zip(gift, gift_undamped, strict=True))
+    assert all(c > u for c, u in zip(crowd, crowd_undamped, strict=True))
+    assert min(crowd) >= 3
+
+
+def test_batch_does_not_depend_on_the_hash_seed() -> None:
+    # A retried propose activity may run in another worker process: same inputs, same batch
+    # (and the same fitted model, to the last bit).
+    script = (
+        "import random, sys; sys.path.insert(0, '.')\n"
+        "from tests.test_adaptive import SPACE, ProposerContext, adaptive_proposer, entry\n"
+        "from tests.test_adaptive import pass_rate_model\n"
+        "rng = random.Random(1)\n"
+        "history = [entry(i, dict(SPACE.sample(rng)), passes=i % 5) for i in range(40)]\n"
+        "print(adaptive_proposer(SPACE, history, 8, 3, context=ProposerContext()))\n"
+        "print(sorted(pass_rate_model(SPACE, history).effects.items()))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[1],
+        ).stdout
+        for hash_seed in (1, 2, 3)
+    }
+    assert len(outputs) == 1
