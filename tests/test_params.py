@@ -56,3 +56,37 @@ def test_cell_is_coarse_and_signature_axes_drop_irrelevant_ones() -> None:
     assert "cabin" not in relevant and "payment_mix" not in relevant
     point5 = SPACE.sample(random.Random(1), {"intent": "book", "passengers": 5})
     assert "passengers=4-5" in SPACE.cell(point5)
+
+
+def _tau2_task(instructions: str, actions: list[dict]) -> dict:
+    """A task shaped like tau2's tasks.json (just the fields `params derive` reads)."""
+    return {
+        "user_scenario": {"instructions": {"task_instructions": instructions}},
+        "evaluation_criteria": {"actions": actions},
+    }
+
+
+def test_derive_reads_disruption_and_flown() -> None:
+    from domains.airline.derive import derive_point
+
+    delayed = _tau2_task(
+        "Your flight was delayed; ask for compensation.",
+        [{"name": "send_certificate", "arguments": {"user_id": "u", "amount": 50}}],
+    )
+    cancelled = _tau2_task(
+        "Your flight was cancelled; ask for compensation.",
+        [{"name": "send_certificate", "arguments": {"user_id": "u", "amount": 100}}],
+    )
+    flown = _tau2_task(
+        "You want to cancel reservation ABC123.", [{"name": "transfer_to_human_agents"}]
+    )
+    cancel = _tau2_task(
+        "You want to cancel reservation ABC123.",
+        [{"name": "cancel_reservation", "arguments": {"reservation_id": "ABC123"}}],
+    )
+    assert derive_point(delayed)["disruption"] == "delayed"
+    assert derive_point(cancelled)["disruption"] == "cancelled"
+    assert derive_point(flown)["flown"] == "yes"
+    assert derive_point(flown)["policy_trap"] == "no"
+    assert derive_point(cancel)["flown"] == "no"
+    assert "flown" not in derive_point(delayed)

@@ -12,7 +12,10 @@ Per task, from its gold actions and the customer's instructions:
 - stops: two flights per direction -> one_stop;
 - selection: "cheapest"/"lowest", "shortest"/"fastest", "earliest" in the instructions, else named
   when a flight number is quoted;
-- reservation_known: a 6-character reservation id appears in the instructions.
+- reservation_known: a 6-character reservation id appears in the instructions;
+- disruption (compensation): delayed when the instructions talk of a delay, else cancelled;
+- flown (cancel): yes when the gold actions hand the cancellation to a human agent instead of
+  cancelling (what the policy asks once a flight of the reservation was flown).
 Axes that cannot be read from the task file (membership, distractor_density) are "?".
 """
 
@@ -100,6 +103,10 @@ def derive_point(task: Mapping[str, Any]) -> dict[str, Any]:
     point["intent"] = intents[0]
     point["second_intent"] = intents[1] if len(intents) > 1 else "none"
     point["third_intent"] = intents[2] if len(intents) > 2 else "none"
+    names = [a.get("name") for a in actions]
+    handed_over = "transfer_to_human_agents" in names and "cancel_reservation" not in names
+    if point["intent"] == "cancel" and handed_over:
+        trap = False  # not a refusal: the flown case, which only a human agent may cancel
     point["policy_trap"] = "yes" if trap else "no"
     if "cheapest" in low or "lowest" in low:
         point["selection"] = "cheapest"
@@ -110,6 +117,10 @@ def derive_point(task: Mapping[str, Any]) -> dict[str, Any]:
     elif re.search(r"\bHAT\d{3}\b", text):
         point["selection"] = "named"
     point["reservation_known"] = "yes" if RES_ID.search(text) else "no"
+    if "compensation" in intents:
+        point["disruption"] = "delayed" if re.search(r"\bdelay", low) else "cancelled"
+    if point["intent"] == "cancel":
+        point["flown"] = "yes" if handed_over else "no"
     return point
 
 
