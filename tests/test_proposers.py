@@ -158,5 +158,8 @@ def test_fixture_profiles_load_with_their_own_weak_regions() -> None:
     bags = profile_of(f"sim:file:{FIXTURES / 'party_bags_weak.yaml'}")
     assert [r.name for r in pay.weak_regions] == ["split-payment", "gift-cards", "certificate"]
     assert [r.name for r in bags.weak_regions] == ["extra-bags", "free-bags-gold", "large-party"]
+    refusals = profile_of(f"sim:file:{FIXTURES / 'refusals_onestop.yaml'}")
+    chains = profile_of(f"sim:file:{FIXTURES / 'chains_cabins.yaml'}")
+    assert len(refusals.weak_regions) == len(chains.weak_regions) == 3
     with pytest.raises(Exception, match="sim:PROFILE"):
         profile_of("openai/gpt-4.1-mini")
