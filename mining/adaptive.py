@@ -56,6 +56,7 @@ EXPLORE_SHARE = 0.25  # share of a batch spent on axis values no harvested task 
 TIE_NOISE = 0.05  # log-scale jitter so equal scores do not always pick the same pool point
 TRIM_MARGIN = 1.3  # near the end, propose until expected hits reach margin * missing + slack
 TRIM_SLACK = 0.5
+FILL_HIT = 0.3  # assumed hit chance of a fresh point added when every scored cell is capped
 
 
 def _logit(p: float) -> float:
@@ -67,8 +68,16 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-# one evaluated candidate: (its relevant axis values, successes, trials)
-_Row = tuple[frozenset[tuple[str, Any]], float, float]
+Items = tuple[tuple[str, Any], ...]
+"""A point as the models see it: its relevant (axis, value) pairs, in axis order (a fixed order,
+so sums over them, and the fit, come out the same in every process)."""
+
+# one evaluated candidate: (its items, successes, trials)
+_Row = tuple[Items, float, float]
+
+
+def point_items(space: ParamSpace, point: Mapping[str, Any]) -> Items:
+    return tuple(space.relevant(point).items())
 
 
 class SmoothedRate:
@@ -77,17 +86,18 @@ class SmoothedRate:
     towards the global rate, plus the local evidence of earlier candidates near a point (each
     weighted LOCAL_WEIGHT per axis that differs), which catches what the additive model cannot see
     (interactions such as "a refusal trap, but only when it is the only request"). The model's
-    prediction counts as `prior_weight` trials against that evidence."""
+    prediction counts as `prior_weight` trials against that evidence. A point is given by its
+    items (`point_items`), which the caller computes once."""
 
-    def __init__(self, space: ParamSpace, rows: Sequence[_Row], prior_weight: float) -> None:
-        self.space = space
+    def __init__(self, rows: Sequence[_Row], prior_weight: float) -> None:
         # Identical points pool their outcomes: fewer rows to fit and to compare against.
-        merged: dict[frozenset[tuple[str, Any]], list[float]] = {}
+        merged: dict[Items, list[float]] = {}
         for items, s, n in rows:
             total = merged.setdefault(items, [0.0, 0.0])
             total[0] += s
             total[1] += n
         self.rows = [(items, s, n) for items, (s, n) in merged.items()]
+        self._sets = [frozenset(items) for items, _, _ in self.rows]  # for distances
         self.prior_weight = prior_weight
         successes = sum(s for _, s, _ in self.rows)
         trials = sum(n for _, _, n in self.rows)
@@ -101,7 +111,7 @@ class SmoothedRate:
         effects: dict[tuple[str, Any], float] = defaultdict(float)
         members: dict[tuple[str, Any], list[int]] = defaultdict(list)
         for i, (items, _, _) in enumerate(rows):
-            for item in sorted(items, key=repr):  # a fixed order: the fit must not vary
+            for item in sorted(items, key=repr):  # the coordinate order the knobs were tuned with
                 members[item].append(i)
         eta = [self.intercept] * len(rows)
         for _ in range(FIT_SWEEPS):
@@ -127,35 +137,35 @@ class SmoothedRate:
                     eta[i] += step
         return dict(effects)
 
-    def predict(self, point: Mapping[str, Any]) -> float:
+    def predict(self, items: Items) -> float:
         """The additive model's estimate for a point."""
         logit = self.intercept
-        for item in self.space.relevant(point).items():
+        for item in items:
             logit += self.effects.get(item, 0.0)
         return _sigmoid(logit)
 
-    def local_evidence(self, point: Mapping[str, Any]) -> tuple[float, float]:
+    def local_evidence(self, items: Items) -> tuple[float, float]:
         """(successes, failures) of earlier candidates near the point, distance-weighted."""
-        items = frozenset(self.space.relevant(point).items())
+        key = frozenset(items)
         successes = failures = 0.0
-        for other, s, n in self.rows:
-            distance = len(items ^ other) / 2  # a changed value counts once, a missing axis half
+        for other, (_, s, n) in zip(self._sets, self.rows, strict=True):
+            distance = len(key ^ other) / 2  # a changed value counts once, a missing axis half
             if distance <= LOCAL_MAX_DISTANCE:
                 w = LOCAL_WEIGHT**distance
                 successes += w * s
                 failures += w * (n - s)
         return successes, failures
 
-    def posterior(self, point: Mapping[str, Any]) -> tuple[float, float]:
+    def posterior(self, items: Items) -> tuple[float, float]:
         """Beta(alpha, beta) of the rate at a point: the model's prior plus local evidence."""
-        prior = self.predict(point)
-        successes, failures = self.local_evidence(point)
+        prior = self.predict(items)
+        successes, failures = self.local_evidence(items)
         alpha = self.prior_weight * prior + successes + 0.05
         beta = self.prior_weight * (1 - prior) + failures + 0.05
         return alpha, beta
 
-    def mean(self, point: Mapping[str, Any]) -> float:
-        alpha, beta = self.posterior(point)
+    def mean(self, items: Items) -> float:
+        alpha, beta = self.posterior(items)
         return alpha / (alpha + beta)
 
 
@@ -166,10 +176,10 @@ def _evaluated(history: Sequence[HistoryEntry]) -> list[HistoryEntry]:
 def pass_rate_model(space: ParamSpace, history: Sequence[HistoryEntry]) -> SmoothedRate:
     """The target's pass rate over the space (trials: rollouts)."""
     rows = [
-        (frozenset(space.relevant(h.params).items()), float(h.passes), float(h.rollouts))
+        (point_items(space, h.params), float(h.passes), float(h.rollouts))
         for h in _evaluated(history)
     ]
-    return SmoothedRate(space, rows, PRIOR_ROLLOUTS)
+    return SmoothedRate(rows, PRIOR_ROLLOUTS)
 
 
 def hit_model(space: ParamSpace, history: Sequence[HistoryEntry]) -> SmoothedRate:
@@ -178,10 +188,9 @@ def hit_model(space: ParamSpace, history: Sequence[HistoryEntry]) -> SmoothedRat
     pick really achieves, so unexplored points are not mistaken for sure hits when the pass
     rates seen so far are split between easy and hopeless tasks."""
     rows = [
-        (frozenset(space.relevant(h.params).items()), float(bool(h.in_window)), 1.0)
-        for h in _evaluated(history)
+        (point_items(space, h.params), float(bool(h.in_window)), 1.0) for h in _evaluated(history)
     ]
-    return SmoothedRate(space, rows, PRIOR_CANDIDATES)
+    return SmoothedRate(rows, PRIOR_CANDIDATES)
 
 
 def _counts_in_window(ctx: ProposerContext) -> list[int]:
@@ -227,35 +236,36 @@ class _Scored:
     hit: float  # predictive probability of landing inside the window
     cell: str
     point: dict[str, Any]
-    items: list[tuple[str, Any]]  # the point's relevant (axis, value) pairs
-    pairs: list[tuple[tuple[str, Any], ...]]  # every two of those
+    items: Items
+    pairs: list[tuple[tuple[str, Any], ...]]  # every two of the point's items
 
 
-class _ValueShares:
-    """How over-represented each axis value is among harvested tasks (plus the batch's expected
-    hits) compared with its share of the space: the damping keeps one vein (e.g. every task a
-    chain of three requests) from crowding out the target's other weak spots."""
+class _HarvestMix:
+    """What the harvested tasks (plus the batch's picks, weighted by their expected hits) hold:
+    how often each axis value appears, against its share of the space, and which pairs of
+    values appear at all. It steers picks away from one vein (e.g. every task a chain of three
+    requests) towards the target's other weak spots."""
 
     def __init__(
-        self,
-        space: ParamSpace,
-        sample: Sequence[Mapping[str, Any]],
-        history: Sequence[HistoryEntry],
+        self, space_sample: Sequence[Items], harvested: Sequence[Items], weight: float = 1.0
     ) -> None:
-        seen = Counter(item for point in sample for item in space.relevant(point).items())
-        self.space_share = {item: n / max(1, len(sample)) for item, n in seen.items()}
+        seen = Counter(item for items in space_sample for item in items)
+        self.space_share = {item: n / max(1, len(space_sample)) for item, n in seen.items()}
         self.counts: defaultdict[tuple[str, Any], float] = defaultdict(float)
         self.total = 0.0
-        for h in history:
-            if h.in_window:
-                self.add(list(space.relevant(h.params).items()), 1.0)
+        self.pairs: set[tuple[tuple[str, Any], ...]] = set()
+        for items in harvested:
+            self.add(items, _pairs(items), weight)
 
-    def add(self, items: Sequence[tuple[str, Any]], weight: float) -> None:
+    def add(
+        self, items: Iterable[tuple[str, Any]], pairs: Iterable[tuple[Any, ...]], weight: float
+    ) -> None:
         for item in items:
             self.counts[item] += weight
         self.total += weight
+        self.pairs.update(pairs)
 
-    def damping(self, items: Sequence[tuple[str, Any]]) -> float:
+    def damping(self, items: Iterable[tuple[str, Any]]) -> float:
         """exp(-VALUE_SHARE_DAMPING * the point's largest excess share), 1 when none."""
         if self.total <= 0:
             return 1.0
@@ -265,6 +275,14 @@ class _ValueShares:
             default=0.0,
         )
         return math.exp(-VALUE_SHARE_DAMPING * max(0.0, excess))
+
+    def fresh_pair_share(self, pairs: Sequence[tuple[Any, ...]]) -> float:
+        """Share of the point's value pairs that no harvested task has."""
+        return sum(pair not in self.pairs for pair in pairs) / max(1, len(pairs))
+
+    def unseen_value_share(self, items: Items) -> float:
+        """Share of the point's axis values that no harvested task has."""
+        return sum(self.counts.get(item, 0.0) == 0 for item in items) / max(1, len(items))
 
 
 def _pairs(items: Iterable[tuple[str, Any]]) -> list[tuple[tuple[str, Any], ...]]:
@@ -337,7 +355,7 @@ def adaptive_proposer(
     pool = _candidate_pool(space, rng, POOL_PER_PICK * max(batch, 1))
     if not any(h.rollouts > 0 for h in history):
         return _cold_start(space, pool, batch, rng)
-    pool_prior = list(pool)
+    space_sample = [point_items(space, p) for p in pool]
     pool += _neighbours(space, history, rng)
     passes = pass_rate_model(space, history)
     hits = hit_model(space, history)
@@ -345,7 +363,7 @@ def adaptive_proposer(
     cap = ctx.cell_cap(sum(harvested.values()))
     tried_cells = Counter(h.cell for h in history)
     tried_values: Counter[tuple[str, Any]] = Counter(
-        item for h in history for item in space.relevant(h.params).items()
+        item for h in history for item in point_items(space, h.params)
     )
     max_value_tries = max(tried_values.values(), default=1)
 
@@ -354,41 +372,31 @@ def adaptive_proposer(
         cell = space.cell(point)
         if harvested[cell] >= cap:
             continue  # anti-collapse: this cell already holds its share
-        alpha, beta = hits.posterior(point)
-        hit = alpha / (alpha + beta)
+        items = point_items(space, point)
+        hit = hits.mean(items)
         # Expected hits per expected rollout (an easy candidate may stop early).
-        gain = hit / expected_rollouts(passes.mean(point), ctx)
+        gain = hit / expected_rollouts(passes.mean(items), ctx)
         gain *= math.exp(TIE_NOISE * rng.gauss(0.0, 1.0))
         bonus = COVERAGE_BONUS / math.sqrt(1 + tried_cells[cell])
-        items = list(space.relevant(point).items())
         rare = [1 - tried_values[item] / max_value_tries for item in items]
         bonus += AXIS_VALUE_BONUS * (sum(rare) / max(1, len(rare)))
         scored.append(_Scored(gain * (1 + bonus), hit, cell, point, items, _pairs(items)))
 
-    shares = _ValueShares(space, pool_prior, history)
-    chosen = _select(scored, batch, shares, harvested, cap, space, history)
-    while len(chosen) < batch:  # every cell capped: keep the harvest going with fresh points
-        chosen.append(dict(space.sample(rng)))
-    return _trim(chosen, scored, remaining=ctx.target_tasks - sum(harvested.values()))
+    mix = _HarvestMix(space_sample, [point_items(space, h.params) for h in history if h.in_window])
+    picks = [(sc.point, sc.hit) for sc in _select(scored, batch, mix, harvested, cap)]
+    while len(picks) < batch:  # every cell capped: keep the harvest going with fresh points
+        picks.append((dict(space.sample(rng)), FILL_HIT))
+    return _trim(picks, remaining=ctx.target_tasks - sum(harvested.values()))
 
 
 def _select(
-    scored: list[_Scored],
-    batch: int,
-    shares: _ValueShares,
-    harvested: Counter[str],
-    cap: int,
-    space: ParamSpace,
-    history: Sequence[HistoryEntry],
-) -> list[dict[str, Any]]:
+    scored: list[_Scored], batch: int, mix: _HarvestMix, harvested: Counter[str], cap: int
+) -> list[_Scored]:
     """Pick the batch one point at a time, so each pick sees the ones before it: exploit first
     (the end of a batch is what `_trim` drops), then explore axis values that no harvested task
     has yet, weighted by the hit model so hopeless areas stay out."""
     n_explore = round(batch * EXPLORE_SHARE)
-    hit_pairs = {
-        pair for h in history if h.in_window for pair in _pairs(space.relevant(h.params).items())
-    }
-    chosen: list[dict[str, Any]] = []
+    chosen: list[_Scored] = []
     picked_cells: Counter[str] = Counter()
     taken: set[int] = set()
     while len(chosen) < batch:
@@ -398,11 +406,10 @@ def _select(
             if i in taken or harvested[sc.cell] + picked_cells[sc.cell] >= cap:
                 continue
             if explore:
-                novel = sum(shares.counts.get(item, 0.0) == 0 for item in sc.items)
-                score = sc.hit * (0.05 + novel / max(1, len(sc.items)))
+                score = sc.hit * (0.05 + mix.unseen_value_share(sc.items))
             else:
-                fresh = sum(pair not in hit_pairs for pair in sc.pairs) / max(1, len(sc.pairs))
-                score = sc.score * shares.damping(sc.items) * (1 + FRESH_PAIR_BONUS * fresh)
+                fresh = FRESH_PAIR_BONUS * mix.fresh_pair_share(sc.pairs)
+                score = sc.score * mix.damping(sc.items) * (1 + fresh)
             if picked_cells[sc.cell]:
                 score *= BATCH_CELL_REPEAT
             if score > best_score:
@@ -411,27 +418,23 @@ def _select(
             break
         sc = scored[best]
         taken.add(best)
-        chosen.append(sc.point)
+        chosen.append(sc)
         picked_cells[sc.cell] += 1
-        shares.add(sc.items, sc.hit)
-        hit_pairs.update(sc.pairs)
+        mix.add(sc.items, sc.pairs, sc.hit)
     return chosen
 
 
-def _trim(
-    chosen: list[dict[str, Any]], scored: list[_Scored], remaining: int
-) -> list[dict[str, Any]]:
+def _trim(picks: list[tuple[dict[str, Any], float]], remaining: int) -> list[dict[str, Any]]:
     """Near the end of a harvest, propose only as many candidates as the tasks still missing
     need (with a margin): a full batch for the last two tasks would waste most of its rollouts.
     Costs an extra iteration now and then, never a task."""
     if remaining <= 0:
-        return chosen[:1]
-    hit_of = {id(sc.point): sc.hit for sc in scored}
+        return [point for point, _ in picks[:1]]
     out: list[dict[str, Any]] = []
     expected = 0.0
-    for point in chosen:
+    for point, hit in picks:
         out.append(point)
-        expected += hit_of.get(id(point), 0.3)
+        expected += hit
         if expected >= TRIM_MARGIN * remaining + TRIM_SLACK:
             break
     return out
@@ -452,5 +455,5 @@ def greedy_proposer(
     failed = {json.dumps(h.params, sort_keys=True) for h in history if h.passes < h.rollouts}
     pool += [json.loads(p) for p in sorted(failed)]
     model = pass_rate_model(space, history)
-    pool.sort(key=model.mean)
+    pool.sort(key=lambda point: model.mean(point_items(space, point)))
     return pool[:batch]

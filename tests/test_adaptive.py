@@ -22,6 +22,7 @@ from mining.adaptive import (
     greedy_proposer,
     hit_model,
     pass_rate_model,
+    point_items,
     window_probability,
 )
 from mining.proposer import random_proposer
@@ -188,7 +189,7 @@ def test_hit_model_is_calibrated_when_pass_rates_split_into_easy_and_hopeless() 
     history = [entry(i, dict(SPACE.sample(rng)), passes=4 if i % 2 else 0) for i in range(40)]
     fresh = dict(SPACE.sample(random.Random(99)))
     assert pass_rate_model(SPACE, history).global_rate == pytest.approx(0.5, abs=0.02)
-    assert hit_model(SPACE, history).mean(fresh) < 0.1
+    assert hit_model(SPACE, history).mean(point_items(SPACE, fresh)) < 0.1
 
 
 def test_local_evidence_fades_with_distance() -> None:
@@ -198,7 +199,7 @@ def test_local_evidence_fades_with_distance() -> None:
     one_off = point | {"density": "high"}
     far = {"intent": "book", "cabin": "business", "passengers": 5, "payment": "gifts"}
     far |= {"density": "mid"}
-    same, near, none = (model.local_evidence(p) for p in (point, one_off, far))
+    same, near, none = (model.local_evidence(point_items(SPACE, p)) for p in (point, one_off, far))
     assert same == (0.0, 4.0)
     assert 0.0 < near[1] < same[1]
     assert none == (0.0, 0.0)
