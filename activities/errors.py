@@ -10,16 +10,11 @@ from datetime import timedelta
 
 from temporalio.exceptions import ApplicationError
 
-from activities.payloads import PAYLOAD_TOO_LARGE, check_payload
 from mining.errors import UserError
 from mining.llm_errors import ProviderError
 
-__all__ = ["PAYLOAD_TOO_LARGE", "boundary", "check_payload", "guard_size"]
-
 USER_ERROR = "UserError"
 PROVIDER_ERROR = "ProviderError"
-
-guard_size = check_payload  # the name the ledger activities use
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from typing import Any
 
 from temporalio import activity
 
-from activities.errors import boundary, guard_size
+from activities.errors import boundary
 from activities.models import (
     Ack,
     ExportPage,
@@ -26,6 +26,7 @@ from activities.models import (
     StartHarvestInput,
     SummaryInput,
 )
+from activities.payloads import check_payload
 from mining.export import ExportRow, harvest_rows
 from mining.harvest import steps
 from mining.harvest.config import IterationTotals, check_config, max_per_cell, totals
@@ -113,7 +114,7 @@ class LedgerActivities:
             size += row_size
             i += 1
         out = ExportPage(rows=page, next_offset=i if i < len(rows) else None)
-        guard_size(out, f"export page at row {inp.offset}")
+        check_payload(out, f"export page at row {inp.offset}")
         return out
 
     def all(self) -> list[Callable[..., Any]]:
