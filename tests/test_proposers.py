@@ -70,14 +70,11 @@ def test_cell_cap_arithmetic() -> None:
     assert proposer_context(HarvestConfig(n_tasks=30)).cell_cap() == 6
 
 
-def test_select_never_exceeds_the_cap() -> None:
+def test_select_keeps_in_window_candidates_in_order() -> None:
     outcomes = [
         CandidateOutcome(candidate_id=f"c{i}", synthesized=True, in_window=True) for i in range(6)
     ]
-    cells = {f"c{i}": "A" if i < 4 else "B" for i in range(6)}
-    assert select(outcomes, 10, cells, {"A": 1}, cap=2) == ["c0", "c4", "c5"]
-    assert select(outcomes, 2, cells, {}, cap=2) == ["c0", "c1"]
-    assert select(outcomes, 10) == [f"c{i}" for i in range(6)]  # no cap given: all in window
+    assert select(outcomes, 10) == [f"c{i}" for i in range(6)]  # the cap is the store's
 
 
 @pytest.mark.parametrize("name", ["random", "greedy"])

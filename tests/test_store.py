@@ -37,7 +37,7 @@ def _task(cid: str, world: dict) -> dict:
     }
 
 
-def _fill(store: Store, n_cands: int = 3, k: int = 2) -> list[str]:
+def _fill(store: Store, n_cands: int = 3, k: int = 2, cells: list[str] | None = None) -> list[str]:
     store.record_harvest(
         HarvestRecord(harvest_id=HID, domain="mock", mode="dag", target="sim:mid", n_tasks=2)
     )
@@ -53,7 +53,7 @@ def _fill(store: Store, n_cands: int = 3, k: int = 2) -> list[str]:
                 index=c,
                 seed=c,
                 params={"a": c},
-                cell=f"cell{c % 2}",
+                cell=cells[c] if cells else f"cell{c % 2}",
                 task=_task(cid, {"shared": True}),
             )
         )
@@ -129,6 +129,18 @@ def test_harvested_respects_the_cell_cap_and_retry_answers_the_same() -> None:
     assert first == ids[:2]
     assert store.record_harvested(HID, ids, k=2, limit=3, max_per_cell=1) == first
     assert store.harvested_per_cell(HID) == {"cell0": 1, "cell1": 1}
+
+
+def test_harvested_cap_counts_what_the_harvest_already_holds() -> None:
+    cells = ["A", "A", "A", "A", "B", "B", "A"]  # the last one is harvested first
+    store = Store(":memory:")
+    ids = _fill(store, 7, cells=cells)
+    assert store.record_harvested(HID, [ids[6]], k=2, limit=10, max_per_cell=2) == [ids[6]]
+    later = store.record_harvested(HID, ids[:6], k=2, limit=10, max_per_cell=2)
+    assert later == [ids[0], ids[4], ids[5]]
+    fresh = Store(":memory:")
+    ids = _fill(fresh, 6, cells=cells[:6])
+    assert fresh.record_harvested(HID, ids, k=2, limit=2, max_per_cell=2) == ids[:2]
 
 
 def test_harvested_needs_a_decision() -> None:

@@ -7,8 +7,6 @@ Seeds come from sha256, never Python's `hash`, so they are the same in every pro
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -158,31 +156,10 @@ def max_per_cell(cfg: HarvestConfig) -> int:
     return cell_cap(cfg.max_cell_share, cfg.n_tasks)
 
 
-def select(
-    outcomes: list[CandidateOutcome],
-    remaining: int,
-    cells: Mapping[str, str] | None = None,
-    held: Mapping[str, int] | None = None,
-    cap: int | None = None,
-) -> list[str]:
+def select(outcomes: list[CandidateOutcome], remaining: int) -> list[str]:
     """Keep at most `remaining` in-window candidates, in candidate order: never overshoot N.
-
-    With `cells` (candidate id -> cell), `held` (cell -> tasks already harvested) and `cap`, a
-    candidate whose cell is full is skipped, so no cell ends above the harvest's share."""
-    chosen: list[str] = []
-    count: Counter[str] = Counter(held or {})
-    for o in outcomes:
-        if len(chosen) >= max(remaining, 0):
-            break
-        if not o.in_window:
-            continue
-        if cap is not None and cells is not None:
-            cell = cells.get(o.candidate_id, "")
-            if count[cell] >= cap:
-                continue
-            count[cell] += 1
-        chosen.append(o.candidate_id)
-    return chosen
+    (The per-cell cap is the store's to apply: it knows what earlier iterations harvested.)"""
+    return [o.candidate_id for o in outcomes if o.in_window][: max(remaining, 0)]
 
 
 class Counters(BaseModel):
