@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,8 @@ import pytest
 from mining.harvest.config import Budgets, HarvestConfig
 from mining.harvest.loop import run_harvest
 from mining.store.db import Store
+from tests.cli_process import REPO
+from tests.cli_process import toolmine as run_cli
 
 EXPORT_FIELDS = {
     "task_id",
@@ -31,18 +32,13 @@ EXPORT_FIELDS = {
 
 
 def toolmine(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "TOOLMINE_HOME": str(cwd / ".toolmine"),
-            "PYTHONPATH": str(Path.cwd()),
-        },
-    )
+    """The CLI with a bare environment whose home is `cwd` (no server, no worker)."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "TOOLMINE_HOME": str(cwd / ".toolmine"),
+        "PYTHONPATH": str(REPO),
+    }
+    return run_cli(*args, cwd=cwd, env=env, timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +10,8 @@ import pytest
 
 from cli.replay import changed_entities
 from domains.mock import MockWorld, default_world
+from tests.cli_process import toolmine
 from tests.test_airline_tools import small_world
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def toolmine(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        # The console script's entry point (`python -m cli.main` would register the commands
-        # on a second copy of the app).
-        [sys.executable, "-c", "from cli.main import run; run()", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def write_jsonl(path: Path, rows: list[Any]) -> Path:
