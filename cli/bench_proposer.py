@@ -41,9 +41,13 @@ def bench_proposer_command(
     Example: toolmine bench proposer --target sim:mid --tasks 30 --seeds 3
     """
     from mining import proposer as registry
+    from mining.errors import UserError
     from mining.proposer_bench import RunFigures, run_bench
 
     names = [p.strip() for p in proposers.split(",") if p.strip()]
+    if not names:
+        allowed = ", ".join(sorted(registry.PROPOSERS))
+        raise UserError(f"--proposers {proposers!r} names no proposer; allowed: {allowed}")
     for name in names:
         registry.get(name)  # a typo fails here with the allowed names
     err = Console(stderr=True)

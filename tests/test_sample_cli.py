@@ -1,4 +1,4 @@
-"""`toolmine sample` / `params derive` / `bench synth` from the command line."""
+"""`toolmine sample` / `params derive` / `bench synth` / `bench proposer` from the command line."""
 
 from __future__ import annotations
 
@@ -77,3 +77,17 @@ def test_bench_synth_prints_a_rate() -> None:
     rows = json.loads(result.stdout)
     assert rows[0]["density"] == "all" and rows[0]["validated"] > 0
     assert rows[0]["validated_per_second"] > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--proposers", ","], "names no proposer; allowed: adaptive, greedy, random"),
+        (["--proposers", "bogus"], "unknown proposer 'bogus'"),
+        (["--target", "openai/x"], "needs sim:PROFILE"),
+    ],
+)
+def test_bench_proposer_rejects_bad_options(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["bench", "proposer", *args])
+    assert isinstance(result.exception, UserError)
+    assert message in str(result.exception)
