@@ -8,17 +8,12 @@ and how diverse the harvest is. The adaptive proposer:
    a point (`SmoothedRate`): the chance that a candidate lands inside the window (the hit model,
    which is what the score is about) and the target's pass rate (for the rollouts a candidate is
    expected to cost, since easy candidates stop early);
-2. exploits: most of each batch goes to points at most one axis from an earlier in-window
-   candidate (exact repeats included: a new seed builds a new world), ranked by expected hits per
-   expected rollout. Measured on the benchmark profiles, such points land in the window about
-   0.58 of the time, points further out about 0.43: the hit model is over-confident far from its
-   evidence (it adds up the effects of several veins where the combination is too hard);
-3. discovers: a quarter of each batch goes to points away from every hit, valued for axis values
-   no harvested task has and for being next to a candidate that failed in a way no harvested task
-   shows (a failure mode is a vein's fingerprint: a new one is a weak spot the harvest misses);
-4. keeps the harvest from collapsing onto one vein: a cap on the share of any one cell among
+2. scores each pool point (fresh samples plus neighbours of earlier hits) by expected hits per
+   expected rollout;
+3. keeps the harvest from collapsing onto one vein: a cap on the share of any one cell among
    harvested tasks, damping for axis values already over-represented among them, a bonus for
-   pairs of axis values no harvested task has yet, and coverage bonuses for untried cells/values.
+   pairs of axis values no harvested task has yet, coverage bonuses for untried cells and values,
+   and a quarter of each batch spent exploring axis values that no harvested task has.
 
 `greedy` always proposes the hardest region the pass-rate model sees, with no bonus and no cap: the
 collapse it shows is the reason the adaptive one has them.
@@ -39,7 +34,7 @@ from domains.params import ParamError, ParamSpace
 from mining.proposer_context import ProposerContext
 from mining.store.records import HistoryEntry
 
-__all__ = ["ProposerContext", "adaptive_proposer", "greedy_proposer", "new_failure_signals"]
+__all__ = ["ProposerContext", "adaptive_proposer", "greedy_proposer"]
 
 
 # Knobs, named so a reader can see what trades off against what. Tuned with
@@ -51,16 +46,13 @@ PRIOR_ROLLOUTS = 4.0  # how many rollouts the additive pass-rate model counts ag
 PRIOR_CANDIDATES = 2.0  # same, in candidates, for the hit model
 LOCAL_WEIGHT = 0.4  # an earlier candidate's outcome counts LOCAL_WEIGHT ** (axes that differ)
 LOCAL_MAX_DISTANCE = 3.0  # candidates further away than this many axes are not local evidence
-NEIGHBOURS_PER_HIT = 8  # extra pool points one axis away from each in-window candidate
-NEAR_HIT = 1.0  # exploit only points at most this many axes from an in-window candidate
-SIGNAL_NEIGHBOURS = 4  # pool points one axis away from a candidate that failed in a new way
-VEIN_BONUS = 1.0  # discovery value of a point near a failure mode no harvested task shows
+NEIGHBOURS_PER_HIT = 4  # extra pool points one axis away from each in-window candidate
 COVERAGE_BONUS = 0.1  # value of trying a never-tried cell, decaying with tries
 AXIS_VALUE_BONUS = 0.05  # value of trying a rarely tried axis value
 VALUE_SHARE_DAMPING = 1.0  # score damping per unit of a value's excess share among harvested tasks
 FRESH_PAIR_BONUS = 1.0  # value of a point whose pairs of axis values no harvested task has
 BATCH_CELL_REPEAT = 0.5  # a second pick from one cell inside a batch counts half
-EXPLORE_SHARE = 0.25  # share of a batch spent discovering (far from every hit)
+EXPLORE_SHARE = 0.25  # share of a batch spent on axis values no harvested task has yet
 TIE_NOISE = 0.05  # log-scale jitter so equal scores do not always pick the same pool point
 TRIM_MARGIN = 1.3  # near the end, propose until expected hits reach margin * missing + slack
 TRIM_SLACK = 0.5
@@ -157,7 +149,7 @@ class SmoothedRate:
         key = frozenset(items)
         successes = failures = 0.0
         for other, (_, s, n) in zip(self._sets, self.rows, strict=True):
-            distance = _distance(key, other)
+            distance = len(key ^ other) / 2  # a changed value counts once, a missing axis half
             if distance <= LOCAL_MAX_DISTANCE:
                 w = LOCAL_WEIGHT**distance
                 successes += w * s
@@ -246,8 +238,6 @@ class _Scored:
     point: dict[str, Any]
     items: Items
     pairs: list[tuple[tuple[str, Any], ...]]  # every two of the point's items
-    near_hit: bool  # within NEAR_HIT axes of an in-window candidate (exploit), else discovery
-    signal: bool  # within NEAR_HIT axes of a candidate that failed in a way no harvested task shows
 
 
 class _HarvestMix:
@@ -304,42 +294,23 @@ def _candidate_pool(space: ParamSpace, rng: random.Random, size: int) -> list[di
 
 
 def _neighbours(
-    space: ParamSpace, points: Sequence[Mapping[str, Any]], per_point: int, rng: random.Random
+    space: ParamSpace, history: Sequence[HistoryEntry], rng: random.Random
 ) -> list[dict[str, Any]]:
-    """Each point itself and `per_point` points one axis away from it: where one task was
-    learnable (or failed in a new way), its neighbours often are too."""
+    """Points one axis away from candidates that landed in the window (and those points
+    themselves): where one task was learnable, its neighbours often are too."""
     out: list[dict[str, Any]] = []
-    for params in points:
-        out.append(dict(params))
-        for _ in range(per_point):
+    for h in history:
+        if not h.in_window:
+            continue
+        out.append(dict(h.params))
+        for _ in range(NEIGHBOURS_PER_HIT):
             free = rng.choice(space.names())
-            fixed = {k: v for k, v in params.items() if k != free and k in space.names()}
+            fixed = {k: v for k, v in h.params.items() if k != free and k in space.names()}
             try:
                 out.append(dict(space.sample(rng, fixed=fixed)))
             except ParamError:
                 continue  # that axis cannot move alone here
     return out
-
-
-def _distance(a: frozenset[tuple[str, Any]], b: frozenset[tuple[str, Any]]) -> float:
-    """Axes that differ between two points (a changed value counts once, a missing axis half)."""
-    return len(a ^ b) / 2
-
-
-def _nearest(key: frozenset[tuple[str, Any]], others: Sequence[frozenset[Any]]) -> float:
-    return min((_distance(key, o) for o in others), default=math.inf)
-
-
-def new_failure_signals(history: Sequence[HistoryEntry]) -> list[HistoryEntry]:
-    """Candidates outside the window that failed in a way no in-window candidate has: a sign of
-    a weak spot the harvest does not hold yet (too hard or too easy there, but its neighbours
-    may land inside)."""
-    held = {m for h in history if h.in_window for m in h.failure_modes}
-    return [
-        h
-        for h in _evaluated(history)
-        if not h.in_window and any(m not in held for m in h.failure_modes)
-    ]
 
 
 def _harvested_per_cell(history: Sequence[HistoryEntry], ctx: ProposerContext) -> Counter[str]:
@@ -385,12 +356,7 @@ def adaptive_proposer(
     if not any(h.rollouts > 0 for h in history):
         return _cold_start(space, pool, batch, rng)
     space_sample = [point_items(space, p) for p in pool]
-    hit_points = [h.params for h in history if h.in_window]
-    signals = new_failure_signals(history)
-    pool += _neighbours(space, hit_points, NEIGHBOURS_PER_HIT, rng)
-    pool += _neighbours(space, [h.params for h in signals], SIGNAL_NEIGHBOURS, rng)
-    hit_sets = [frozenset(point_items(space, p)) for p in hit_points]
-    signal_sets = [frozenset(point_items(space, h.params)) for h in signals]
+    pool += _neighbours(space, history, rng)
     passes = pass_rate_model(space, history)
     hits = hit_model(space, history)
     harvested = _harvested_per_cell(history, ctx)
@@ -414,12 +380,7 @@ def adaptive_proposer(
         bonus = COVERAGE_BONUS / math.sqrt(1 + tried_cells[cell])
         rare = [1 - tried_values[item] / max_value_tries for item in items]
         bonus += AXIS_VALUE_BONUS * (sum(rare) / max(1, len(rare)))
-        key = frozenset(items)
-        near_hit = _nearest(key, hit_sets) <= NEAR_HIT
-        signal = _nearest(key, signal_sets) <= NEAR_HIT
-        scored.append(
-            _Scored(gain * (1 + bonus), hit, cell, point, items, _pairs(items), near_hit, signal)
-        )
+        scored.append(_Scored(gain * (1 + bonus), hit, cell, point, items, _pairs(items)))
 
     mix = _HarvestMix(space_sample, [point_items(space, h.params) for h in history if h.in_window])
     picks = [(sc.point, sc.hit) for sc in _select(scored, batch, mix, harvested, cap)]
@@ -431,27 +392,21 @@ def adaptive_proposer(
 def _select(
     scored: list[_Scored], batch: int, mix: _HarvestMix, harvested: Counter[str], cap: int
 ) -> list[_Scored]:
-    """Pick the batch one point at a time, so each pick sees the ones before it: exploit next to
-    earlier hits first (the end of a batch is what `_trim` drops), then discover away from them:
-    axis values no harvested task has yet and new failure modes, weighted by the hit model so
-    hopeless areas stay out. When one kind runs out (no hit yet, every near cell capped), the
-    best point of the other kind fills the slot."""
+    """Pick the batch one point at a time, so each pick sees the ones before it: exploit first
+    (the end of a batch is what `_trim` drops), then explore axis values that no harvested task
+    has yet, weighted by the hit model so hopeless areas stay out."""
     n_explore = round(batch * EXPLORE_SHARE)
     chosen: list[_Scored] = []
     picked_cells: Counter[str] = Counter()
     taken: set[int] = set()
-    relaxed = False
     while len(chosen) < batch:
         explore = len(chosen) >= batch - n_explore
         best, best_score = None, 0.0
         for i, sc in enumerate(scored):
             if i in taken or harvested[sc.cell] + picked_cells[sc.cell] >= cap:
                 continue
-            if sc.near_hit == explore and not relaxed:
-                continue  # exploit near hits; discover away from them
             if explore:
-                novelty = mix.unseen_value_share(sc.items) + VEIN_BONUS * sc.signal
-                score = sc.hit * (0.05 + novelty)
+                score = sc.hit * (0.05 + mix.unseen_value_share(sc.items))
             else:
                 fresh = FRESH_PAIR_BONUS * mix.fresh_pair_share(sc.pairs)
                 score = sc.score * mix.damping(sc.items) * (1 + fresh)
@@ -460,13 +415,9 @@ def _select(
             if score > best_score:
                 best, best_score = i, score
         if best is None:
-            if not relaxed:
-                relaxed = True  # nothing of this kind left: take the best of any kind
-                continue
             break
         sc = scored[best]
         taken.add(best)
-        relaxed = False
         chosen.append(sc)
         picked_cells[sc.cell] += 1
         mix.add(sc.items, sc.pairs, sc.hit)

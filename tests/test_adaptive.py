@@ -21,7 +21,6 @@ from mining.adaptive import (
     expected_rollouts,
     greedy_proposer,
     hit_model,
-    new_failure_signals,
     pass_rate_model,
     point_items,
     window_probability,
@@ -242,11 +241,9 @@ def test_adaptive_moves_off_a_vein_the_harvest_already_holds(
     monkeypatch.setattr(adaptive, "VALUE_SHARE_DAMPING", 0.0)
     monkeypatch.setattr(adaptive, "FRESH_PAIR_BONUS", 0.0)
     gift_undamped, crowd_undamped = counts()
-    # Exploitation stays next to earlier hits, and twelve of the thirteen hits are gift-card
-    # tasks, so the damping moves part of the batch, not all of it.
-    assert sum(gift) < sum(gift_undamped)
-    assert sum(crowd) > sum(crowd_undamped)
-    assert min(crowd) >= 2
+    assert all(g < u for g, u in zip(gift, gift_undamped, strict=True))
+    assert all(c > u for c, u in zip(crowd, crowd_undamped, strict=True))
+    assert min(crowd) >= 3
 
 
 def test_batch_does_not_depend_on_the_hash_seed() -> None:
@@ -273,37 +270,3 @@ def test_batch_does_not_depend_on_the_hash_seed() -> None:
         for hash_seed in (1, 2, 3)
     }
     assert len(outputs) == 1
-
-
-def test_a_new_failure_mode_marks_a_signal_only_until_the_harvest_holds_it() -> None:
-    rng = random.Random(5)
-    held, fresh, passed = (dict(SPACE.sample(rng)) for _ in range(3))
-    history = [
-        entry(0, held, passes=1).model_copy(update={"failure_modes": ["wrong_argument"]}),
-        entry(1, fresh, passes=0).model_copy(
-            update={"failure_modes": ["wrong_argument", "needless_transfer"]}
-        ),
-        entry(2, passed, passes=4),
-    ]
-    assert [h.candidate_id for h in new_failure_signals(history)] == ["1"]
-    harvested = entry(3, held, passes=2).model_copy(update={"failure_modes": ["needless_transfer"]})
-    assert new_failure_signals([*history, harvested]) == []
-
-
-def test_exploitation_stays_next_to_earlier_hits() -> None:
-    # Two hits and many easy or hopeless candidates elsewhere: the exploiting part of the batch
-    # (all but the discovery share) sits at most one axis from a hit.
-    rng = random.Random(8)
-    hits = [dict(SPACE.sample(rng, fixed={"payment": "gifts"})) for _ in range(2)]
-    others = [dict(SPACE.sample(rng, fixed={"payment": "card"})) for _ in range(20)]
-    history = [entry(i, p, passes=2) for i, p in enumerate(hits)]
-    history += [entry(10 + i, p, passes=4 * (i % 2)) for i, p in enumerate(others)]
-    hit_sets = [frozenset(point_items(SPACE, p)) for p in hits]
-    n_exploit = 8 - round(8 * adaptive.EXPLORE_SHARE)
-    for seed in range(3):
-        batch = adaptive_proposer(SPACE, history, 8, seed, context=ProposerContext())
-        distances = [
-            min(len(frozenset(point_items(SPACE, p)) ^ h) / 2 for h in hit_sets) for p in batch
-        ]
-        assert all(d <= adaptive.NEAR_HIT for d in distances[:n_exploit]), distances
-        assert any(d > adaptive.NEAR_HIT for d in distances[n_exploit:]), distances
