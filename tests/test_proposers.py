@@ -158,5 +158,11 @@ def test_fixture_profiles_load_with_their_own_weak_regions() -> None:
     refusals = profile_of(f"sim:file:{FIXTURES / 'refusals_onestop.yaml'}")
     chains = profile_of(f"sim:file:{FIXTURES / 'chains_cabins.yaml'}")
     assert len(refusals.weak_regions) == len(chains.weak_regions) == 3
+    # Every fixture profile (the validation set of `toolmine bench proposer`) loads and names its
+    # weak regions, so a typo in one cannot hide until someone benchmarks with it.
+    for path in sorted(FIXTURES.glob("*.yaml")):
+        profile = profile_of(f"sim:file:{path}")
+        assert len(profile.weak_regions) >= 3, path.name
+    assert len(list(FIXTURES.glob("*.yaml"))) == 8
     with pytest.raises(Exception, match="sim:PROFILE"):
         profile_of("openai/gpt-4.1-mini")
