@@ -313,7 +313,7 @@ def _neighbours(
     return out
 
 
-def _harvested_per_cell(history: Sequence[HistoryEntry], ctx: ProposerContext) -> Counter[str]:
+def harvested_per_cell(history: Sequence[HistoryEntry], ctx: ProposerContext) -> Counter[str]:
     """In-window candidates per cell, as the selection step keeps them (never above the cap)."""
     cap = ctx.cell_cap()
     counts = Counter(h.cell for h in history if h.in_window)
@@ -359,7 +359,7 @@ def adaptive_proposer(
     pool += _neighbours(space, history, rng)
     passes = pass_rate_model(space, history)
     hits = hit_model(space, history)
-    harvested = _harvested_per_cell(history, ctx)
+    harvested = harvested_per_cell(history, ctx)
     cap = ctx.cell_cap(sum(harvested.values()))
     tried_cells = Counter(h.cell for h in history)
     tried_values: Counter[tuple[str, Any]] = Counter(
@@ -386,15 +386,15 @@ def adaptive_proposer(
     picks = [(sc.point, sc.hit) for sc in _select(scored, batch, mix, harvested, cap)]
     while len(picks) < batch:  # every cell capped: keep the harvest going with fresh points
         picks.append((dict(space.sample(rng)), FILL_HIT))
-    return _trim(picks, remaining=ctx.target_tasks - sum(harvested.values()))
+    return trim_to_need(picks, remaining=ctx.target_tasks - sum(harvested.values()))
 
 
 def _select(
     scored: list[_Scored], batch: int, mix: _HarvestMix, harvested: Counter[str], cap: int
 ) -> list[_Scored]:
     """Pick the batch one point at a time, so each pick sees the ones before it: exploit first
-    (the end of a batch is what `_trim` drops), then explore axis values that no harvested task
-    has yet, weighted by the hit model so hopeless areas stay out."""
+    (the end of a batch is what `trim_to_need` drops), then explore axis values that no harvested
+    task has yet, weighted by the hit model so hopeless areas stay out."""
     n_explore = round(batch * EXPLORE_SHARE)
     chosen: list[_Scored] = []
     picked_cells: Counter[str] = Counter()
@@ -424,7 +424,7 @@ def _select(
     return chosen
 
 
-def _trim(picks: list[tuple[dict[str, Any], float]], remaining: int) -> list[dict[str, Any]]:
+def trim_to_need(picks: list[tuple[dict[str, Any], float]], remaining: int) -> list[dict[str, Any]]:
     """Near the end of a harvest, propose only as many candidates as the tasks still missing
     need (with a margin): a full batch for the last two tasks would waste most of its rollouts.
     Costs an extra iteration now and then, never a task."""

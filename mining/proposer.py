@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import inspect
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from domains.params import ParamSpace
@@ -45,6 +46,16 @@ def register(name: str, proposer: Proposer) -> None:
     if name in PROPOSERS:
         raise ValueError(f"proposer {name!r} is already registered")
     PROPOSERS[name] = proposer
+
+
+@contextmanager
+def registered(name: str, fn: Proposer) -> Iterator[None]:
+    """`name` names `fn` inside the block only (a benchmark's proposer bound to one target)."""
+    register(name, fn)
+    try:
+        yield
+    finally:
+        del PROPOSERS[name]
 
 
 def get(name: str) -> Proposer:

@@ -10,24 +10,32 @@ harvest on its own in-memory store; `toolmine bench proposer` renders the result
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from mining import proposer as registry
 from mining.diversity import diversity
 from mining.errors import UserError
 from mining.harvest.config import Budgets, HarvestConfig
 from mining.harvest.loop import run_harvest
+from mining.proposer_oracle import SURVEY_POINTS, make_oracle
 from mining.store.db import Store
 from mining.targets.profiles import Profile, load_profile
 from mining.targets.sim import task_features
 from mining.task import Task
 
 PROPOSERS = ("random", "adaptive", "greedy")
-# The cell cap is part of the adaptive method; random and greedy run without one, so the table
-# shows how far each drifts on its own (greedy's collapse is the point of having it).
-CAPPED = frozenset({"adaptive"})
+# Bench-only: the near-oracle needs the simulated target's profile (see mining.proposer_oracle),
+# so it is not a proposer a harvest can name; it shows the ceiling the others are read against.
+ORACLE = "oracle"
+ORACLE_RATIO = "oracle_rollouts_per_task"  # oracle / random, in BenchResult.ratios
+# The cell cap is part of the adaptive method (and the oracle keeps to it, as its ceiling);
+# random and greedy run without one, so the table shows how far each drifts on its own (greedy's
+# collapse is the point of having it).
+CAPPED = frozenset({"adaptive", ORACLE})
 
 
 class RunFigures(BaseModel):
@@ -111,6 +119,7 @@ def run_one(
     max_cell_share: float | None = 0.2,
     max_rollouts: int | None = None,
     concurrency: int = 8,
+    oracle_points: int = SURVEY_POINTS,
 ) -> RunFigures:
     import time
 
@@ -129,7 +138,8 @@ def run_one(
     store = Store(":memory:")
     try:
         started = time.perf_counter()
-        res = run_harvest(cfg, store, concurrency=concurrency)
+        with _bench_proposer(proposer, target, domain, oracle_points):
+            res = run_harvest(cfg, store, concurrency=concurrency)
         seconds = time.perf_counter() - started
         figures = measure(store, profile, cfg.harvest_id)
     finally:
@@ -147,6 +157,17 @@ def run_one(
         seconds=round(seconds, 2),
         **figures,
     )
+
+
+@contextmanager
+def _bench_proposer(name: str, target: str, domain: str, oracle_points: int) -> Iterator[None]:
+    """Registers the oracle for this target while its harvest runs (others are registered)."""
+    if name != ORACLE:
+        yield
+        return
+    ref = target[len("sim:") :].split("?")[0]
+    with registry.registered(ORACLE, make_oracle(domain, ref, oracle_points)):
+        yield
 
 
 def _median(values: Sequence[float | None]) -> float | None:
@@ -180,9 +201,10 @@ def run_bench(
     domain: str = "airline",
     max_cell_share: float | None = 0.2,
     max_rollouts: int | None = None,
+    oracle_points: int = SURVEY_POINTS,
     on_run: Callable[[RunFigures], None] | None = None,
 ) -> BenchResult:
-    """Every proposer on every seed; ratios compare adaptive with random (when both ran)."""
+    """Every proposer on every seed; ratios compare adaptive (and the oracle) with random."""
     profile = profile_of(target)
     out: list[ProposerFigures] = []
     for name in proposers:
@@ -197,6 +219,7 @@ def run_bench(
                 domain=domain,
                 max_cell_share=max_cell_share,
                 max_rollouts=max_rollouts,
+                oracle_points=oracle_points,
             )
             if on_run is not None:
                 on_run(run)
@@ -212,6 +235,8 @@ def run_bench(
             "weak_coverage": _ratio(a.weak_coverage, r.weak_coverage),
             "distinct_cells": _ratio(a.distinct_cells, r.distinct_cells),
         }
+    if ORACLE in by and "random" in by:  # the best rollouts ratio any proposer could hope for
+        ratios[ORACLE_RATIO] = _ratio(by[ORACLE].rollouts_per_task, by["random"].rollouts_per_task)
     return BenchResult(
         target=target,
         n_tasks=n_tasks,

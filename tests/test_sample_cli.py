@@ -82,7 +82,7 @@ def test_bench_synth_prints_a_rate() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--proposers", ","], "names no proposer; allowed: adaptive, greedy, random"),
+        (["--proposers", ","], "names no proposer; allowed: adaptive, greedy, oracle, random"),
         (["--proposers", "bogus"], "unknown proposer 'bogus'"),
         (["--target", "openai/x"], "needs sim:PROFILE"),
     ],

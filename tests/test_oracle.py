@@ -1,0 +1,123 @@
+"""The near-oracle of `toolmine bench proposer`: its survey, its rates, its picks, its bench run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mining import proposer
+from mining.harvest.config import HarvestConfig
+from mining.harvest.loop import run_harvest
+from mining.proposer_bench import ORACLE, ORACLE_RATIO, run_bench
+from mining.proposer_context import ProposerContext
+from mining.proposer_oracle import CellRate, SurveyedTask, cell_rates, pick, survey
+from mining.store.db import Store
+from mining.store.records import HistoryEntry
+from mining.synthesis import get_domain, spec_of
+
+SPACE = spec_of(get_domain("mock")).space
+
+
+def test_a_sim_rollout_fails_exactly_when_an_error_is_injected() -> None:
+    # The oracle's survey rests on this: it plays the error draws instead of the rollouts.
+    store = Store(":memory:")
+    cfg = HarvestConfig(
+        harvest_id="h", domain="mock", target="sim:weak", n_tasks=3, proposer="random"
+    )
+    run_harvest(cfg, store)
+    rows = store._all("select passed, injected_errors from rollouts", [])
+    assert len(rows) >= 12 and {bool(p) for p, _ in rows} == {True, False}
+    assert all(bool(passed) == (injected == "[]") for passed, injected in rows)
+
+
+def test_survey_is_deterministic_and_records_outcomes_and_regions() -> None:
+    tasks = survey("airline", "weak", 120)
+    assert tasks == survey("airline", "weak", 120) and len(tasks) > 100
+    assert all(len(t.passed) == 32 for t in tasks)
+    assert any(t.regions for t in tasks) and any(not t.regions for t in tasks)
+    rates = [sum(t.passed) / 32 for t in tasks]
+    assert min(rates) < 0.5 < max(rates)  # the weak profile has hard and easy tasks
+
+
+def _two_cells() -> tuple[dict[str, Any], dict[str, Any]]:
+    import random
+
+    rng = random.Random(0)
+    a = dict(SPACE.sample(rng))
+    b = dict(SPACE.sample(rng))
+    while SPACE.cell(b) == SPACE.cell(a):
+        b = dict(SPACE.sample(rng))
+    return a, b
+
+
+def test_cell_rates_count_k_rollout_groups_inside_the_window() -> None:
+    ctx = ProposerContext(k=4)
+    a, b = _two_cells()
+    in_window = (True, False, False, False)  # 1 of 4
+    easy = (True, True, True, True)
+    tasks = [SurveyedTask(a, in_window + easy, ("r1",))] * 2
+    tasks += [SurveyedTask(a, easy + easy, ())] * 2
+    tasks += [SurveyedTask(b, in_window * 2, ("r2",))] * 3  # too few tasks to be trusted
+    rates = cell_rates(SPACE, tasks, ctx)
+    assert list(rates) == [SPACE.cell(a)]
+    rate = rates[SPACE.cell(a)]
+    assert rate.hit == pytest.approx(0.25)  # half the groups of half the tasks
+    assert rate.region_share == {"r1": 0.5}
+    assert 3.0 <= rate.rollouts <= 4.0  # easy candidates stop at their third pass
+
+
+def _rate(hit: float, regions: dict[str, float], point: dict[str, Any]) -> CellRate:
+    return CellRate(hit=hit, rollouts=4.0, region_share=regions, points=[point])
+
+
+def _hits(point: dict[str, Any], n: int) -> list[HistoryEntry]:
+    return [
+        HistoryEntry(
+            candidate_id=f"c{i}",
+            iteration=0,
+            params=point,
+            cell=SPACE.cell(point),
+            synthesized=True,
+            rollouts=4,
+            passes=1,
+            pass_rate=0.25,
+            in_window=True,
+        )
+        for i in range(n)
+    ]
+
+
+def test_pick_covers_a_region_first_then_the_best_cell_within_the_cap() -> None:
+    import random
+
+    best, rare = _two_cells()
+    rates = {SPACE.cell(best): _rate(0.6, {}, best), SPACE.cell(rare): _rate(0.2, {"r": 1}, rare)}
+    ctx = ProposerContext(k=4, target_tasks=30, max_cell_share=0.2)  # cap: 6 per cell
+    picks = pick(rates, [], 4, random.Random(0), ctx)
+    assert [SPACE.cell(p) for p in picks] == [SPACE.cell(rare)] + [SPACE.cell(best)] * 3
+    # The best cell holds its 6; the region is covered (5 tasks at share 1): only the rare cell.
+    history = _hits(best, 6) + _hits(rare, 5)
+    picks = pick(rates, history, 4, random.Random(0), ctx)
+    assert picks and {SPACE.cell(p) for p in picks} == {SPACE.cell(rare)}
+    # Near the end a batch is trimmed to what the missing tasks need.
+    ctx_end = ProposerContext(k=4, target_tasks=12, max_cell_share=None)
+    assert len(pick(rates, history, 8, random.Random(0), ctx_end)) < 8
+
+
+def test_bench_runs_the_oracle_and_reports_its_ratio_without_registering_it() -> None:
+    result = run_bench(
+        "sim:weak",
+        n_tasks=3,
+        seeds=[0],
+        batch=4,
+        proposers=("random", ORACLE),
+        domain="mock",
+        max_rollouts=400,
+        oracle_points=300,
+    )
+    oracle = {p.proposer: p for p in result.proposers}[ORACLE]
+    assert oracle.runs[0].harvested == 3
+    assert oracle.largest_cell_share <= 1 / 3 + 1e-9  # it keeps to the cap (1 of 3 tasks)
+    assert result.ratios[ORACLE_RATIO] is not None and "rollouts_per_task" not in result.ratios
+    assert ORACLE not in proposer.PROPOSERS
