@@ -45,7 +45,13 @@ def bench_proposer_command(
     """
     from mining import proposer as registry
     from mining.errors import UserError
-    from mining.proposer_bench import ORACLE, ORACLE_RATIO, RunFigures, run_bench
+    from mining.proposer_bench import (
+        ORACLE,
+        ORACLE_RATIO,
+        SAVING_SHARE,
+        RunFigures,
+        run_bench,
+    )
 
     names = [p.strip() for p in proposers.split(",") if p.strip()]
     allowed = ", ".join(sorted([*registry.PROPOSERS, ORACLE]))
@@ -118,11 +124,14 @@ def bench_proposer_command(
         )
     out = Console(width=140)
     out.print(table)
-    adaptive = {k: v for k, v in result.ratios.items() if k != ORACLE_RATIO}
+    adaptive = {k: v for k, v in result.ratios.items() if k not in (ORACLE_RATIO, SAVING_SHARE)}
     if adaptive:
         ratios = ", ".join(f"{k} {_fmt(v, 3)}" for k, v in adaptive.items())
         out.print(f"adaptive / random: {ratios}", highlight=False)
     if ORACLE_RATIO in result.ratios:
         ceiling = _fmt(result.ratios[ORACLE_RATIO], 3)
-        out.print(f"oracle / random: rollouts_per_task {ceiling} (the ceiling)", highlight=False)
+        line = f"oracle / random: rollouts_per_task {ceiling} (the ceiling)"
+        if result.ratios.get(SAVING_SHARE) is not None:
+            line += f"; adaptive gets {result.ratios[SAVING_SHARE]:.0%} of the oracle's saving"
+        out.print(line, highlight=False)
     sys.stdout.write(result.model_dump_json(exclude={"proposers": {"__all__": {"runs"}}}) + "\n")

@@ -353,7 +353,7 @@ def adaptive_proposer(
     ctx = context or ProposerContext()
     rng = random.Random(seed)
     pool = _candidate_pool(space, rng, POOL_PER_PICK * max(batch, 1))
-    if not any(h.rollouts > 0 for h in history):
+    if not _evaluated(history):
         return _cold_start(space, pool, batch, rng)
     space_sample = [point_items(space, p) for p in pool]
     pool += _neighbours(space, history, rng)

@@ -32,6 +32,7 @@ PROPOSERS = ("random", "adaptive", "greedy")
 # so it is not a proposer a harvest can name; it shows the ceiling the others are read against.
 ORACLE = "oracle"
 ORACLE_RATIO = "oracle_rollouts_per_task"  # oracle / random, in BenchResult.ratios
+SAVING_SHARE = "adaptive_share_of_oracle_saving"  # (random - adaptive) / (random - oracle)
 # The cell cap is part of the adaptive method (and the oracle keeps to it, as its ceiling);
 # random and greedy run without one, so the table shows how far each drifts on its own (greedy's
 # collapse is the point of having it).
@@ -191,6 +192,15 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 3) if a is not None and b else None
 
 
+def _saving_share(
+    adaptive: float | None, oracle: float | None, random: float | None
+) -> float | None:
+    """How much of the oracle's saving over random (rollouts per task) the adaptive one gets."""
+    if adaptive is None or oracle is None or random is None or random <= oracle:
+        return None
+    return round((random - adaptive) / (random - oracle), 3)
+
+
 def run_bench(
     target: str,
     n_tasks: int,
@@ -237,6 +247,12 @@ def run_bench(
         }
     if ORACLE in by and "random" in by:  # the best rollouts ratio any proposer could hope for
         ratios[ORACLE_RATIO] = _ratio(by[ORACLE].rollouts_per_task, by["random"].rollouts_per_task)
+        if "adaptive" in by:
+            ratios[SAVING_SHARE] = _saving_share(
+                by["adaptive"].rollouts_per_task,
+                by[ORACLE].rollouts_per_task,
+                by["random"].rollouts_per_task,
+            )
     return BenchResult(
         target=target,
         n_tasks=n_tasks,

@@ -121,3 +121,25 @@ def test_bench_runs_the_oracle_and_reports_its_ratio_without_registering_it() ->
     assert oracle.largest_cell_share <= 1 / 3 + 1e-9  # it keeps to the cap (1 of 3 tasks)
     assert result.ratios[ORACLE_RATIO] is not None and "rollouts_per_task" not in result.ratios
     assert ORACLE not in proposer.PROPOSERS
+
+
+def test_saving_share_is_the_part_of_the_oracle_saving_adaptive_gets() -> None:
+    from mining.proposer_bench import _saving_share
+
+    assert _saving_share(9.0, 7.0, 17.0) == pytest.approx(0.8)
+    assert _saving_share(6.0, 7.0, 17.0) == pytest.approx(1.1)  # a near-oracle can be beaten
+    assert _saving_share(9.0, 17.0, 17.0) is None and _saving_share(None, 7.0, 17.0) is None
+
+
+def test_cli_prints_the_ceiling_line() -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import _register_commands, app
+
+    _register_commands()
+    args = ["bench", "proposer", "--target", "sim:weak", "--domain", "mock", "--tasks", "2"]
+    args += ["--seeds", "1", "--batch", "4", "--proposers", "random,adaptive,oracle"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "oracle / random: rollouts_per_task" in result.stdout
+    assert "adaptive / random: rollouts_per_task" in result.stdout
