@@ -21,7 +21,7 @@ from mining.diversity import diversity
 from mining.errors import UserError
 from mining.harvest.config import Budgets, HarvestConfig
 from mining.harvest.loop import run_harvest
-from mining.proposer_oracle import SURVEY_POINTS, make_oracle
+from mining.proposer_oracle import POOL, Oracle
 from mining.store.db import Store
 from mining.targets.profiles import Profile, load_profile
 from mining.targets.sim import task_features
@@ -120,7 +120,7 @@ def run_one(
     max_cell_share: float | None = 0.2,
     max_rollouts: int | None = None,
     concurrency: int = 8,
-    oracle_points: int = SURVEY_POINTS,
+    oracle_pool: int = POOL,
 ) -> RunFigures:
     import time
 
@@ -139,7 +139,7 @@ def run_one(
     store = Store(":memory:")
     try:
         started = time.perf_counter()
-        with _bench_proposer(proposer, target, domain, oracle_points):
+        with _bench_proposer(proposer, target, domain, oracle_pool):
             res = run_harvest(cfg, store, concurrency=concurrency)
         seconds = time.perf_counter() - started
         figures = measure(store, profile, cfg.harvest_id)
@@ -161,13 +161,13 @@ def run_one(
 
 
 @contextmanager
-def _bench_proposer(name: str, target: str, domain: str, oracle_points: int) -> Iterator[None]:
+def _bench_proposer(name: str, target: str, domain: str, oracle_pool: int) -> Iterator[None]:
     """Registers the oracle for this target while its harvest runs (others are registered)."""
     if name != ORACLE:
         yield
         return
     ref = target[len("sim:") :].split("?")[0]
-    with registry.registered(ORACLE, make_oracle(domain, ref, oracle_points)):
+    with registry.registered(ORACLE, Oracle(domain, ref, oracle_pool)):
         yield
 
 
@@ -211,7 +211,7 @@ def run_bench(
     domain: str = "airline",
     max_cell_share: float | None = 0.2,
     max_rollouts: int | None = None,
-    oracle_points: int = SURVEY_POINTS,
+    oracle_pool: int = POOL,
     on_run: Callable[[RunFigures], None] | None = None,
 ) -> BenchResult:
     """Every proposer on every seed; ratios compare adaptive (and the oracle) with random."""
@@ -229,7 +229,7 @@ def run_bench(
                 domain=domain,
                 max_cell_share=max_cell_share,
                 max_rollouts=max_rollouts,
-                oracle_points=oracle_points,
+                oracle_pool=oracle_pool,
             )
             if on_run is not None:
                 on_run(run)

@@ -1,26 +1,29 @@
-"""A near-oracle proposer for simulated targets: the ceiling any proposer can hope to reach.
+"""A near-oracle proposer for simulated targets: a reference for what any proposer could reach.
 
 `toolmine bench proposer --proposers random,adaptive,oracle` runs it beside the others, so the
-adaptive proposer's figures can be read against what perfect knowledge of the target would buy
-(e.g. whether "2x fewer rollouts than random" is reachable at all on a profile where random
-already lands a third of its candidates in the window).
+adaptive proposer's figures can be read against what knowing the target would buy (e.g. whether
+"2x fewer rollouts than random" is within reach on a profile where random already lands a third
+of its candidates inside the window).
 
 It knows what no real proposer can: a simulated rollout fails exactly when the profile injects an
-error (`build_plan(...).injected`), and that needs no target call. So before the harvest it surveys
-the space: it synthesizes tasks at sampled points, plays the sim's error draws many times for each,
-and records per cell the chance that a candidate lands inside the window, the rollouts it costs and
-the weak regions its tasks fall in. It then proposes the cells with the most hits per rollout,
-keeping to the cell cap, and first spends one pick per batch on each weak region the harvest has
-not covered yet. It is "near" an oracle because its rates are estimated from samples.
+error (`build_plan(...).injected`), and finding that out needs no target call. So for every point it
+considers it synthesizes tasks and plays the simulated target's error draws on them, which gives
+the chance that a candidate at that point lands inside the window, the rollouts it costs, and the
+weak regions its tasks fall in. Each proposal screens a pool of points cheaply, re-measures the
+best ones on fresh tasks (so a lucky screen is not taken at face value), and proposes the points
+with the most hits per rollout within the cell cap, after one pick per weak region the harvest
+has not covered yet. Everything measured is remembered for later proposals. It is "near" an oracle
+because its rates are estimated from samples.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
 
 from domains.params import ParamSpace
@@ -28,87 +31,62 @@ from mining.adaptive import expected_rollouts, harvested_per_cell, trim_to_need
 from mining.proposer_context import ProposerContext
 from mining.store.records import HistoryEntry
 
-SURVEY_POINTS = 6000  # sampled points (about 8 per cell of the airline space)
-SURVEY_DRAWS = 32  # simulated rollouts per surveyed task (a multiple of any usual k)
-MIN_TASKS = 4  # cells with fewer surveyed tasks are not trusted (one lucky task is not a rate)
-SURVEY_SEED = 20261202  # fixed: the oracle's knowledge does not depend on the harvest seed
+POOL = 300  # fresh points screened per proposal
+SCREEN_TASKS = 4  # tasks synthesized per screened point
+CONFIRM_TASKS = 16  # fresh tasks for the points that screen best
+CONFIRM_PER_PICK = 3  # points re-measured per proposal slot
+DRAWS = 8  # simulated rollouts per task (a multiple of any usual k)
+SEED = 20261202  # fixed: what the oracle knows does not depend on the harvest seed
 
 
-@dataclass
-class SurveyedTask:
-    params: dict[str, Any]
+@dataclass(frozen=True)
+class TaskOutcome:
     passed: tuple[bool, ...]  # one per simulated rollout
     regions: tuple[str, ...]  # the profile's weak regions the task falls in
 
 
 @dataclass
-class CellRate:
-    """What the oracle knows of one cell under a given window and k."""
+class PointRate:
+    """What the oracle measured at one point, under the harvest's window and k."""
 
+    point: dict[str, Any]
+    cell: str
     hit: float  # chance that a candidate lands inside the window
     rollouts: float  # rollouts it costs on average (early stopping included)
-    region_share: dict[str, float]  # share of the cell's tasks in each weak region
-    points: list[dict[str, Any]] = field(default_factory=list)
+    region_share: dict[str, float]
 
 
-@lru_cache(maxsize=8)
-def survey(
-    domain: str, profile_ref: str, n_points: int = SURVEY_POINTS
-) -> tuple[SurveyedTask, ...]:
-    """Tasks synthesized at sampled points, with the simulated target's outcome on each draw."""
-    from mining.synthesis import Rejection, get_domain, spec_of, synthesize_candidate
-    from mining.targets.profiles import load_profile
-    from mining.targets.sim import build_plan, task_features
-
-    profile = load_profile(profile_ref)
-    space = spec_of(get_domain(domain)).space
-    rng = random.Random(SURVEY_SEED)
-    out: list[SurveyedTask] = []
-    for i in range(n_points):
-        task = synthesize_candidate(domain, dict(space.sample(rng)), SURVEY_SEED + i, f"survey-{i}")
-        if isinstance(task, Rejection):
-            continue
-        passed = tuple(
-            not build_plan(task, profile, SURVEY_SEED, j).injected for j in range(SURVEY_DRAWS)
-        )
-        regions = tuple(profile.weak_regions_of(task_features(task)))
-        out.append(SurveyedTask(dict(task.params), passed, regions))
-    return tuple(out)
-
-
-def cell_rates(
-    space: ParamSpace, tasks: Sequence[SurveyedTask], ctx: ProposerContext
-) -> dict[str, CellRate]:
-    """Per cell: the share of k-rollout groups inside the window (unbiased, unlike the window
-    probability of an estimated pass rate), the rollouts a candidate costs, the region shares."""
-    by_cell: defaultdict[str, list[SurveyedTask]] = defaultdict(list)
+def rate_of(
+    point: dict[str, Any], cell: str, tasks: Sequence[TaskOutcome], ctx: ProposerContext
+) -> PointRate:
+    """The share of k-rollout groups inside the window (unbiased, unlike the window probability
+    of an estimated pass rate), the rollouts a candidate costs, and the weak-region shares."""
+    hits = cost = 0.0
+    regions: Counter[str] = Counter()
     for t in tasks:
-        by_cell[space.cell(t.params)].append(t)
-    rates: dict[str, CellRate] = {}
-    for cell, members in by_cell.items():
-        if len(members) < MIN_TASKS:
-            continue
-        hits = cost = 0.0
-        regions: Counter[str] = Counter()
-        for t in members:
-            groups = [t.passed[i : i + ctx.k] for i in range(0, len(t.passed) - ctx.k + 1, ctx.k)]
-            hits += sum(ctx.in_window(sum(g), ctx.k) for g in groups) / max(1, len(groups))
-            cost += expected_rollouts(sum(t.passed) / len(t.passed), ctx)
-            regions.update(t.regions)
-        n = len(members)
-        rates[cell] = CellRate(
-            hit=hits / n,
-            rollouts=cost / n,
-            region_share={r: c / n for r, c in regions.items()},
-            points=[t.params for t in members],
-        )
-    return rates
+        groups = [t.passed[i : i + ctx.k] for i in range(0, len(t.passed) - ctx.k + 1, ctx.k)]
+        hits += sum(ctx.in_window(sum(g), ctx.k) for g in groups) / max(1, len(groups))
+        cost += expected_rollouts(sum(t.passed) / max(1, len(t.passed)), ctx)
+        regions.update(t.regions)
+    n = max(1, len(tasks))
+    share = {r: c / n for r, c in regions.items()}
+    return PointRate(dict(point), cell, hits / n, cost / n if tasks else 1.0, share)
 
 
-def make_oracle(domain: str, profile_ref: str, n_points: int = SURVEY_POINTS):  # type: ignore[no-untyped-def]
-    """The oracle proposer for one simulated target (the survey runs on first use)."""
+class Oracle:
+    """The oracle proposer for one simulated target (a callable with the proposer signature)."""
 
-    def oracle_proposer(
+    def __init__(self, domain: str, profile_ref: str, pool: int = POOL) -> None:
+        from mining.targets.profiles import load_profile
+
+        self.domain = domain
+        self.profile = load_profile(profile_ref)
+        self.pool = pool
+        self._tasks: dict[tuple[str, int], TaskOutcome | None] = {}  # (point key, task no.)
+        self._confirmed: dict[str, dict[str, Any]] = {}  # point key -> point, measured twice
+
+    def __call__(
+        self,
         space: ParamSpace,
         history: Sequence[HistoryEntry],
         batch: int,
@@ -117,50 +95,104 @@ def make_oracle(domain: str, profile_ref: str, n_points: int = SURVEY_POINTS):  
     ) -> list[dict[str, Any]]:
         ctx = context or ProposerContext()
         rng = random.Random(seed)
-        rates = cell_rates(space, survey(domain, profile_ref, n_points), ctx)
-        # Every open cell filled: keep the harvest going, as the adaptive proposer does.
-        return pick(rates, history, batch, rng, ctx) or [dict(space.sample(rng))]
+        fresh = {_key(space, p): p for p in (dict(space.sample(rng)) for _ in range(self.pool))}
+        screened = sorted(
+            (self.measure(space, p, range(SCREEN_TASKS), ctx) for p in fresh.values()),
+            key=lambda r: -r.hit / r.rollouts,
+        )
+        for r in screened[: CONFIRM_PER_PICK * batch]:
+            self._confirmed.setdefault(_key(space, r.point), r.point)
+        for h in history:  # the regions harvested tasks cover are measured, not guessed
+            if h.in_window:
+                self._confirmed.setdefault(_key(space, h.params), h.params)
+        rates = {key: self.confirm(space, p, ctx) for key, p in self._confirmed.items()}
+        covered = _expected_regions(space, history, rates)
+        picks = pick(list(rates.values()), covered, history, batch, ctx)
+        return picks or [dict(space.sample(rng))]  # every cell full: keep the harvest going
 
-    return oracle_proposer
+    def confirm(self, space: ParamSpace, point: dict[str, Any], ctx: ProposerContext) -> PointRate:
+        return self.measure(space, point, range(SCREEN_TASKS, SCREEN_TASKS + CONFIRM_TASKS), ctx)
+
+    def measure(
+        self, space: ParamSpace, point: dict[str, Any], numbers: range, ctx: ProposerContext
+    ) -> PointRate:
+        key = _key(space, point)
+        tasks = [t for n in numbers if (t := self._task(key, point, n)) is not None]
+        return rate_of(point, space.cell(point), tasks, ctx)
+
+    def _task(self, key: str, point: dict[str, Any], number: int) -> TaskOutcome | None:
+        """Task `number` at the point and the simulated target's draws on it (None: rejected)."""
+        from mining.synthesis import Rejection, synthesize_candidate
+        from mining.targets.sim import build_plan, task_features
+
+        if (key, number) not in self._tasks:
+            digest = hashlib.sha256(f"{SEED}|{key}|{number}".encode()).digest()
+            seed = int.from_bytes(digest[:8], "big")
+            task = synthesize_candidate(self.domain, point, seed, f"oracle-{seed}")
+            outcome = None
+            if not isinstance(task, Rejection):
+                passed = tuple(
+                    not build_plan(task, self.profile, SEED, j).injected for j in range(DRAWS)
+                )
+                regions = tuple(self.profile.weak_regions_of(task_features(task)))
+                outcome = TaskOutcome(passed, regions)
+            self._tasks[key, number] = outcome
+        return self._tasks[key, number]
+
+
+def _key(space: ParamSpace, point: dict[str, Any]) -> str:
+    """Points that differ only in axes irrelevant to them are the same point."""
+    return json.dumps(space.relevant(point), sort_keys=True, default=str)
+
+
+def _expected_regions(
+    space: ParamSpace, history: Sequence[HistoryEntry], rates: dict[str, PointRate]
+) -> dict[str, float]:
+    """Expected harvested tasks per weak region (the history has points, not tasks)."""
+    expected: defaultdict[str, float] = defaultdict(float)
+    for h in history:
+        rate = rates.get(_key(space, h.params))
+        if h.in_window and rate is not None:
+            for region, share in rate.region_share.items():
+                expected[region] += share
+    return expected
 
 
 def pick(
-    rates: dict[str, CellRate],
+    rates: Sequence[PointRate],
+    covered: dict[str, float],
     history: Sequence[HistoryEntry],
     batch: int,
-    rng: random.Random,
     ctx: ProposerContext,
 ) -> list[dict[str, Any]]:
-    """Best cells by hits per rollout within the cap, after one pick per uncovered weak region."""
+    """Best points by hits per rollout within the cell cap, after one pick per weak region the
+    harvest is not yet expected to hold a task of (`covered`: expected tasks per region)."""
     harvested = harvested_per_cell(history, ctx)
     cap = ctx.cell_cap(sum(harvested.values()))
-    # A region counts as covered once the harvested tasks are expected to hold one of its tasks
-    # (the history has each candidate's cell, not its task).
-    expected_in: defaultdict[str, float] = defaultdict(float)
-    for cell, n in harvested.items():
-        if cell in rates:
-            for region, share in rates[cell].region_share.items():
-                expected_in[region] += n * share
-    regions = sorted({r for rate in rates.values() for r in rate.region_share})
-    uncovered = [r for r in regions if expected_in[r] < 1.0]
-    room = {cell: float(cap - harvested[cell]) for cell in rates}
+    regions = sorted({r for rate in rates for r in rate.region_share})
+    room = {rate.cell: float(cap - harvested[rate.cell]) for rate in rates}
     picks: list[tuple[dict[str, Any], float]] = []
 
-    def best(value: Any) -> str | None:
-        open_cells = [c for c, r in room.items() if r >= min(1.0, rates[c].hit) and value(c) > 0]
-        return max(open_cells, key=lambda c: (value(c), c), default=None)
+    def best(value: Any) -> PointRate | None:
+        open_ = [r for r in rates if room[r.cell] >= min(1.0, r.hit) and value(r) > 0]
+        return max(open_, key=lambda r: (value(r), _order(r)), default=None)
 
-    def take(cell: str) -> None:
-        picks.append((dict(rng.choice(rates[cell].points)), rates[cell].hit))
-        room[cell] -= rates[cell].hit  # expected hits, so a cell is not over-filled in a batch
+    def take(rate: PointRate) -> None:
+        picks.append((dict(rate.point), rate.hit))
+        room[rate.cell] -= rate.hit  # expected hits, so a cell is not over-filled in a batch
 
-    for region in uncovered[:batch]:
-        chosen = best(lambda c, r=region: rates[c].hit * rates[c].region_share.get(r, 0.0))
+    for region in [r for r in regions if covered.get(r, 0.0) < 1.0][:batch]:
+        chosen = best(lambda r, g=region: r.hit * r.region_share.get(g, 0.0))
         if chosen is not None:
             take(chosen)
     while len(picks) < batch:
-        chosen = best(lambda c: rates[c].hit / rates[c].rollouts)
+        chosen = best(lambda r: r.hit / r.rollouts)
         if chosen is None:
             break
         take(chosen)
     return trim_to_need(picks, remaining=ctx.target_tasks - sum(harvested.values()))
+
+
+def _order(rate: PointRate) -> str:
+    """A fixed tie-break, so the same inputs give the same batch in every process."""
+    return json.dumps(rate.point, sort_keys=True, default=str)

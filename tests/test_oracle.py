@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from mining.harvest.config import HarvestConfig
 from mining.harvest.loop import run_harvest
 from mining.proposer_bench import ORACLE, ORACLE_RATIO, run_bench
 from mining.proposer_context import ProposerContext
-from mining.proposer_oracle import CellRate, SurveyedTask, cell_rates, pick, survey
+from mining.proposer_oracle import PointRate, TaskOutcome, pick, rate_of
 from mining.store.db import Store
 from mining.store.records import HistoryEntry
 from mining.synthesis import get_domain, spec_of
@@ -31,18 +32,38 @@ def test_a_sim_rollout_fails_exactly_when_an_error_is_injected() -> None:
     assert all(bool(passed) == (injected == "[]") for passed, injected in rows)
 
 
-def test_survey_is_deterministic_and_records_outcomes_and_regions() -> None:
-    tasks = survey("airline", "weak", 120)
-    assert tasks == survey("airline", "weak", 120) and len(tasks) > 100
-    assert all(len(t.passed) == 32 for t in tasks)
-    assert any(t.regions for t in tasks) and any(not t.regions for t in tasks)
-    rates = [sum(t.passed) / 32 for t in tasks]
-    assert min(rates) < 0.5 < max(rates)  # the weak profile has hard and easy tasks
+def test_oracle_measures_points_deterministically_with_outcomes_and_regions() -> None:
+    from mining.proposer_oracle import DRAWS, Oracle
+
+    space = spec_of(get_domain("airline")).space
+    ctx = ProposerContext(k=4)
+    rng = random.Random(1)
+    points = [dict(space.sample(rng)) for _ in range(30)]
+    a, b = Oracle("airline", "weak"), Oracle("airline", "weak")
+    rates = [a.measure(space, p, range(4), ctx) for p in points]
+    assert rates == [b.measure(space, p, range(4), ctx) for p in points]
+    assert all(len(t.passed) == DRAWS for t in a._tasks.values() if t is not None)
+    assert any(r.region_share for r in rates) and any(not r.region_share for r in rates)
+    assert min(r.hit for r in rates) < max(r.hit for r in rates)
+    assert all(3.0 <= r.rollouts <= 4.0 for r in rates)  # k=4, easy ones stop at a third pass
+    # Measuring a point again builds no new task (the bench measures each point once).
+    built = len(a._tasks)
+    a.measure(space, points[0], range(4), ctx)
+    assert len(a._tasks) == built
+
+
+def test_rate_counts_k_rollout_groups_inside_the_window() -> None:
+    ctx = ProposerContext(k=4)
+    in_window = (True, False, False, False)  # 1 of 4
+    easy = (True, True, True, True)
+    tasks = [TaskOutcome(in_window + easy, ("r1",))] * 2 + [TaskOutcome(easy + easy, ())] * 2
+    rate = rate_of({"x": 1}, "c", tasks, ctx)
+    assert rate.hit == pytest.approx(0.25)  # half the groups of half the tasks
+    assert rate.region_share == {"r1": 0.5}
+    assert 3.0 <= rate.rollouts <= 4.0
 
 
 def _two_cells() -> tuple[dict[str, Any], dict[str, Any]]:
-    import random
-
     rng = random.Random(0)
     a = dict(SPACE.sample(rng))
     b = dict(SPACE.sample(rng))
@@ -51,24 +72,8 @@ def _two_cells() -> tuple[dict[str, Any], dict[str, Any]]:
     return a, b
 
 
-def test_cell_rates_count_k_rollout_groups_inside_the_window() -> None:
-    ctx = ProposerContext(k=4)
-    a, b = _two_cells()
-    in_window = (True, False, False, False)  # 1 of 4
-    easy = (True, True, True, True)
-    tasks = [SurveyedTask(a, in_window + easy, ("r1",))] * 2
-    tasks += [SurveyedTask(a, easy + easy, ())] * 2
-    tasks += [SurveyedTask(b, in_window * 2, ("r2",))] * 3  # too few tasks to be trusted
-    rates = cell_rates(SPACE, tasks, ctx)
-    assert list(rates) == [SPACE.cell(a)]
-    rate = rates[SPACE.cell(a)]
-    assert rate.hit == pytest.approx(0.25)  # half the groups of half the tasks
-    assert rate.region_share == {"r1": 0.5}
-    assert 3.0 <= rate.rollouts <= 4.0  # easy candidates stop at their third pass
-
-
-def _rate(hit: float, regions: dict[str, float], point: dict[str, Any]) -> CellRate:
-    return CellRate(hit=hit, rollouts=4.0, region_share=regions, points=[point])
+def _rate(hit: float, regions: dict[str, float], point: dict[str, Any]) -> PointRate:
+    return PointRate(point, SPACE.cell(point), hit, 4.0, regions)
 
 
 def _hits(point: dict[str, Any], n: int) -> list[HistoryEntry]:
@@ -88,21 +93,19 @@ def _hits(point: dict[str, Any], n: int) -> list[HistoryEntry]:
     ]
 
 
-def test_pick_covers_a_region_first_then_the_best_cell_within_the_cap() -> None:
-    import random
-
+def test_pick_covers_a_region_first_then_the_best_point_within_the_cap() -> None:
     best, rare = _two_cells()
-    rates = {SPACE.cell(best): _rate(0.6, {}, best), SPACE.cell(rare): _rate(0.2, {"r": 1}, rare)}
+    rates = [_rate(0.6, {}, best), _rate(0.2, {"r": 1.0}, rare)]
     ctx = ProposerContext(k=4, target_tasks=30, max_cell_share=0.2)  # cap: 6 per cell
-    picks = pick(rates, [], 4, random.Random(0), ctx)
+    picks = pick(rates, {}, [], 4, ctx)
     assert [SPACE.cell(p) for p in picks] == [SPACE.cell(rare)] + [SPACE.cell(best)] * 3
-    # The best cell holds its 6; the region is covered (5 tasks at share 1): only the rare cell.
+    # The best cell holds its 6 and the region is covered: only the rare cell is left.
     history = _hits(best, 6) + _hits(rare, 5)
-    picks = pick(rates, history, 4, random.Random(0), ctx)
+    picks = pick(rates, {"r": 5.0}, history, 4, ctx)
     assert picks and {SPACE.cell(p) for p in picks} == {SPACE.cell(rare)}
     # Near the end a batch is trimmed to what the missing tasks need.
     ctx_end = ProposerContext(k=4, target_tasks=12, max_cell_share=None)
-    assert len(pick(rates, history, 8, random.Random(0), ctx_end)) < 8
+    assert len(pick(rates, {"r": 5.0}, history, 8, ctx_end)) < 8
 
 
 def test_bench_runs_the_oracle_and_reports_its_ratio_without_registering_it() -> None:
@@ -114,7 +117,7 @@ def test_bench_runs_the_oracle_and_reports_its_ratio_without_registering_it() ->
         proposers=("random", ORACLE),
         domain="mock",
         max_rollouts=400,
-        oracle_points=300,
+        oracle_pool=40,
     )
     oracle = {p.proposer: p for p in result.proposers}[ORACLE]
     assert oracle.runs[0].harvested == 3
