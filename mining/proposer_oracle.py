@@ -74,7 +74,9 @@ def rate_of(
 
 
 class Oracle:
-    """The oracle proposer for one simulated target (a callable with the proposer signature)."""
+    """The oracle proposer for one simulated target (a callable with the proposer signature).
+    Bench-only: it keeps what it measured between calls, so unlike the harvest's proposers it is
+    not a pure function of its inputs (a Temporal retry could get another batch)."""
 
     def __init__(self, domain: str, profile_ref: str, pool: int = POOL) -> None:
         from mining.targets.profiles import load_profile
