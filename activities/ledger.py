@@ -56,7 +56,8 @@ class LedgerActivities:
     def propose(self, inp: ProposeInput) -> ProposeOutput:
         with boundary():
             history = self.store.history(inp.harvest_id)
-            return ProposeOutput(points=steps.propose(inp.config, inp.iteration, history))
+            spent = self.store.rollouts_spent(inp.harvest_id)
+            return ProposeOutput(points=steps.propose(inp.config, inp.iteration, history, spent))
 
     @activity.defn(name="record_candidate")
     def record_candidate(self, inp: RecordCandidateInput) -> Ack:

@@ -53,7 +53,10 @@ def start_cmd(
     max_pass_rate: Annotated[float, typer.Option(help="window upper bound (inclusive)")] = 0.5,
     tasks: Annotated[int, typer.Option("--tasks", "-n", help="tasks to harvest (N)")] = 10,
     batch_size: Annotated[int, typer.Option(help="candidates per iteration")] = 8,
-    max_rollouts: Annotated[int | None, typer.Option(help="budget: rollouts")] = None,
+    max_rollouts: Annotated[
+        int | None,
+        typer.Option(help="budget: rollouts (the last batch is cut to what it pays for)"),
+    ] = None,
     max_tokens: Annotated[int | None, typer.Option(help="budget: tokens")] = None,
     max_cost: Annotated[float | None, typer.Option(help="budget: dollars")] = None,
     max_iterations: Annotated[int | None, typer.Option(help="budget: iterations")] = None,

@@ -34,7 +34,14 @@ from activities.models import (
     SynthesizeInput,
     SynthesizeOutput,
 )
-from mining.harvest.config import HarvestConfig, Queues, Timeouts, candidate_seed, rollout_seed
+from mining.harvest.config import (
+    HarvestConfig,
+    Queues,
+    Timeouts,
+    affordable_candidates,
+    candidate_seed,
+    rollout_seed,
+)
 from mining.store.db import Store
 from mining.store.records import (
     AnalysisRecord,
@@ -107,14 +114,15 @@ PASS_PATTERN = [0, 1, 2, 4]
 
 
 class FakeLedger(LedgerActivities):
-    """The real store activities, except `propose`, which needs no domain."""
+    """The real store activities, except `propose`, which needs no domain (it keeps to the
+    rollout budget as the real one does)."""
 
     @activity.defn(name="propose")
     def propose(self, inp: ProposeInput) -> ProposeOutput:
         n = inp.config.batch_size
-        return ProposeOutput(
-            points=[{"passes": PASS_PATTERN[j % len(PASS_PATTERN)]} for j in range(n)]
-        )
+        points = [{"passes": PASS_PATTERN[j % len(PASS_PATTERN)]} for j in range(n)]
+        spent = self.store.rollouts_spent(inp.harvest_id)
+        return ProposeOutput(points=points[: affordable_candidates(inp.config, spent)])
 
 
 def fake_task(cid: str, params: dict[str, Any], seed: int) -> Task:

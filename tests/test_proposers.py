@@ -49,7 +49,7 @@ def test_context_reaches_proposers_that_accept_it() -> None:
         cfg = HarvestConfig(
             domain="mock", proposer="_spy", n_tasks=17, k=5, max_pass_rate=0.4, max_cell_share=0.3
         )
-        steps.propose(cfg, 0, [])
+        steps.propose(cfg, 0, [], 0)
         ctx = seen[0]
         assert isinstance(ctx, ProposerContext)
         assert (ctx.target_tasks, ctx.k, ctx.max_pass_rate, ctx.max_cell_share) == (
@@ -59,7 +59,7 @@ def test_context_reaches_proposers_that_accept_it() -> None:
             0.3,
         )
         assert ctx.wave == cfg.rollout_concurrency
-        steps.propose(cfg.model_copy(update={"proposer": "_plain"}), 0, [])  # no context: fine
+        steps.propose(cfg.model_copy(update={"proposer": "_plain"}), 0, [], 0)  # no context: fine
     finally:
         del proposer.PROPOSERS["_spy"], proposer.PROPOSERS["_plain"]
 

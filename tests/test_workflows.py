@@ -126,7 +126,8 @@ async def test_budget_stops_the_harvest(temporal_env: WorkflowEnvironment, queue
             await _start(temporal_env, HarvestInput(config=cfg))
         ).result()
     assert result.stop == "budget: rollouts"
-    assert result.counters.rollouts == 16  # checked between iterations of 8 rollouts
+    # 2 candidates (8 rollouts), then only 1: the budget pays for 2 more rollouts, not 8
+    assert result.counters.rollouts == 12 and result.counters.iterations == 2
 
 
 async def test_bad_input_fails_without_retry(temporal_env: WorkflowEnvironment, queues: Queues):

@@ -20,7 +20,8 @@ COMPUTE_QUEUE = "compute"
 
 
 class Budgets(BaseModel):
-    """Stop when any of these is reached (None: no limit). Checked between iterations."""
+    """Stop when any of these is reached (None: no limit). Checked between iterations; a batch is
+    also cut to the candidates the rollout budget still pays for (`affordable_candidates`)."""
 
     max_rollouts: int | None = None
     max_tokens: int | None = None
@@ -223,6 +224,15 @@ def totals(
         harvested=len(accepted),
         harvested_ids=accepted,
     )
+
+
+def affordable_candidates(cfg: HarvestConfig, rollouts_spent: int) -> int | None:
+    """Most candidates the rollout budget still pays for (None: no rollout budget). Each may
+    take k rollouts, so a harvest ends less than k rollouts past its budget, not a batch past."""
+    if cfg.budgets.max_rollouts is None:
+        return None
+    left = cfg.budgets.max_rollouts - rollouts_spent
+    return max(1, -(-left // cfg.k))  # ceil: the last candidate may overshoot
 
 
 def stop_reason(cfg: HarvestConfig, c: Counters) -> str | None:

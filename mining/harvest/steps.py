@@ -12,6 +12,7 @@ from typing import Any
 from mining import proposer
 from mining.harvest.config import (
     HarvestConfig,
+    affordable_candidates,
     candidate_seed,
     propose_seed,
     proposer_context,
@@ -30,12 +31,14 @@ from mining.task import Task
 
 
 def propose(
-    cfg: HarvestConfig, iteration: int, history: list[HistoryEntry]
+    cfg: HarvestConfig, iteration: int, history: list[HistoryEntry], rollouts_spent: int
 ) -> list[dict[str, Any]]:
+    """The proposer's batch, cut to what the rollout budget still pays for (its head: the
+    proposers put their best picks first)."""
     from mining.synthesis import get_domain, spec_of
 
     space = spec_of(get_domain(cfg.domain)).space
-    return proposer.propose(
+    points = proposer.propose(
         cfg.proposer,
         space,
         history,
@@ -43,6 +46,7 @@ def propose(
         propose_seed(cfg.seed, iteration),
         context=proposer_context(cfg),
     )
+    return points[: affordable_candidates(cfg, rollouts_spent)]
 
 
 def synthesize(

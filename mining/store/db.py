@@ -227,6 +227,10 @@ class Store:
         )
         return [json.loads(r[0]) for r in rows]
 
+    def rollouts_spent(self, harvest_id: str) -> int:
+        """Rollouts of the recorded iterations: what the rollout budget is checked against."""
+        return sum(int(s.get("rollouts", 0)) for s in self.iteration_summaries(harvest_id))
+
     def record_harvested(
         self,
         harvest_id: str,
