@@ -23,6 +23,7 @@ from mining.adaptive import (
     hit_model,
     pass_rate_model,
     point_items,
+    window_predictive,
     window_probability,
 )
 from mining.proposer import random_proposer
@@ -116,6 +117,53 @@ def test_window_arithmetic() -> None:
     assert window_probability(0.35, ctx) == pytest.approx(0.69, abs=0.01)
     assert expected_rollouts(0.0, ctx) == pytest.approx(4.0)
     assert expected_rollouts(1.0, ctx) == pytest.approx(3.0)  # stops at the third pass
+
+
+def test_window_predictive_is_beta_binomial() -> None:
+    ctx = ProposerContext()
+    assert window_predictive((1.0, 1.0), ctx) == pytest.approx(2 / 5)  # uniform: 5 counts alike
+    assert window_predictive((3500.0, 6500.0), ctx) == pytest.approx(
+        window_probability(0.35, ctx), abs=0.005
+    )
+
+
+def test_pass_rate_model_composes_hard_and_easy_values_into_the_window() -> None:
+    # Gift cards in a crowded search always fail, one card in a quiet one always passes; the
+    # mixed points were never tried. In pass-rate log-odds the two effects cancel, so the mixed
+    # point is a likely window hit; the hit model has seen no hit anywhere and cannot tell.
+    base = {"intent": "book", "cabin": "economy", "passengers": 2}
+    hard = base | {"payment": "gifts", "density": "high"}
+    easy = base | {"payment": "card", "density": "low"}
+    mixed = base | {"payment": "gifts", "density": "low"}
+    history = [entry(i, hard, passes=0) for i in range(10)]
+    history += [entry(10 + i, easy, passes=4) for i in range(10)]
+    ctx = ProposerContext()
+    passes, hits = pass_rate_model(SPACE, history), hit_model(SPACE, history)
+
+    def window(point: dict) -> float:
+        return window_predictive(passes.posterior(point_items(SPACE, point)), ctx)
+
+    # (a pass rate near 0.13 still gives exactly 1 pass of 4 about 40% of the time)
+    assert window(mixed) > 0.55 > window(hard) + 0.1 > window(easy) + 0.1
+    hit_at = [hits.mean(point_items(SPACE, p)) for p in (mixed, hard, easy)]
+    assert max(hit_at) < 0.05 and max(hit_at) - min(hit_at) < 0.01
+
+
+def test_exploration_follows_the_pass_rate_models_window_chance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two unexplored points the hit model rates alike: the explore pick is the one the
+    # pass-rate model puts in the window more often (listed second, so a tie would not pick it).
+    monkeypatch.setattr(adaptive, "EXPLORE_SHARE", 1.0)  # every pick explores
+    rng = random.Random(5)
+    points = [dict(SPACE.sample(rng)) for _ in range(2)]
+    items = [point_items(SPACE, p) for p in points]
+    scored = [
+        adaptive._Scored(1.0, 0.3, SPACE.cell(p), p, it, adaptive._pairs(it), explore_hit=x)
+        for p, it, x in zip(points, items, (0.1, 0.6), strict=True)
+    ]
+    chosen = adaptive._select(scored, 1, adaptive._HarvestMix(items, []), Counter(), cap=10)
+    assert [sc.point for sc in chosen] == [points[1]]
 
 
 def test_same_seed_same_batch() -> None:
