@@ -29,7 +29,7 @@ def bench_proposer_command(
         "random,adaptive,greedy",
         "--proposers",
         help="comma-separated proposer names; `oracle` adds a near-oracle that knows the "
-        "simulated target (the ceiling the others are read against)",
+        "simulated target (a reference the others are read against)",
     ),
     domain: str = typer.Option("airline", "--domain"),
     max_cell_share: float = typer.Option(
@@ -129,8 +129,8 @@ def bench_proposer_command(
         ratios = ", ".join(f"{k} {_fmt(v, 3)}" for k, v in adaptive.items())
         out.print(f"adaptive / random: {ratios}", highlight=False)
     if ORACLE_RATIO in result.ratios:
-        ceiling = _fmt(result.ratios[ORACLE_RATIO], 3)
-        line = f"oracle / random: rollouts_per_task {ceiling} (the ceiling)"
+        oracle = _fmt(result.ratios[ORACLE_RATIO], 3)
+        line = f"oracle / random: rollouts_per_task {oracle} (near-oracle)"
         if result.ratios.get(SAVING_SHARE) is not None:
             line += f"; adaptive gets {result.ratios[SAVING_SHARE]:.0%} of the oracle's saving"
         out.print(line, highlight=False)

@@ -29,11 +29,12 @@ from mining.task import Task
 
 PROPOSERS = ("random", "adaptive", "greedy")
 # Bench-only: the near-oracle needs the simulated target's profile (see mining.proposer_oracle),
-# so it is not a proposer a harvest can name; it shows the ceiling the others are read against.
+# so it is not a proposer a harvest can name; it shows what knowing the target would buy (a
+# reference, not a bound: its rates are sampled, and a proposer can beat it).
 ORACLE = "oracle"
 ORACLE_RATIO = "oracle_rollouts_per_task"  # oracle / random, in BenchResult.ratios
 SAVING_SHARE = "adaptive_share_of_oracle_saving"  # (random - adaptive) / (random - oracle)
-# The cell cap is part of the adaptive method (and the oracle keeps to it, as its ceiling);
+# The cell cap is part of the adaptive method (and the oracle keeps to it, to be comparable);
 # random and greedy run without one, so the table shows how far each drifts on its own (greedy's
 # collapse is the point of having it).
 CAPPED = frozenset({"adaptive", ORACLE})
@@ -245,7 +246,7 @@ def run_bench(
             "weak_coverage": _ratio(a.weak_coverage, r.weak_coverage),
             "distinct_cells": _ratio(a.distinct_cells, r.distinct_cells),
         }
-    if ORACLE in by and "random" in by:  # the best rollouts ratio any proposer could hope for
+    if ORACLE in by and "random" in by:  # what knowing the target would buy
         ratios[ORACLE_RATIO] = _ratio(by[ORACLE].rollouts_per_task, by["random"].rollouts_per_task)
         if "adaptive" in by:
             ratios[SAVING_SHARE] = _saving_share(

@@ -134,7 +134,7 @@ def test_saving_share_is_the_part_of_the_oracle_saving_adaptive_gets() -> None:
     assert _saving_share(9.0, 17.0, 17.0) is None and _saving_share(None, 7.0, 17.0) is None
 
 
-def test_cli_prints_the_ceiling_line() -> None:
+def test_cli_prints_the_oracle_line() -> None:
     from typer.testing import CliRunner
 
     from cli.main import _register_commands, app
