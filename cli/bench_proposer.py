@@ -46,6 +46,7 @@ def bench_proposer_command(
     from mining import proposer as registry
     from mining.errors import UserError
     from mining.proposer_bench import (
+        FLOOR_RATIO,
         ORACLE,
         ORACLE_RATIO,
         SAVING_SHARE,
@@ -124,7 +125,8 @@ def bench_proposer_command(
         )
     out = Console(width=140)
     out.print(table)
-    adaptive = {k: v for k, v in result.ratios.items() if k not in (ORACLE_RATIO, SAVING_SHARE)}
+    reference = (ORACLE_RATIO, SAVING_SHARE, FLOOR_RATIO)
+    adaptive = {k: v for k, v in result.ratios.items() if k not in reference}
     if adaptive:
         ratios = ", ".join(f"{k} {_fmt(v, 3)}" for k, v in adaptive.items())
         out.print(f"adaptive / random: {ratios}", highlight=False)
@@ -134,4 +136,10 @@ def bench_proposer_command(
         if result.ratios.get(SAVING_SHARE) is not None:
             line += f"; adaptive gets {result.ratios[SAVING_SHARE]:.0%} of the oracle's saving"
         out.print(line, highlight=False)
+    if result.ratios.get(FLOOR_RATIO) is not None:
+        out.print(
+            f"floor / random: rollouts_per_task {result.ratios[FLOOR_RATIO]:.3f} (no proposer can "
+            f"expect fewer than {result.rollouts_floor:.2f} rollouts per task)",
+            highlight=False,
+        )
     sys.stdout.write(result.model_dump_json(exclude={"proposers": {"__all__": {"runs"}}}) + "\n")

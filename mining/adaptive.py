@@ -3,11 +3,11 @@
 Every candidate costs up to k target rollouts, so the proposer decides what a harvested task costs
 and how diverse the harvest is. The adaptive proposer:
 
-1. models two rates over the parameter space, each as additive per-axis-value effects (log-odds,
-   shrunk towards the global rate) plus the distance-weighted evidence of earlier candidates near
-   a point (`SmoothedRate`): the chance that a candidate lands inside the window (the hit model,
-   which is what the score is about) and the target's pass rate (for the rollouts a candidate is
-   expected to cost, since easy candidates stop early);
+1. models two rates over the parameter space, each as additive effects of axis values and of pairs
+   of them (log-odds, shrunk towards the global rate) plus the distance-weighted evidence of
+   earlier candidates near a point (`SmoothedRate`): the chance that a candidate lands inside the
+   window (the hit model, which is what the score is about) and the target's pass rate (for the
+   rollouts a candidate is expected to cost, since easy candidates stop early);
 2. scores each pool point (fresh samples plus neighbours of earlier hits) by expected hits per
    expected rollout;
 3. keeps the harvest from collapsing onto one vein: a cap on the share of any one cell among
@@ -44,6 +44,8 @@ __all__ = ["ProposerContext", "adaptive_proposer", "greedy_proposer"]
 POOL_PER_PICK = 40  # candidate points drawn from the space per proposal slot
 L2_PENALTY = 1.0  # shrinkage of the axis effects (in log-odds) towards the global rate
 FIT_SWEEPS = 12  # coordinate-Newton sweeps of the logistic fit
+PAIR_EFFECTS = True  # also fit one effect per pair of axis values (interactions, shrunk harder)
+PAIR_L2_PENALTY = 1.0  # shrinkage of a pair effect (0.5 lost weak-region coverage, 3 cost more)
 PRIOR_ROLLOUTS = 4.0  # how many rollouts the additive pass-rate model counts against evidence
 PRIOR_CANDIDATES = 2.0  # same, in candidates, for the hit model
 LOCAL_WEIGHT = 0.4  # an earlier candidate's outcome counts LOCAL_WEIGHT ** (axes that differ)
@@ -84,12 +86,12 @@ def point_items(space: ParamSpace, point: Mapping[str, Any]) -> Items:
 
 class SmoothedRate:
     """A rate over the parameter space (the pass rate, or the chance of landing in the window):
-    additive per-axis-value effects in log-odds, fitted on every outcome so far with L2 shrinkage
-    towards the global rate, plus the local evidence of earlier candidates near a point (each
-    weighted LOCAL_WEIGHT per axis that differs), which catches what the additive model cannot see
-    (interactions such as "a refusal trap, but only when it is the only request"). The model's
-    prediction counts as `prior_weight` trials against that evidence. A point is given by its
-    items (`point_items`), which the caller computes once."""
+    additive effects of axis values and of pairs of them (`_terms`) in log-odds, fitted on every
+    outcome so far with L2 shrinkage towards the global rate, plus the local evidence of earlier
+    candidates near a point (each weighted LOCAL_WEIGHT per axis that differs), which catches what
+    the fit cannot (interactions of three or more axes, and regions the fit has too little data
+    on). The model's prediction counts as `prior_weight` trials against that evidence. A point is
+    given by its items (`point_items`), which the caller computes once."""
 
     def __init__(self, rows: Sequence[_Row], prior_weight: float) -> None:
         # Identical points pool their outcomes: fewer rows to fit and to compare against.
@@ -113,7 +115,7 @@ class SmoothedRate:
         effects: dict[tuple[str, Any], float] = defaultdict(float)
         members: dict[tuple[str, Any], list[int]] = defaultdict(list)
         for i, (items, _, _) in enumerate(rows):
-            for item in sorted(items, key=repr):  # the coordinate order the knobs were tuned with
+            for item in _terms(items):
                 members[item].append(i)
         eta = [self.intercept] * len(rows)
         for _ in range(FIT_SWEEPS):
@@ -126,8 +128,9 @@ class SmoothedRate:
                     grad += s - n * p
                     hess += n * p * (1 - p)
                 if key is not None:
-                    grad -= L2_PENALTY * effects[key]
-                    hess += L2_PENALTY
+                    penalty = PAIR_L2_PENALTY if isinstance(key[0], tuple) else L2_PENALTY
+                    grad -= penalty * effects[key]
+                    hess += penalty
                 if hess <= 0:
                     continue
                 step = max(-2.0, min(2.0, grad / hess))
@@ -142,7 +145,7 @@ class SmoothedRate:
     def predict(self, items: Items) -> float:
         """The additive model's estimate for a point."""
         logit = self.intercept
-        for item in items:
+        for item in _terms(items):
             logit += self.effects.get(item, 0.0)
         return _sigmoid(logit)
 
@@ -169,6 +172,16 @@ class SmoothedRate:
     def mean(self, items: Items) -> float:
         alpha, beta = self.posterior(items)
         return alpha / (alpha + beta)
+
+
+def _terms(items: Items) -> list[Any]:
+    """The model's coordinates for a point: its axis values (sorted, the order the knobs were tuned
+    with), then every pair of them when PAIR_EFFECTS, so "hard only in combination" can be learnt
+    by the shared model rather than only by local evidence."""
+    single = sorted(items, key=repr)
+    if not PAIR_EFFECTS:
+        return single
+    return single + list(itertools.combinations(single, 2))
 
 
 def _evaluated(history: Sequence[HistoryEntry]) -> list[HistoryEntry]:
@@ -242,6 +255,17 @@ def expected_rollouts(p: float, ctx: ProposerContext) -> float:
                 nxt[passes + c] += prob * q
         dist, done = dict(nxt), done + size
     return spent
+
+
+def rollouts_floor(ctx: ProposerContext) -> float:
+    """The fewest target rollouts per harvested task that any proposer can expect: a candidate's
+    k rollouts are independent draws at its pass rate p, so it costs `expected_rollouts(p)` for a
+    `window_probability(p)` chance of a task, and a mix of points (or of tasks within a point)
+    averages those costs and chances, so it cannot beat the best single p."""
+    grid = (i / 1000 for i in range(1, 1000))
+    return min(
+        expected_rollouts(p, ctx) / hit for p in grid if (hit := window_probability(p, ctx)) > 0
+    )
 
 
 @dataclass

@@ -17,9 +17,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from mining import proposer as registry
+from mining.adaptive import rollouts_floor
 from mining.diversity import diversity
 from mining.errors import UserError
-from mining.harvest.config import Budgets, HarvestConfig
+from mining.harvest.config import Budgets, HarvestConfig, proposer_context
 from mining.harvest.loop import run_harvest
 from mining.proposer_oracle import POOL, Oracle
 from mining.store.db import Store
@@ -34,6 +35,9 @@ PROPOSERS = ("random", "adaptive", "greedy")
 ORACLE = "oracle"
 ORACLE_RATIO = "oracle_rollouts_per_task"  # oracle / random, in BenchResult.ratios
 SAVING_SHARE = "adaptive_share_of_oracle_saving"  # (random - adaptive) / (random - oracle)
+# The floor (`mining.adaptive.rollouts_floor`) / random: the best ratio any proposer can expect,
+# so a target such as "2x fewer rollouts than random" can be checked for feasibility first.
+FLOOR_RATIO = "floor_rollouts_per_task"
 # The cell cap is part of the adaptive method (and the oracle keeps to it, to be comparable);
 # random and greedy run without one, so the table shows how far each drifts on its own (greedy's
 # collapse is the point of having it).
@@ -79,6 +83,7 @@ class BenchResult(BaseModel):
     seeds: list[int]
     batch: int
     weak_regions: list[str]
+    rollouts_floor: float = Field(description="fewest rollouts per task any proposer can expect")
     proposers: list[ProposerFigures]
     ratios: dict[str, float | None] = Field(
         default_factory=dict, description="adaptive / random, per median figure"
@@ -110,6 +115,31 @@ def measure(store: Store, profile: Profile, harvest_id: str) -> dict[str, Any]:
     }
 
 
+def bench_config(
+    proposer: str,
+    target: str,
+    n_tasks: int,
+    seed: int,
+    batch: int,
+    *,
+    domain: str = "airline",
+    max_cell_share: float | None = 0.2,
+    max_rollouts: int | None = None,
+) -> HarvestConfig:
+    """The harvest one bench run makes (the window, k and waves are the harvest defaults)."""
+    return HarvestConfig(
+        harvest_id=f"bench-{proposer}-s{seed}",
+        domain=domain,
+        target=target,
+        n_tasks=n_tasks,
+        batch_size=batch,
+        seed=seed,
+        proposer=proposer,
+        max_cell_share=max_cell_share if proposer in CAPPED else None,
+        budgets=Budgets(max_rollouts=max_rollouts),
+    )
+
+
 def run_one(
     proposer: str,
     target: str,
@@ -126,16 +156,15 @@ def run_one(
     import time
 
     profile = profile_of(target)
-    cfg = HarvestConfig(
-        harvest_id=f"bench-{proposer}-s{seed}",
+    cfg = bench_config(
+        proposer,
+        target,
+        n_tasks,
+        seed,
+        batch,
         domain=domain,
-        target=target,
-        n_tasks=n_tasks,
-        batch_size=batch,
-        seed=seed,
-        proposer=proposer,
-        max_cell_share=max_cell_share if proposer in CAPPED else None,
-        budgets=Budgets(max_rollouts=max_rollouts),
+        max_cell_share=max_cell_share,
+        max_rollouts=max_rollouts,
     )
     store = Store(":memory:")
     try:
@@ -246,6 +275,9 @@ def run_bench(
             "weak_coverage": _ratio(a.weak_coverage, r.weak_coverage),
             "distinct_cells": _ratio(a.distinct_cells, r.distinct_cells),
         }
+    floor = rollouts_floor(proposer_context(bench_config("random", target, n_tasks, 0, batch)))
+    if "random" in by:
+        ratios[FLOOR_RATIO] = _ratio(floor, by["random"].rollouts_per_task)
     if ORACLE in by and "random" in by:  # what knowing the target would buy
         ratios[ORACLE_RATIO] = _ratio(by[ORACLE].rollouts_per_task, by["random"].rollouts_per_task)
         if "adaptive" in by:
@@ -260,6 +292,7 @@ def run_bench(
         seeds=list(seeds),
         batch=batch,
         weak_regions=[r.name for r in profile.weak_regions],
+        rollouts_floor=round(floor, 3),
         proposers=out,
         ratios=ratios,
     )

@@ -23,6 +23,7 @@ from mining.adaptive import (
     hit_model,
     pass_rate_model,
     point_items,
+    rollouts_floor,
     window_predictive,
     window_probability,
 )
@@ -117,6 +118,21 @@ def test_window_arithmetic() -> None:
     assert window_probability(0.35, ctx) == pytest.approx(0.69, abs=0.01)
     assert expected_rollouts(0.0, ctx) == pytest.approx(4.0)
     assert expected_rollouts(1.0, ctx) == pytest.approx(3.0)  # stops at the third pass
+
+
+def test_rollouts_floor_is_the_best_cost_per_hit_over_pass_rates() -> None:
+    # All k=4 rollouts run together (wave 4): every candidate costs 4, and it lands in the window
+    # with 1 or 2 passes, so the floor is 4 / max_p P(1 <= Binomial(4, p) <= 2).
+    def in_window(p: float) -> float:
+        return sum(math.comb(4, j) * p**j * (1 - p) ** (4 - j) for j in (1, 2))
+
+    best = max(in_window(i / 10000) for i in range(1, 10000))
+    together = rollouts_floor(ProposerContext(wave=4))
+    assert together == pytest.approx(4 / best, rel=1e-3)
+    assert 5.7 < together < 5.8
+    # One rollout at a time stops easy candidates early, which can only lower the floor.
+    assert rollouts_floor(ProposerContext(wave=1)) < together
+    assert rollouts_floor(ProposerContext(k=8, wave=8)) > together
 
 
 def test_window_predictive_is_beta_binomial() -> None:
@@ -240,6 +256,33 @@ def test_hit_model_is_calibrated_when_pass_rates_split_into_easy_and_hopeless() 
     assert hit_model(SPACE, history).mean(point_items(SPACE, fresh)) < 0.1
 
 
+@pytest.mark.parametrize("pairs", [True, False])
+def test_pair_effects_learn_an_interaction_the_axis_effects_cannot(
+    pairs: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The target fails exactly when "gift cards" and "crowded search" disagree: neither value is
+    # hard on its own, so only a model with pair effects can predict untried points from it.
+    monkeypatch.setattr(adaptive, "PAIR_EFFECTS", pairs)
+    rng = random.Random(0)
+    points = [dict(SPACE.sample(rng)) for _ in range(80)]
+    fails = [(p["payment"] == "gifts") != (p["density"] == "high") for p in points]
+    history = [
+        entry(i, p, 0 if f else 4) for i, (p, f) in enumerate(zip(points, fails, strict=True))
+    ]
+    model = pass_rate_model(SPACE, history)
+    base = {"intent": "book", "cabin": "basic_economy", "passengers": 2}
+    queries = [
+        base | {"payment": pay, "density": den}
+        for pay, den in (("gifts", "high"), ("gifts", "low"), ("card", "high"))
+    ]
+    assert not any(q in points for q in queries)  # untried
+    easy, hard_1, hard_2 = (model.predict(point_items(SPACE, q)) for q in queries)
+    if pairs:
+        assert easy > 0.75 and max(hard_1, hard_2) < 0.35
+    else:  # the additive model gets at least one of them the wrong way round
+        assert not (easy > 0.5 > max(hard_1, hard_2))
+
+
 def test_local_evidence_fades_with_distance() -> None:
     point = {"intent": "change", "cabin": "economy", "passengers": 2, "payment": "card"}
     point |= {"density": "low"}
@@ -304,7 +347,7 @@ def test_batch_does_not_depend_on_the_hash_seed() -> None:
         "rng = random.Random(1)\n"
         "history = [entry(i, dict(SPACE.sample(rng)), passes=i % 5) for i in range(40)]\n"
         "print(adaptive_proposer(SPACE, history, 8, 3, context=ProposerContext()))\n"
-        "print(sorted(pass_rate_model(SPACE, history).effects.items()))\n"
+        "print(sorted(pass_rate_model(SPACE, history).effects.items(), key=repr))\n"
     )
     outputs = {
         subprocess.run(

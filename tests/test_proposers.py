@@ -16,7 +16,7 @@ from mining.export import harvest_rows
 from mining.harvest import steps
 from mining.harvest.config import Budgets, CandidateOutcome, HarvestConfig, proposer_context, select
 from mining.harvest.loop import run_harvest
-from mining.proposer_bench import run_bench
+from mining.proposer_bench import FLOOR_RATIO, run_bench
 from mining.proposer_context import ProposerContext, cell_cap
 from mining.store.db import Store
 from mining.store.records import HistoryEntry
@@ -146,6 +146,12 @@ def test_small_proposer_bench_reports_every_figure() -> None:
         assert 0.0 <= run.weak_coverage <= 1.0 and run.distinct_cells >= 1
         assert p.rollouts_per_task == run.rollouts_per_task
     assert set(result.ratios) >= {"rollouts_per_task", "candidates_per_task", "weak_coverage"}
+    # The fewest rollouts per task any proposer can expect, and random's median against it.
+    random_cost = result.proposers[0].rollouts_per_task
+    assert result.ratios[FLOOR_RATIO] == pytest.approx(
+        result.rollouts_floor / random_cost, abs=1e-3
+    )
+    assert 1.0 < result.rollouts_floor < 10.0
 
 
 def test_fixture_profiles_load_with_their_own_weak_regions() -> None:
