@@ -148,6 +148,7 @@ def test_small_proposer_bench_reports_every_figure() -> None:
     assert set(result.ratios) >= {"rollouts_per_task", "candidates_per_task", "weak_coverage"}
     # The fewest rollouts per task any proposer can expect, and random's median against it.
     random_cost = result.proposers[0].rollouts_per_task
+    assert random_cost is not None
     assert result.ratios[FLOOR_RATIO] == pytest.approx(
         result.rollouts_floor / random_cost, abs=1e-3
     )
