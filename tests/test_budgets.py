@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from activities.ledger import LedgerActivities
 from activities.models import ProposeInput
-from mining.harvest.config import Budgets, HarvestConfig, affordable_candidates
+from mining.errors import UserError
+from mining.harvest.config import Budgets, HarvestConfig, affordable_candidates, check_config
 from mining.harvest.loop import run_harvest
 from mining.store.db import Store
 
@@ -56,3 +59,15 @@ def test_ledger_propose_counts_the_recorded_iterations() -> None:
         len(ledger.propose(ProposeInput(harvest_id="budget", config=unlimited, iteration=2)).points)
         == 8
     )
+
+
+@pytest.mark.parametrize(
+    ("budget", "value"),
+    [("max_rollouts", 0), ("max_rollouts", -5), ("max_tokens", 0), ("max_cost_usd", -1.0)],
+)
+def test_a_budget_that_is_not_positive_is_refused_by_name(budget: str, value: float) -> None:
+    cfg = _cfg(None)
+    cfg = cfg.model_copy(update={"budgets": Budgets.model_validate({budget: value})})
+    with pytest.raises(UserError, match=rf"budget {budget}={value}: must be positive"):
+        check_config(cfg)
+    check_config(_cfg(1))  # the smallest budget is fine

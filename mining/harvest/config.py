@@ -90,6 +90,10 @@ def check_config(cfg: HarvestConfig) -> None:
         raise UserError(f"max_cell_share={cfg.max_cell_share}: need 0 < share <= 1 (or none)")
     if cfg.mode not in MODES:
         raise UserError(f"mode {cfg.mode!r}: allowed {', '.join(MODES)}")
+    for name, value in cfg.budgets.model_dump().items():
+        # A zero budget would stop the harvest before its first candidate: surely a typo.
+        if value is not None and value <= 0:
+            raise UserError(f"budget {name}={value}: must be positive (or unset for no limit)")
 
 
 def _derive(*parts: object) -> int:
