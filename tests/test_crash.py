@@ -91,10 +91,13 @@ async def test_harvest_survives_worker_and_server_kills(tmp_path: Path) -> None:
         client = await Client.connect(server.address, data_converter=pydantic_data_converter)
         cfg = HarvestConfig(
             domain="mock",
-            target="sim:mid?latency_ms=100",
+            target="sim:mid?latency_ms=200",  # slow enough that all kills land mid-harvest
             n_tasks=N_TASKS,
             batch_size=4,
             seed=11,
+            # No cell cap: the mock space has few productive cells, and a cap of one per cell
+            # can leave a harvest unable to finish (this test is about crashes, not diversity).
+            max_cell_share=None,
             iterations_per_run=2,
             queues=queues,
             timeouts=Timeouts(
