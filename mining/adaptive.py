@@ -179,9 +179,7 @@ def _terms(items: Items) -> list[Any]:
     with), then every pair of them when PAIR_EFFECTS, so "hard only in combination" can be learnt
     by the shared model rather than only by local evidence."""
     single = sorted(items, key=repr)
-    if not PAIR_EFFECTS:
-        return single
-    return single + list(itertools.combinations(single, 2))
+    return single + _pairs(single) if PAIR_EFFECTS else single
 
 
 def _evaluated(history: Sequence[HistoryEntry]) -> list[HistoryEntry]:

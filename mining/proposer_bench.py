@@ -140,44 +140,23 @@ def bench_config(
     )
 
 
-def run_one(
-    proposer: str,
-    target: str,
-    n_tasks: int,
-    seed: int,
-    batch: int,
-    *,
-    domain: str = "airline",
-    max_cell_share: float | None = 0.2,
-    max_rollouts: int | None = None,
-    concurrency: int = 8,
-    oracle_pool: int = POOL,
-) -> RunFigures:
+def run_one(cfg: HarvestConfig, *, concurrency: int = 8, oracle_pool: int = POOL) -> RunFigures:
+    """One bench harvest (`bench_config`), in-process on an in-memory store."""
     import time
 
-    profile = profile_of(target)
-    cfg = bench_config(
-        proposer,
-        target,
-        n_tasks,
-        seed,
-        batch,
-        domain=domain,
-        max_cell_share=max_cell_share,
-        max_rollouts=max_rollouts,
-    )
+    profile = profile_of(cfg.target)
     store = Store(":memory:")
     try:
         started = time.perf_counter()
-        with _bench_proposer(proposer, target, domain, oracle_pool):
+        with _bench_proposer(cfg.proposer, cfg.target, cfg.domain, oracle_pool):
             res = run_harvest(cfg, store, concurrency=concurrency)
         seconds = time.perf_counter() - started
         figures = measure(store, profile, cfg.harvest_id)
     finally:
         store.close()
     return RunFigures(
-        proposer=proposer,
-        seed=seed,
+        proposer=cfg.proposer,
+        seed=cfg.seed,
         harvested=res.harvested,
         candidates=res.candidates,
         rejected=res.rejected,
@@ -250,7 +229,7 @@ def run_bench(
     for name in proposers:
         runs = []
         for seed in seeds:
-            run = run_one(
+            cfg = bench_config(
                 name,
                 target,
                 n_tasks,
@@ -259,8 +238,8 @@ def run_bench(
                 domain=domain,
                 max_cell_share=max_cell_share,
                 max_rollouts=max_rollouts,
-                oracle_pool=oracle_pool,
             )
+            run = run_one(cfg, oracle_pool=oracle_pool)
             if on_run is not None:
                 on_run(run)
             runs.append(run)
