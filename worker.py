@@ -155,7 +155,7 @@ async def serve(
 
 
 def parse_roles(only: str | None) -> tuple[str, ...]:
-    from mining.errors import UserError
+    from mining.core.errors import UserError
 
     if only is None:
         return ROLES

@@ -17,6 +17,7 @@ from typing import Any
 
 from temporalio import activity
 
+from activities import names
 from activities.errors import boundary
 from activities.models import (
     AnalyzeInput,
@@ -32,7 +33,7 @@ from mining.store import delta
 from mining.store.records import RolloutRecord
 
 
-@activity.defn(name="synthesize")
+@activity.defn(name=names.SYNTHESIZE)
 def synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
     with boundary():
         rec, _ = steps.synthesize(inp.config, inp.harvest_id, inp.iteration, inp.index, inp.params)
@@ -41,7 +42,7 @@ def synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
     return out
 
 
-@activity.defn(name="rollout")
+@activity.defn(name=names.ROLLOUT)
 def rollout(inp: RolloutInput) -> RolloutOutput:
     def on_turn(turn: int) -> None:
         activity.heartbeat(turn)
@@ -67,7 +68,7 @@ def lean(rec: RolloutRecord, world: dict[str, Any]) -> RolloutRecord:
     return rec.model_copy(update={"final_world": None, "final_world_delta": changes})
 
 
-@activity.defn(name="analyze")
+@activity.defn(name=names.ANALYZE)
 def analyze(inp: AnalyzeInput) -> AnalyzeOutput:
     """Kept for iterations started before analysis moved into `rollout` (they still call it)."""
     with boundary():

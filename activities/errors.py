@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from temporalio.exceptions import ApplicationError
 
-from mining.errors import UserError
-from mining.llm_errors import ProviderError
+from mining.core.errors import UserError
+from mining.llm.errors import ProviderError
 
 USER_ERROR = "UserError"
 PROVIDER_ERROR = "ProviderError"

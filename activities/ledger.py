@@ -12,6 +12,7 @@ from typing import Any
 
 from temporalio import activity
 
+from activities import names
 from activities.errors import boundary
 from activities.models import (
     Ack,
@@ -27,19 +28,19 @@ from activities.models import (
     SummaryInput,
 )
 from activities.payloads import check_payload
-from mining.export import ExportRow, harvest_rows
 from mining.harvest import steps
 from mining.harvest.config import IterationTotals, check_config, max_per_cell, totals
+from mining.reports.export import ExportRow, harvest_rows
+from mining.reports.summary import HarvestSummary
 from mining.store.db import Store
 from mining.store.records import DecisionRecord
-from mining.summary import HarvestSummary
 
 
 class LedgerActivities:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    @activity.defn(name="start_harvest")
+    @activity.defn(name=names.START_HARVEST)
     def start_harvest(self, inp: StartHarvestInput) -> Ack:
         cfg = inp.config
         with boundary():
@@ -47,29 +48,29 @@ class LedgerActivities:
             self.store.record_harvest(steps.harvest_record(cfg, inp.harvest_id))
         return Ack()
 
-    @activity.defn(name="finish_harvest")
+    @activity.defn(name=names.FINISH_HARVEST)
     def finish_harvest(self, inp: FinishHarvestInput) -> Ack:
         self.store.set_status(inp.harvest_id, inp.status)
         return Ack()
 
-    @activity.defn(name="propose")
+    @activity.defn(name=names.PROPOSE)
     def propose(self, inp: ProposeInput) -> ProposeOutput:
         with boundary():
             history = self.store.history(inp.harvest_id)
             spent = self.store.rollouts_spent(inp.harvest_id)
             return ProposeOutput(points=steps.propose(inp.config, inp.iteration, history, spent))
 
-    @activity.defn(name="record_candidate")
+    @activity.defn(name=names.RECORD_CANDIDATE)
     def record_candidate(self, inp: RecordCandidateInput) -> Ack:
         self.store.record_candidate(inp.candidate)
         return Ack()
 
-    @activity.defn(name="record_rollout")
+    @activity.defn(name=names.RECORD_ROLLOUT)
     def record_rollout(self, inp: RecordRolloutInput) -> Ack:
         self.store.record_rollout(inp.rollout, inp.analysis)
         return Ack()
 
-    @activity.defn(name="finish_iteration")
+    @activity.defn(name=names.FINISH_ITERATION)
     def finish_iteration(self, inp: FinishIterationInput) -> IterationTotals:
         """Record decisions, harvest the selected candidates (capped at N), and sum up."""
         for o in inp.outcomes:
@@ -95,12 +96,12 @@ class LedgerActivities:
         self.store.record_iteration(inp.harvest_id, inp.iteration, it.model_dump(mode="json"))
         return it
 
-    @activity.defn(name="harvest_summary")
+    @activity.defn(name=names.HARVEST_SUMMARY)
     def harvest_summary(self, inp: SummaryInput) -> HarvestSummary:
         with boundary():
             return self.store.summary(inp.harvest_id)
 
-    @activity.defn(name="export_page")
+    @activity.defn(name=names.EXPORT_PAGE)
     def export_page(self, inp: ExportPageInput) -> ExportPage:
         """Rows from `offset` until about `max_bytes` (at least one row per page)."""
         with boundary():

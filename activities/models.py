@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from mining.export import ExportRow
+from mining.core.task import Task
 from mining.harvest.config import CandidateOutcome, HarvestConfig
+from mining.reports.export import ExportRow
 from mining.store.records import AnalysisRecord, CandidateRecord, RolloutRecord
-from mining.task import Task
 
 
 class Ack(BaseModel):

@@ -23,8 +23,8 @@ def bench_analyst_command(
 
     Example: toolmine bench analyst --domain airline --n 100 --k 4
     """
-    from mining.analyst_bench import bench_analyst
-    from mining.errors import UserError
+    from mining.bench.analyst import bench_analyst
+    from mining.core.errors import UserError
 
     names = [t.strip() for t in targets.split(",") if t.strip()]
     if not names or any(not t.startswith("sim:") for t in names):

@@ -1,6 +1,6 @@
 """`toolmine bench proposer`: random, adaptive and greedy proposers on the same target and seeds.
 
-Thin: the harvests and the figures come from `mining.proposer_bench`; this module parses options,
+Thin: the harvests and the figures come from `mining.bench.proposer`; this module parses options,
 reports progress on stderr, and prints a table plus one final JSON line on stdout.
 """
 
@@ -43,9 +43,7 @@ def bench_proposer_command(
 
     Example: toolmine bench proposer --target sim:mid --tasks 30 --seeds 3
     """
-    from mining import proposer as registry
-    from mining.errors import UserError
-    from mining.proposer_bench import (
+    from mining.bench.proposer import (
         FLOOR_RATIO,
         ORACLE,
         ORACLE_RATIO,
@@ -53,6 +51,8 @@ def bench_proposer_command(
         RunFigures,
         run_bench,
     )
+    from mining.core.errors import UserError
+    from mining.propose import registry
 
     names = [p.strip() for p in proposers.split(",") if p.strip()]
     allowed = ", ".join(sorted([*registry.PROPOSERS, ORACLE]))

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from cli.bench import bench_app
-from mining.synthesis import (
+from mining.dag.synthesize import (
     Rejection,
     candidate_seed,
     get_domain,

@@ -19,10 +19,10 @@ from rich.console import Console
 from cli.harvest_ops import follow, start, validate
 from cli.main import app
 from cli.temporal_cli import free_port, start_dev_server, ui_url
-from mining.export import harvest_rows, write_jsonl
+from mining.core.paths import home_dir
 from mining.harvest.config import HarvestConfig
-from mining.paths import home_dir
-from mining.summary import render_lines
+from mining.reports.export import harvest_rows, write_jsonl
+from mining.reports.summary import render_lines
 
 
 @app.command("demo")

@@ -14,7 +14,7 @@ import time
 import typer
 
 from cli.main import app
-from mining.errors import UserError
+from mining.core.errors import UserError
 
 
 @app.command("eval")
@@ -33,10 +33,10 @@ def eval_command(
 
     Example: toolmine eval --domain airline --target sim:mid --n 20 --k 4 --seed 1
     """
-    from mining.evaluation import Window, evaluate_candidate
-    from mining.llm_errors import ProviderError
-    from mining.models import parse_target
-    from mining.synthesis import sample_tasks
+    from mining.dag.synthesize import sample_tasks
+    from mining.llm.errors import ProviderError
+    from mining.llm.spec import parse_target
+    from mining.rollout.evaluation import Window, evaluate_candidate
 
     spec = parse_target(target, api_base=api_base)
     started = time.monotonic()

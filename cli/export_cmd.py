@@ -10,8 +10,8 @@ import typer
 from cli.harvest_ops import read_export, read_local
 from cli.main import app
 from cli.temporal_cli import address_or_default, run_client
-from mining.export import ExportRow, harvest_rows, write_jsonl
 from mining.harvest.config import LEDGER_QUEUE
+from mining.reports.export import ExportRow, harvest_rows, write_jsonl
 
 
 def load_rows(
@@ -50,7 +50,7 @@ def export(
     """
     rows = load_rows(harvest, store, address, ledger_queue)
     if not rows:
-        from mining.errors import UserError
+        from mining.core.errors import UserError
 
         raise UserError(f"harvest {harvest!r} has no harvested tasks (yet)")
     n = write_jsonl(rows, out)

@@ -19,7 +19,7 @@ from mining.harvest.config import (
     HarvestConfig,
     Queues,
 )
-from mining.summary import HarvestSummary, render_lines
+from mining.reports.summary import HarvestSummary, render_lines
 from workflows.harvest import HarvestWorkflow
 from workflows.models import HarvestResult, Progress, SetPausedInput
 

@@ -15,11 +15,11 @@ from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from activities.models import ExportPageInput, SummaryInput
-from mining.errors import UserError
-from mining.export import ExportRow
+from mining.core.errors import UserError
 from mining.harvest.config import HarvestConfig, check_config
+from mining.reports.export import ExportRow
+from mining.reports.summary import HarvestSummary
 from mining.store.db import Store, StoreLockedError, default_path
-from mining.summary import HarvestSummary
 from workflows import search_attributes as sa
 from workflows.harvest import HarvestWorkflow
 from workflows.models import HarvestInput, HarvestResult
@@ -32,8 +32,8 @@ T = TypeVar("T")
 def validate(cfg: HarvestConfig) -> None:
     """Check names against the registries so a typo fails here, not in a worker."""
     from domains import registry
-    from mining import proposer
-    from mining.models import parse_target
+    from mining.llm.spec import parse_target
+    from mining.propose import registry as proposer
 
     check_config(cfg)
     if cfg.domain not in registry.names():

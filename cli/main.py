@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from mining.errors import UserError
+from mining.core.errors import UserError
 
 app = typer.Typer(
     name="toolmine",

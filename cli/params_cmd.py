@@ -15,8 +15,8 @@ from typing import Annotated, Any
 import typer
 
 from cli.main import app
-from mining.errors import UserError
-from mining.synthesis import get_domain, spec_of
+from mining.core.errors import UserError
+from mining.dag.synthesize import get_domain, spec_of
 
 params_app = typer.Typer(name="params", help="Parameter spaces of domains.", no_args_is_help=True)
 app.add_typer(params_app, name="params")

@@ -31,7 +31,7 @@ from domains.base import (
     WorldFileError,
     one_line_errors,
 )
-from mining.errors import UserError
+from mining.core.errors import UserError
 
 
 def get_domain(name: str) -> Domain:

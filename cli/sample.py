@@ -14,9 +14,9 @@ import typer
 
 from cli.main import app
 from domains.params import ParamError
-from mining.errors import UserError
-from mining.paraphrase import litellm_paraphraser
-from mining.synthesis import Rejection, get_domain, sample_tasks, spec_of
+from mining.core.errors import UserError
+from mining.dag.paraphrase import litellm_paraphraser
+from mining.dag.synthesize import Rejection, get_domain, sample_tasks, spec_of
 
 
 def parse_params(domain: str, items: list[str]) -> dict[str, object]:

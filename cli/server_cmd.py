@@ -16,7 +16,7 @@ import typer
 
 from cli.main import app
 from cli.temporal_cli import RETENTION, start_dev_server
-from mining.paths import home_dir
+from mining.core.paths import home_dir
 
 
 @app.command("server")

@@ -19,7 +19,7 @@ def sim_server(
     Example: toolmine sim-server --port 8765, then
     toolmine eval --domain airline --target openai/sim:mid --api-base http://127.0.0.1:8765/v1
     """
-    from mining.sim_server import SimServer
+    from mining.targets.sim.server import SimServer
 
     server = SimServer(host, port)
     print(f"sim-server listening on {server.api_base}", file=sys.stderr, flush=True)

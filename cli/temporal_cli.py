@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mining.errors import UserError
+from mining.core.errors import UserError
 from workflows import search_attributes as sa
 
 NAMESPACE = "default"

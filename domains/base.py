@@ -58,7 +58,7 @@ class ToolResult(BaseModel):
 class WorldFileError(ValueError):
     """A world file that cannot be used (missing, unreadable, not a valid world). The message
     names the path and what to do; the CLI turns it into a user error (domains never import
-    mining/, so this cannot be `mining.errors.UserError` itself)."""
+    mining/, so this cannot be `mining.core.errors.UserError` itself)."""
 
 
 def one_line_errors(exc: ValidationError, limit: int = 5) -> str:

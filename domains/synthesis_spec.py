@@ -1,9 +1,9 @@
 """What a domain hands the DAG synthesis engine: graph, intents, parameter space, builder, text.
 
-The engine (`mining/walks.py`, `mining/synthesis.py`) is generic; each domain that supports DAG
-mining fills one `SynthesisSpec` and attaches it to its `Domain` as `extras["synthesis"]`. The
-types the builder consumes and produces (`Walk`, `Built`) live here, not in mining/, because
-domains may not import the engine.
+The engine (`mining/dag/walks.py`, `mining/dag/synthesize.py`) is generic; each domain that
+supports DAG mining fills one `SynthesisSpec` and attaches it to its `Domain` as
+`extras["synthesis"]`. The types the builder consumes and produces (`Walk`, `Built`) live here,
+not in mining/, because domains may not import the engine.
 
 Graph conventions (networkx DiGraph):
 - node attribute `kind`: "tool" (a toolkit method), "reason" (a reasoning step such as comparing

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mining.paths import TAU2_AIRLINE_DIR
+from mining.core.paths import TAU2_AIRLINE_DIR
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities import names
 from activities.compute import lean
 from activities.ledger import LedgerActivities
 from activities.models import (
@@ -34,6 +35,7 @@ from activities.models import (
     SynthesizeInput,
     SynthesizeOutput,
 )
+from mining.core.task import Task
 from mining.harvest.config import (
     HarvestConfig,
     Queues,
@@ -50,7 +52,6 @@ from mining.store.records import (
     candidate_key,
     rollout_key,
 )
-from mining.task import Task
 from workflows import search_attributes as sa
 
 
@@ -117,7 +118,7 @@ class FakeLedger(LedgerActivities):
     """The real store activities, except `propose`, which needs no domain (it keeps to the
     rollout budget as the real one does)."""
 
-    @activity.defn(name="propose")
+    @activity.defn(name=names.PROPOSE)
     def propose(self, inp: ProposeInput) -> ProposeOutput:
         n = inp.config.batch_size
         points = [{"passes": PASS_PATTERN[j % len(PASS_PATTERN)]} for j in range(n)]
@@ -142,7 +143,7 @@ def fake_task(cid: str, params: dict[str, Any], seed: int) -> Task:
     )
 
 
-@activity.defn(name="synthesize")
+@activity.defn(name=names.SYNTHESIZE)
 def fake_synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
     cid = candidate_key(inp.harvest_id, inp.iteration, inp.index)
     seed = candidate_seed(inp.config.seed, inp.iteration, inp.index)
@@ -164,7 +165,7 @@ def fake_synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
     )
 
 
-@activity.defn(name="rollout")
+@activity.defn(name=names.ROLLOUT)
 def fake_rollout(inp: RolloutInput) -> RolloutOutput:
     activity.heartbeat(1)
     passed = inp.index < int(inp.task.params.get("passes", 0))
@@ -197,7 +198,7 @@ def _fake_analysis(r: RolloutRecord) -> AnalysisRecord:
     )
 
 
-@activity.defn(name="analyze")
+@activity.defn(name=names.ANALYZE)
 def fake_analyze(inp: AnalyzeInput) -> AnalyzeOutput:
     """Only iterations from before the lean-rollouts patch call it (replayed histories)."""
     return AnalyzeOutput(analysis=_fake_analysis(inp.rollout))

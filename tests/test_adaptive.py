@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from domains.params import Axis, ParamSpace
-from mining import adaptive
-from mining.adaptive import (
+from mining.propose import adaptive
+from mining.propose.adaptive import (
     ProposerContext,
     adaptive_proposer,
     expected_rollouts,
@@ -27,7 +27,7 @@ from mining.adaptive import (
     window_predictive,
     window_probability,
 )
-from mining.proposer import random_proposer
+from mining.propose.registry import random_proposer
 from mining.store.records import HistoryEntry
 
 SPACE = ParamSpace(

@@ -14,7 +14,7 @@ import pytest
 from cli.replay import changed_entities
 from domains.airline import AirlineTools, AirlineWorld, tau2_sha256
 from domains.airline.data_model import COLLECTIONS, strip_nulls
-from mining.paths import TAU2_AIRLINE_DIR
+from mining.core.paths import TAU2_AIRLINE_DIR
 
 CONFORMANCE = TAU2_AIRLINE_DIR / "conformance"
 INITIAL_SHA256 = "a4c107323fbbd5ea17e0db23abc99c94f592b8fc3351e3382d77549446608d0d"

@@ -19,7 +19,7 @@ from domains.airline import (
     policy_text,
 )
 from domains.base import WorldFileError
-from mining import paths
+from mining.core import paths
 from tests.test_airline_tools import small_world
 
 

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mining.analyst import FailureLabel, analyze
-from mining.analyst_bench import bench_analyst
-from mining.models import ModelSpec, parse_target
-from mining.rollout import RolloutResult, run_rollout
-from mining.synthesis import sample_tasks
+from mining.bench.analyst import bench_analyst
+from mining.core.task import Task
+from mining.dag.synthesize import sample_tasks
+from mining.llm.spec import ModelSpec, parse_target
+from mining.rollout.analyst import FailureLabel, analyze
+from mining.rollout.loop import RolloutResult, run_rollout
 from mining.targets.base import AgentTurn, RawToolCall
-from mining.task import Task
 from tests.test_rollout_helpers import ScriptedAgent, call, mock_task, say, write_profile
 
 SIM = parse_target("sim:strong")

@@ -6,7 +6,7 @@ import pytest
 
 from activities.ledger import LedgerActivities
 from activities.models import ProposeInput
-from mining.errors import UserError
+from mining.core.errors import UserError
 from mining.harvest.config import Budgets, HarvestConfig, affordable_candidates, check_config
 from mining.harvest.loop import run_harvest
 from mining.store.db import Store

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 import worker
-from mining.paths import REPO_ROOT
+from mining.core.paths import REPO_ROOT
 from workflows import search_attributes as sa
 
 COMPOSE: dict[str, Any] = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())

@@ -25,8 +25,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from cli.harvest_ops import start
 from cli.temporal_cli import DevServer, free_port, start_dev_server
+from mining.core.paths import REPO_ROOT
 from mining.harvest.config import HarvestConfig, Queues, Timeouts
-from mining.paths import REPO_ROOT
 from mining.store.db import Store
 from worker import READY_LINE
 

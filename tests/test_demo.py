@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mining.paths import REPO_ROOT
+from mining.core.paths import REPO_ROOT
 from mining.store.db import Store
 
 pytestmark = pytest.mark.slow

@@ -98,7 +98,7 @@ def test_unknown_tool_is_an_error_not_a_crash(domain: Domain, world: World) -> N
 
 
 def _synthesis_tasks(domain: Domain, n: int, seed: int) -> list[Any]:
-    from mining.synthesis import sample_tasks
+    from mining.dag.synthesize import sample_tasks
 
     if "synthesis" not in domain.extras:
         pytest.skip(f"{domain.name}: no DAG synthesis")
@@ -108,7 +108,7 @@ def _synthesis_tasks(domain: Domain, n: int, seed: int) -> list[Any]:
 
 
 def test_synthesized_gold_replays_to_the_expected_world(domain: Domain) -> None:
-    from mining.validation import load_world, replay
+    from mining.dag.validate import load_world, replay
 
     for task in _synthesis_tasks(domain, 30, 17):
         world = load_world(domain, task.world)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mining.evaluation import Window, evaluate_candidate
-from mining.models import parse_target
+from mining.llm.spec import parse_target
+from mining.rollout.evaluation import Window, evaluate_candidate
 from tests.test_rollout_helpers import mock_task, write_profile
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from mining.llm_errors import ProviderError
-from mining.models import parse_target
-from mining.rollout import RAW_ARGUMENTS_KEY, run_rollout
-from mining.sim_server import SimServer
-from mining.synthesis import sample_tasks
+from mining.dag.synthesize import sample_tasks
+from mining.llm.errors import ProviderError
+from mining.llm.spec import parse_target
+from mining.rollout.loop import RAW_ARGUMENTS_KEY, run_rollout
+from mining.targets.sim.server import SimServer
 from tests.test_rollout_helpers import mock_task
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")

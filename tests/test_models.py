@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mining.errors import UserError
-from mining.llm_errors import ProviderError, classify
-from mining.models import ModelSpec, parse_target, sim_profile_of
+from mining.core.errors import UserError
+from mining.llm.errors import ProviderError, classify
+from mining.llm.spec import ModelSpec, parse_target, sim_profile_of
 
 
 def test_litellm_names_pass_through() -> None:

@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from mining import proposer
+from mining.bench.oracle import PointRate, TaskOutcome, pick, rate_of
+from mining.bench.proposer import ORACLE, ORACLE_RATIO, run_bench
+from mining.dag.synthesize import get_domain, spec_of
 from mining.harvest.config import HarvestConfig
 from mining.harvest.loop import run_harvest
-from mining.proposer_bench import ORACLE, ORACLE_RATIO, run_bench
-from mining.proposer_context import ProposerContext
-from mining.proposer_oracle import PointRate, TaskOutcome, pick, rate_of
+from mining.propose import registry as proposer
+from mining.propose.context import ProposerContext
 from mining.store.db import Store
 from mining.store.records import HistoryEntry
-from mining.synthesis import get_domain, spec_of
 
 SPACE = spec_of(get_domain("mock")).space
 
@@ -33,7 +33,7 @@ def test_a_sim_rollout_fails_exactly_when_an_error_is_injected() -> None:
 
 
 def test_oracle_measures_points_deterministically_with_outcomes_and_regions() -> None:
-    from mining.proposer_oracle import DRAWS, Oracle
+    from mining.bench.oracle import DRAWS, Oracle
 
     space = spec_of(get_domain("airline")).space
     ctx = ProposerContext(k=4)
@@ -127,7 +127,7 @@ def test_bench_runs_the_oracle_and_reports_its_ratio_without_registering_it() ->
 
 
 def test_saving_share_is_the_part_of_the_oracle_saving_adaptive_gets() -> None:
-    from mining.proposer_bench import _saving_share
+    from mining.bench.proposer import _saving_share
 
     assert _saving_share(9.0, 7.0, 17.0) == pytest.approx(0.8)
     assert _saving_share(6.0, 7.0, 17.0) == pytest.approx(1.1)  # a near-oracle can be beaten

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from mining.paraphrase import check_paraphrase, litellm_paraphraser, paraphrase_text
-from mining.synthesis import sample_tasks
+from mining.dag.paraphrase import check_paraphrase, litellm_paraphraser, paraphrase_text
+from mining.dag.synthesize import sample_tasks
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 

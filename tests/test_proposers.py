@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from domains.params import ParamSpace
-from mining import proposer
-from mining.diversity import diversity, entities
-from mining.export import harvest_rows
+from mining.bench.proposer import FLOOR_RATIO, run_bench
 from mining.harvest import steps
 from mining.harvest.config import Budgets, CandidateOutcome, HarvestConfig, proposer_context, select
 from mining.harvest.loop import run_harvest
-from mining.proposer_bench import FLOOR_RATIO, run_bench
-from mining.proposer_context import ProposerContext, cell_cap
+from mining.propose import registry as proposer
+from mining.propose.context import ProposerContext, cell_cap
+from mining.reports.diversity import diversity, entities
+from mining.reports.export import harvest_rows
 from mining.store.db import Store
 from mining.store.records import HistoryEntry
 
@@ -156,7 +156,7 @@ def test_small_proposer_bench_reports_every_figure() -> None:
 
 
 def test_fixture_profiles_load_with_their_own_weak_regions() -> None:
-    from mining.proposer_bench import profile_of
+    from mining.bench.proposer import profile_of
 
     pay = profile_of(f"sim:file:{FIXTURES / 'payments_weak.yaml'}")
     bags = profile_of(f"sim:file:{FIXTURES / 'party_bags_weak.yaml'}")
@@ -184,8 +184,8 @@ def _airline_feature_names() -> set[str]:
     """Every feature name a profile may refer to, from a sample of synthesized airline tasks."""
     import random
 
-    from mining.synthesis import Rejection, get_domain, spec_of, synthesize_candidate
-    from mining.targets.sim import task_features
+    from mining.dag.synthesize import Rejection, get_domain, spec_of, synthesize_candidate
+    from mining.targets.sim.agent import task_features
 
     space = spec_of(get_domain("airline")).space
     rng = random.Random(0)

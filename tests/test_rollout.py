@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from mining.llm_errors import ProviderError
-from mining.models import parse_target
-from mining.rollout import RAW_ARGUMENTS_KEY, run_rollout
+from mining.llm.errors import ProviderError
+from mining.llm.spec import parse_target
+from mining.rollout.loop import RAW_ARGUMENTS_KEY, run_rollout
 from mining.targets.base import AgentTurn, RawToolCall
 from tests.test_rollout_helpers import ScriptedAgent, call, mock_task, say, write_profile
 
@@ -159,7 +159,7 @@ def test_provider_errors_propagate_other_agent_failures_are_recorded() -> None:
 
 
 def test_deterministic_user_proxy() -> None:
-    from mining.user_proxy import STOP, DeterministicUserProxy
+    from mining.rollout.user import STOP, DeterministicUserProxy
 
     task = mock_task()
     proxy = DeterministicUserProxy()
@@ -175,7 +175,7 @@ def test_deterministic_user_proxy() -> None:
 def test_llm_user_proxy_uses_litellm_with_flipped_roles(monkeypatch: pytest.MonkeyPatch) -> None:
     import litellm
 
-    from mining.user_proxy import LLMUserProxy
+    from mining.rollout.user import LLMUserProxy
 
     seen: dict[str, object] = {}
 

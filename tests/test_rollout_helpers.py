@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mining.synthesis import Rejection, synthesize_candidate
+from mining.core.task import Task
+from mining.dag.synthesize import Rejection, synthesize_candidate
 from mining.targets.base import AgentTurn, RawToolCall
-from mining.task import Task
 
 PLACE = {
     "intent": "place",

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import _register_commands, app
-from mining.errors import UserError
+from mining.core.errors import UserError
 
 _register_commands()
 runner = CliRunner()

@@ -9,12 +9,12 @@ import pytest
 
 from domains import registry
 from domains.base import ToolCall
-from mining.estimators import mean_over_tasks, pass_at_k, pass_hat_k
-from mining.scoring import Score, score_rollout
-from mining.synthesis import sample_tasks
-from mining.task import Task
-from mining.trajectory import Message, Trajectory
-from mining.validation import load_world, replay
+from mining.core.task import Task
+from mining.core.trajectory import Message, Trajectory
+from mining.dag.synthesize import sample_tasks
+from mining.dag.validate import load_world, replay
+from mining.rollout.estimators import mean_over_tasks, pass_at_k, pass_hat_k
+from mining.rollout.scoring import Score, score_rollout
 
 
 def _task(**fixed: Any) -> Task:

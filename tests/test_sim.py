@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from mining.errors import UserError
-from mining.models import parse_target
-from mining.rollout import run_rollout
-from mining.synthesis import sample_tasks
-from mining.targets.profiles import builtin_names, load_profile
-from mining.targets.sim import build_plan, task_features
-from mining.targets.sim_errors import ERROR_NAMES, EXPECTED_LABEL
-from mining.task import Task
+from mining.core.errors import UserError
+from mining.core.task import Task
+from mining.dag.synthesize import sample_tasks
+from mining.llm.spec import parse_target
+from mining.rollout.loop import run_rollout
+from mining.targets.sim.agent import build_plan, task_features
+from mining.targets.sim.errors import ERROR_NAMES, EXPECTED_LABEL
+from mining.targets.sim.profiles import builtin_names, load_profile
 from tests.test_rollout_helpers import mock_task, write_profile
 
 
@@ -106,6 +106,6 @@ def test_pass_rate_moves_with_intents_as_weak_says(mock_tasks: list[Task]) -> No
 
 def test_latency_is_applied_per_turn(monkeypatch: pytest.MonkeyPatch) -> None:
     slept: list[float] = []
-    monkeypatch.setattr("mining.targets.sim.time.sleep", slept.append)
+    monkeypatch.setattr("mining.targets.sim.agent.time.sleep", slept.append)
     result = run_rollout(mock_task(), parse_target("sim:strong?latency_ms=250"), 0, 1)
     assert slept == [0.25] * result.turns

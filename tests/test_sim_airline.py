@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from mining.models import parse_target
-from mining.rollout import run_rollout
-from mining.synthesis import sample_tasks
-from mining.targets.profiles import load_profile
-from mining.targets.sim import task_features
-from mining.task import Task
+from mining.core.task import Task
+from mining.dag.synthesize import sample_tasks
+from mining.llm.spec import parse_target
+from mining.rollout.loop import run_rollout
+from mining.targets.sim.agent import task_features
+from mining.targets.sim.profiles import load_profile
 
 
 @pytest.fixture(scope="module")

@@ -12,16 +12,16 @@ import pytest
 from domains import registry
 from domains.airline.graph import INTENTS
 from domains.airline.params import SPACE
-from mining.errors import UserError
-from mining.synthesis import (
+from mining.core.errors import UserError
+from mining.dag.synthesize import (
     Rejection,
     domain_graph,
     sample_tasks,
     synthesis_domains,
     synthesize_candidate,
 )
-from mining.validation import load_world, replay
-from mining.walks import sample_walk, walk_signature
+from mining.dag.validate import load_world, replay
+from mining.dag.walks import sample_walk, walk_signature
 
 
 def test_every_synthesis_domain_is_registered() -> None:

@@ -9,7 +9,7 @@ import networkx as nx
 from domains.airline.graph import INTENTS, build_graph
 from domains.params import Point
 from domains.synthesis_spec import Walk, WalkSegment
-from mining.walks import check_walk, intent_paths, sample_walk, walk_signature
+from mining.dag.walks import check_walk, intent_paths, sample_walk, walk_signature
 
 GRAPH = build_graph()
 

@@ -14,9 +14,10 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
+from activities import names
 from activities.errors import boundary
 from activities.models import ProposeInput, ProposeOutput
-from mining.errors import UserError
+from mining.core.errors import UserError
 from mining.harvest.config import Budgets, Queues
 from mining.store.db import Store
 from tests.temporal_fixtures import FakeLedger, fake_config, fake_workers
@@ -134,7 +135,7 @@ async def test_bad_input_fails_without_retry(temporal_env: WorkflowEnvironment, 
     calls = []
 
     class BadProposer(FakeLedger):
-        @activity.defn(name="propose")
+        @activity.defn(name=names.PROPOSE)
         def propose(self, inp: ProposeInput) -> ProposeOutput:
             calls.append(1)
             with boundary():

@@ -14,6 +14,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError, is_cancelled_exception
 
 with workflow.unsafe.imports_passed_through():
+    from activities import names
     from activities.models import Ack, FinishHarvestInput, StartHarvestInput
     from mining.harvest.config import stop_reason
     from workflows import search_attributes as sa
@@ -84,7 +85,7 @@ class HarvestWorkflow:
         iterations_here = 0
         try:
             if not inp.started:
-                await self._ledger("start_harvest", start)
+                await self._ledger(names.START_HARVEST, start)
             while (reason := stop_reason(cfg, self._counters)) is None:
                 if self._paused:
                     self._status = "paused"
@@ -116,14 +117,15 @@ class HarvestWorkflow:
             self._status = "cancelled"
             self._publish()
             # Idempotent: makes sure the row exists even if cancel hit the first activity.
-            await self._ledger("start_harvest", start)
+            await self._ledger(names.START_HARVEST, start)
             await self._ledger(
-                "finish_harvest", FinishHarvestInput(harvest_id=cfg.harvest_id, status="cancelled")
+                names.FINISH_HARVEST,
+                FinishHarvestInput(harvest_id=cfg.harvest_id, status="cancelled"),
             )
             raise
         self._status = "completed"
         await self._ledger(
-            "finish_harvest", FinishHarvestInput(harvest_id=cfg.harvest_id, status="completed")
+            names.FINISH_HARVEST, FinishHarvestInput(harvest_id=cfg.harvest_id, status="completed")
         )
         self._publish(f"completed ({reason})")
         await workflow.wait_condition(workflow.all_handlers_finished)

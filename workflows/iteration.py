@@ -18,6 +18,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
+    from activities import names
     from activities.models import (
         Ack,
         AnalyzeInput,
@@ -33,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         SynthesizeOutput,
     )
     from activities.payloads import check_payload
+    from mining.core.task import Task
     from mining.harvest.config import (
         CandidateOutcome,
         HarvestConfig,
@@ -43,7 +45,6 @@ with workflow.unsafe.imports_passed_through():
         wave_sizes,
     )
     from mining.store.records import RolloutRecord
-    from mining.task import Task
     from workflows.models import IterationInput
     from workflows.policies import COMPUTE_RETRY, LEDGER_RETRY
 
@@ -68,7 +69,7 @@ class MiningIterationWorkflow:
         self._lean = workflow.patched(LEAN_ROLLOUTS)
         cfg = inp.config
         proposed = await self._ledger(
-            "propose",
+            names.PROPOSE,
             ProposeInput(harvest_id=inp.harvest_id, config=cfg, iteration=inp.iteration),
             ProposeOutput,
         )
@@ -76,7 +77,7 @@ class MiningIterationWorkflow:
             *(self._candidate(j, p) for j, p in enumerate(proposed.points))
         )
         return await self._ledger(
-            "finish_iteration",
+            names.FINISH_ITERATION,
             FinishIterationInput(
                 harvest_id=inp.harvest_id,
                 config=cfg,
@@ -92,7 +93,7 @@ class MiningIterationWorkflow:
     async def _candidate(self, index: int, params: dict[str, Any]) -> CandidateOutcome:
         inp, cfg = self._inp, self._inp.config
         syn = await self._compute(
-            "synthesize",
+            names.SYNTHESIZE,
             SynthesizeInput(
                 harvest_id=inp.harvest_id,
                 config=cfg,
@@ -105,7 +106,7 @@ class MiningIterationWorkflow:
             f"c{index}/synthesize",
         )
         cand = syn.candidate
-        await self._ledger("record_candidate", RecordCandidateInput(candidate=cand), Ack)
+        await self._ledger(names.RECORD_CANDIDATE, RecordCandidateInput(candidate=cand), Ack)
         out = CandidateOutcome(candidate_id=cand.candidate_id, synthesized=cand.task is not None)
         if cand.task is None:
             return out
@@ -138,7 +139,7 @@ class MiningIterationWorkflow:
         )
         _check(arg, f"rollout {index} of candidate {task.task_id}")
         res = await workflow.execute_activity(
-            "rollout",
+            names.ROLLOUT,
             arg,
             result_type=RolloutOutput,
             task_queue=cfg.queues.compute,
@@ -150,7 +151,7 @@ class MiningIterationWorkflow:
         rec, analysis = res.rollout, res.analysis
         if not self._lean and not rec.passed:
             analyzed = await self._compute(
-                "analyze",
+                names.ANALYZE,
                 AnalyzeInput(task=task, rollout=rec),
                 AnalyzeOutput,
                 cfg.timeouts.analyze_s,
@@ -158,7 +159,7 @@ class MiningIterationWorkflow:
             )
             analysis = analyzed.analysis
         await self._ledger(
-            "record_rollout", RecordRolloutInput(rollout=rec, analysis=analysis), Ack
+            names.RECORD_ROLLOUT, RecordRolloutInput(rollout=rec, analysis=analysis), Ack
         )
         return rec
 

@@ -11,8 +11,9 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities import names
     from activities.models import ExportPage, ExportPageInput, SummaryInput
-    from mining.summary import HarvestSummary
+    from mining.reports.summary import HarvestSummary
     from workflows.policies import LEDGER_RETRY
 
 READ_TIMEOUT = timedelta(seconds=60)
@@ -23,7 +24,7 @@ class HarvestSummaryWorkflow:
     @workflow.run
     async def run(self, inp: SummaryInput) -> HarvestSummary:
         return await workflow.execute_activity(
-            "harvest_summary",
+            names.HARVEST_SUMMARY,
             inp,
             result_type=HarvestSummary,
             start_to_close_timeout=READ_TIMEOUT,
@@ -36,7 +37,7 @@ class ExportPageWorkflow:
     @workflow.run
     async def run(self, inp: ExportPageInput) -> ExportPage:
         return await workflow.execute_activity(
-            "export_page",
+            names.EXPORT_PAGE,
             inp,
             result_type=ExportPage,
             start_to_close_timeout=READ_TIMEOUT,

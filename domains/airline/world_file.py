@@ -13,7 +13,7 @@ from domains.base import WorldFileError
 
 
 def default_world_path() -> Path:
-    """tau2's shared airline world. Same rule as `mining.paths.TAU2_AIRLINE_DIR` (repeated here
+    """tau2's shared airline world. Same rule as `mining.core.paths.TAU2_AIRLINE_DIR` (repeated here
     because domains/ never imports mining/; a test keeps the two in step)."""
     repo_root = Path(__file__).resolve().parents[2]
     tau2_dir = os.environ.get(

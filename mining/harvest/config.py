@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from mining.errors import UserError
-from mining.proposer_context import ProposerContext, cell_cap
+from mining.core.errors import UserError
+from mining.propose.context import ProposerContext, cell_cap
 
 MODES = ("dag",)
 LEDGER_QUEUE = "ledger"
@@ -118,7 +118,8 @@ def in_window(cfg: HarvestConfig, passes: int, rollouts: int) -> bool:
     "hard but learnable", so the default window 0..0.5 excludes 0)."""
     if rollouts == 0:
         return False
-    # same bounds as mining.evaluation.Window (not imported: workflows must not pull in litellm)
+    # same bounds as mining.rollout.evaluation.Window (not imported: workflows must not pull in
+    # litellm)
     return cfg.min_pass_rate < passes / rollouts <= cfg.max_pass_rate + 1e-12
 
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from mining.core.task import Task
 from mining.harvest import steps
 from mining.harvest.config import (
     CandidateOutcome,
@@ -27,10 +28,9 @@ from mining.harvest.config import (
     totals,
     wave_sizes,
 )
-from mining.llm_errors import ProviderError
+from mining.llm.errors import ProviderError
 from mining.store.db import Store
 from mining.store.records import DecisionRecord, RolloutRecord
-from mining.task import Task
 
 PROVIDER_ATTEMPTS = 3
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mining import proposer
+from mining.core.task import Task
 from mining.harvest.config import (
     HarvestConfig,
     affordable_candidates,
@@ -18,6 +18,7 @@ from mining.harvest.config import (
     proposer_context,
     rollout_seed,
 )
+from mining.propose import registry as proposer
 from mining.store.records import (
     AnalysisRecord,
     CandidateRecord,
@@ -27,7 +28,6 @@ from mining.store.records import (
     candidate_key,
     rollout_key,
 )
-from mining.task import Task
 
 
 def propose(
@@ -35,7 +35,7 @@ def propose(
 ) -> list[dict[str, Any]]:
     """The proposer's batch, cut to what the rollout budget still pays for (its head: the
     proposers put their best picks first)."""
-    from mining.synthesis import get_domain, spec_of
+    from mining.dag.synthesize import get_domain, spec_of
 
     space = spec_of(get_domain(cfg.domain)).space
     points = proposer.propose(
@@ -53,7 +53,7 @@ def synthesize(
     cfg: HarvestConfig, harvest_id: str, iteration: int, index: int, params: dict[str, Any]
 ) -> tuple[CandidateRecord, Task | None]:
     """Synthesize and validate one candidate; a rejection is a recorded result, not an error."""
-    from mining.synthesis import Rejection, synthesize_candidate
+    from mining.dag.synthesize import Rejection, synthesize_candidate
 
     cid = candidate_key(harvest_id, iteration, index)
     seed = candidate_seed(cfg.seed, iteration, index)
@@ -82,8 +82,8 @@ def rollout(
     on_turn: Callable[[int], None] | None = None,
 ) -> RolloutRecord:
     """Run one rollout of the target; provider failures propagate (the caller decides retries)."""
-    from mining.models import parse_target
-    from mining.rollout import run_rollout
+    from mining.llm.spec import parse_target
+    from mining.rollout.loop import run_rollout
 
     seed = rollout_seed(cand_seed, index)
     res = run_rollout(
@@ -113,7 +113,7 @@ def rollout(
 
 def analyze(task: Task, rec: RolloutRecord) -> AnalysisRecord:
     """Label why a failed rollout failed."""
-    from mining.analyst import analyze as run_analyst
+    from mining.rollout.analyst import analyze as run_analyst
 
     result = run_analyst(task, _rebuild(rec))
     return AnalysisRecord(
@@ -127,7 +127,7 @@ def analyze(task: Task, rec: RolloutRecord) -> AnalysisRecord:
 
 def _rebuild(rec: RolloutRecord) -> Any:
     """The engine's RolloutResult again, from what the record kept."""
-    from mining.rollout import RolloutResult
+    from mining.rollout.loop import RolloutResult
 
     return RolloutResult.model_validate(
         {

@@ -15,9 +15,10 @@ from typing import Any
 
 import duckdb
 
-from mining.diversity import diversity
-from mining.errors import UserError
-from mining.paths import home_dir
+from mining.core.errors import UserError
+from mining.core.paths import home_dir
+from mining.reports.diversity import diversity
+from mining.reports.summary import FailureCount, HarvestSummary
 from mining.store import delta
 from mining.store.records import (
     AnalysisRecord,
@@ -29,7 +30,6 @@ from mining.store.records import (
     content_hash,
 )
 from mining.store.schema import MIGRATIONS
-from mining.summary import FailureCount, HarvestSummary
 
 
 def default_path() -> Path:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from mining.models import ModelSpec
+from mining.core.task import Task
+from mining.llm.spec import ModelSpec
 from mining.targets.base import GREETING, Agent, AgentTurn, RawToolCall
-from mining.task import Task
 
 
 def make_agent(target: ModelSpec, task: Task, seed: int, index: int) -> Agent:
     """The agent for one rollout: in-process simulation for `sim:...`, litellm otherwise."""
     if target.is_sim:
-        from mining.targets.sim import SimAgent
+        from mining.targets.sim.agent import SimAgent
 
         return SimAgent(task, target.sim_profile, seed, index, latency_ms=target.latency_ms)
     from mining.targets.litellm_target import LiteLLMAgent

@@ -13,10 +13,10 @@ import gzip
 import os
 from typing import Any
 
-from mining.llm_errors import ProviderError, classify
-from mining.models import ModelSpec
+from mining.core.task import Task
+from mining.llm.errors import ProviderError, classify
+from mining.llm.spec import ModelSpec
 from mining.targets.base import AgentTurn, RawToolCall
-from mining.task import Task
 
 SIM_BODY_FIELD = "toolmine_sim"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # The tau2-bench airline data is never committed here; it sits beside the checkout when present.
 TAU2_AIRLINE_DIR = Path(

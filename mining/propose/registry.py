@@ -1,10 +1,10 @@
 """Proposers pick the next batch of parameter points from the space and the harvest's history.
 
 Pluggable by name (`--proposer`): `random` (the baseline), `adaptive` (the default: models the
-pass rate and aims at the window without collapsing, see `mining.adaptive`) and `greedy` (always
-the hardest region; shows collapse). A proposer is a pure function of its inputs (seeded), so a
-retried propose activity returns the same batch. Proposers that take a `context` keyword also get
-the harvest's window, k, N and cell cap (`ProposerContext`).
+pass rate and aims at the window without collapsing, see `mining.propose.adaptive`) and `greedy`
+(always the hardest region; shows collapse). A proposer is a pure function of its inputs (seeded),
+so a retried propose activity returns the same batch. Proposers that take a `context` keyword also
+get the harvest's window, k, N and cell cap (`ProposerContext`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from domains.params import ParamSpace
-from mining.adaptive import adaptive_proposer, greedy_proposer
-from mining.errors import UserError
-from mining.proposer_context import ProposerContext
+from mining.core.errors import UserError
+from mining.propose.adaptive import adaptive_proposer, greedy_proposer
+from mining.propose.context import ProposerContext
 from mining.store.records import HistoryEntry
 
 Proposer = Callable[..., list[dict[str, Any]]]

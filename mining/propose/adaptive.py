@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domains.params import ParamError, ParamSpace
-from mining.proposer_context import ProposerContext
+from mining.propose.context import ProposerContext
 from mining.store.records import HistoryEntry
 
 __all__ = ["ProposerContext", "adaptive_proposer", "greedy_proposer"]

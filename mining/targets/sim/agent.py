@@ -27,10 +27,10 @@ from typing import Any
 
 from domains import registry
 from domains.base import ToolCall
+from mining.core.task import Task
 from mining.targets.base import AgentTurn, RawToolCall, rough_tokens
-from mining.targets.profiles import Profile, load_profile
-from mining.targets.sim_errors import INJECTORS, Ctx, Draft, PlannedCall, effective_errors
-from mining.task import Task
+from mining.targets.sim.errors import INJECTORS, Ctx, Draft, PlannedCall, effective_errors
+from mining.targets.sim.profiles import Profile, load_profile
 
 CLOSING = "Is there anything else I can help you with?"
 

@@ -11,11 +11,11 @@ import time
 from collections import Counter
 from typing import Any
 
-from mining.analyst import analyze
-from mining.models import parse_target
-from mining.rollout import run_rollout
-from mining.synthesis import sample_tasks
-from mining.targets.sim_errors import EXPECTED_LABEL
+from mining.dag.synthesize import sample_tasks
+from mining.llm.spec import parse_target
+from mining.rollout.analyst import analyze
+from mining.rollout.loop import run_rollout
+from mining.targets.sim.errors import EXPECTED_LABEL
 
 
 def bench_analyst(domain: str, targets: list[str], n: int, k: int, seed: int) -> dict[str, Any]:

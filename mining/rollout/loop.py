@@ -21,13 +21,13 @@ from pydantic import BaseModel, Field
 
 from domains import registry
 from domains.base import ToolCall, Toolkit
-from mining.llm_errors import ProviderError
-from mining.models import ModelSpec
-from mining.scoring import Score, score_rollout
+from mining.core.task import Task
+from mining.core.trajectory import Message, Trajectory
+from mining.llm.errors import ProviderError
+from mining.llm.spec import ModelSpec
+from mining.rollout.scoring import Score, score_rollout
+from mining.rollout.user import STOP, DeterministicUserProxy, UserProxy
 from mining.targets import GREETING, Agent, AgentTurn, make_agent
-from mining.task import Task
-from mining.trajectory import Message, Trajectory
-from mining.user_proxy import STOP, DeterministicUserProxy, UserProxy
 
 AGENT_INSTRUCTIONS = """You are a customer service agent. Follow the policy below exactly.
 In each turn, either send a message to the customer or make one tool call, never both.
@@ -284,9 +284,9 @@ def run_rollout(
 
 def _sim_injected(task: Task, target: ModelSpec, seed: int, index: int) -> list[str]:
     """For `openai/sim:...` behind sim-server: the same plan, rebuilt here, names the errors."""
-    from mining.models import sim_profile_of
-    from mining.targets.profiles import load_profile
-    from mining.targets.sim import build_plan
+    from mining.llm.spec import sim_profile_of
+    from mining.targets.sim.agent import build_plan
+    from mining.targets.sim.profiles import load_profile
 
     profile_ref = sim_profile_of(target.model).split("?", 1)[0]
     return build_plan(task, load_profile(profile_ref), seed, index).injected

@@ -32,7 +32,7 @@ from random import Random
 from typing import Any
 
 from domains.base import ToolCall
-from mining.task import Task
+from mining.core.task import Task
 
 ID_LIKE = re.compile(r"^[A-Za-z_]*[A-Za-z0-9_]*\d[A-Za-z0-9_]*$")
 TRANSFER_TOOL = "transfer_to_human_agents"

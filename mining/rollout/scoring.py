@@ -28,8 +28,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from domains import registry
 from domains.base import ToolCall, ToolKind
-from mining.task import Task
-from mining.trajectory import Trajectory
+from mining.core.task import Task
+from mining.core.trajectory import Trajectory
 
 TRANSFER_TOOL = "transfer_to_human_agents"
 

@@ -18,8 +18,8 @@ weak_regions:                # where this target's pass rate is low (proposer be
 
 P(error) = logistic(base_logit + sum(weight * feature)); `base_rate` p stands for the logit
 log(p / (1 - p)). Missing features count as 0. Error names are those of
-`mining.targets.sim_errors.ERROR_NAMES`; feature names are the task's `Task.features` plus the
-derived features `n_calls`, `n_writes`, `n_reads`, `refusal` (see `mining.targets.sim`).
+`mining.targets.sim.errors.ERROR_NAMES`; feature names are the task's `Task.features` plus the
+derived features `n_calls`, `n_writes`, `n_reads`, `refusal` (see `mining.targets.sim.agent`).
 `when` conditions are a number (equality) or a string `OP NUMBER`, OP one of >=, <=, >, <, ==, !=.
 """
 
@@ -35,9 +35,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from mining.errors import UserError
+from mining.core.errors import UserError
 
-BUILTIN_DIR = Path(__file__).resolve().parents[1] / "sim_profiles"
+BUILTIN_DIR = Path(__file__).resolve().parent / "shipped"
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -133,7 +133,7 @@ def load_profile(ref: str) -> Profile:
     """`mid` (a built-in) or `file:PATH` -> Profile. Unknown error names are rejected."""
     if ref in _CACHE:
         return _CACHE[ref]
-    from mining.targets.sim_errors import ERROR_NAMES
+    from mining.targets.sim.errors import ERROR_NAMES
 
     if ref.startswith("file:"):
         path = Path(ref[len("file:") :])

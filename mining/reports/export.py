@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from mining.task import Task
+from mining.core.task import Task
 
 if TYPE_CHECKING:  # the store (and duckdb) only where rows are read
     from mining.store.db import Store

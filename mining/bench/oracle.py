@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from domains.params import ParamSpace
-from mining.adaptive import expected_rollouts, harvested_per_cell, trim_to_need
-from mining.proposer_context import ProposerContext
+from mining.propose.adaptive import expected_rollouts, harvested_per_cell, trim_to_need
+from mining.propose.context import ProposerContext
 from mining.store.records import HistoryEntry
 
 POOL = 300  # fresh points screened per proposal
@@ -79,7 +79,7 @@ class Oracle:
     not a pure function of its inputs (a Temporal retry could get another batch)."""
 
     def __init__(self, domain: str, profile_ref: str, pool: int = POOL) -> None:
-        from mining.targets.profiles import load_profile
+        from mining.targets.sim.profiles import load_profile
 
         self.domain = domain
         self.profile = load_profile(profile_ref)
@@ -124,8 +124,8 @@ class Oracle:
 
     def _task(self, key: str, point: dict[str, Any], number: int) -> TaskOutcome | None:
         """Task `number` at the point and the simulated target's draws on it (None: rejected)."""
-        from mining.synthesis import Rejection, synthesize_candidate
-        from mining.targets.sim import build_plan, task_features
+        from mining.dag.synthesize import Rejection, synthesize_candidate
+        from mining.targets.sim.agent import build_plan, task_features
 
         if (key, number) not in self._tasks:
             digest = hashlib.sha256(f"{SEED}|{key}|{number}".encode()).digest()

@@ -1,7 +1,7 @@
 """Which model a rollout talks to: `ModelSpec` and the parser of `--target` strings.
 
 A target is named the way litellm names models (`openai/gpt-4.1-mini`, `hosted_vllm/...` with an
-`api_base`). `sim:<profile>` names a built-in simulated target (see `mining.targets.sim`), and
+`api_base`). `sim:<profile>` names a built-in simulated target (see `mining.targets.sim.agent`), and
 `sim:file:PATH` a simulated target driven by any profile file. A query string after the name sets
 extra parameters, e.g. `sim:mid?latency_ms=200` makes every simulated model turn take 200 ms
 (used by `toolmine bench orchestration`); `ModelSpec.extra["latency_ms"]` does the same.
@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, Field
 
-from mining.errors import UserError
+from mining.core.errors import UserError
 
 SIM_PREFIX = "sim:"
 

@@ -3,7 +3,7 @@
 A simulated target's weak regions are known, so how fast a proposer finds tasks inside the window
 (target rollouts and candidates per harvested task) and how much of the target's weak spots the
 harvest covers (weak regions hit, distinct parameter cells, largest share of one cell, distinct
-users and routes; see `mining.diversity`) can be measured offline. Each run is an in-process
+users and routes; see `mining.reports.diversity`) can be measured offline. Each run is an in-process
 harvest on its own in-memory store; `toolmine bench proposer` renders the result.
 """
 
@@ -16,27 +16,28 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from mining import proposer as registry
-from mining.adaptive import rollouts_floor
-from mining.diversity import diversity
-from mining.errors import UserError
+from mining.bench.oracle import POOL, Oracle
+from mining.core.errors import UserError
+from mining.core.task import Task
 from mining.harvest.config import Budgets, HarvestConfig, proposer_context
 from mining.harvest.loop import run_harvest
-from mining.proposer_oracle import POOL, Oracle
+from mining.propose import registry
+from mining.propose.adaptive import rollouts_floor
+from mining.reports.diversity import diversity
 from mining.store.db import Store
-from mining.targets.profiles import Profile, load_profile
-from mining.targets.sim import task_features
-from mining.task import Task
+from mining.targets.sim.agent import task_features
+from mining.targets.sim.profiles import Profile, load_profile
 
 PROPOSERS = ("random", "adaptive", "greedy")
-# Bench-only: the near-oracle needs the simulated target's profile (see mining.proposer_oracle),
+# Bench-only: the near-oracle needs the simulated target's profile (see mining.bench.oracle),
 # so it is not a proposer a harvest can name; it shows what knowing the target would buy (a
 # reference, not a bound: its rates are sampled, and a proposer can beat it).
 ORACLE = "oracle"
 ORACLE_RATIO = "oracle_rollouts_per_task"  # oracle / random, in BenchResult.ratios
 SAVING_SHARE = "adaptive_share_of_oracle_saving"  # (random - adaptive) / (random - oracle)
-# The floor (`mining.adaptive.rollouts_floor`) / random: the best ratio any proposer can expect,
-# so a target such as "2x fewer rollouts than random" can be checked for feasibility first.
+# The floor (`mining.propose.adaptive.rollouts_floor`) / random: the best ratio any proposer
+# can expect, so a target such as "2x fewer rollouts than random" can be checked for
+# feasibility first.
 FLOOR_RATIO = "floor_rollouts_per_task"
 # The cell cap is part of the adaptive method (and the oracle keeps to it, to be comparable);
 # random and greedy run without one, so the table shows how far each drifts on its own (greedy's

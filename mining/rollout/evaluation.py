@@ -17,11 +17,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pydantic import BaseModel, Field
 
 from domains import registry
-from mining.analyst import Analysis, analyze
-from mining.estimators import pass_at_k, pass_hat_k
-from mining.models import ModelSpec
-from mining.rollout import RolloutResult, run_rollout
-from mining.task import Task
+from mining.core.task import Task
+from mining.llm.spec import ModelSpec
+from mining.rollout.analyst import Analysis, analyze
+from mining.rollout.estimators import pass_at_k, pass_hat_k
+from mining.rollout.loop import RolloutResult, run_rollout
 
 
 class Window(BaseModel):

@@ -1,7 +1,8 @@
 """What a proposer may know of its harvest beyond the history: the window, k, N and the cell cap.
 
-A module of its own so both the registry (`mining.proposer`) and the proposers that use it
-(`mining.adaptive`) can import it without importing each other. Pure: workflows may import it.
+A module of its own so both the registry (`mining.propose.registry`) and the proposers that use
+it (`mining.propose.adaptive`) can import it without importing each other. Pure: workflows may
+import it.
 """
 
 from __future__ import annotations

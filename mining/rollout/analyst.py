@@ -22,10 +22,10 @@ from pydantic import BaseModel, Field
 
 from domains import registry
 from domains.base import ToolCall
-from mining.models import ModelSpec
-from mining.rollout import RolloutResult
-from mining.scoring import said
-from mining.task import Task
+from mining.core.task import Task
+from mining.llm.spec import ModelSpec
+from mining.rollout.loop import RolloutResult
+from mining.rollout.scoring import said
 
 
 class FailureLabel(StrEnum):

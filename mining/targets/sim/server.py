@@ -24,10 +24,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
-from mining.errors import UserError
+from mining.core.errors import UserError
 from mining.targets.litellm_target import SIM_BODY_FIELD
-from mining.targets.profiles import builtin_names
-from mining.targets.sim import plan_for_encoded, turn_for
+from mining.targets.sim.agent import plan_for_encoded, turn_for
+from mining.targets.sim.profiles import builtin_names
 
 MAX_BODY = 64 * 1024 * 1024
 

@@ -21,11 +21,11 @@ from domains import registry
 from domains.base import Domain, ToolCall
 from domains.params import ParamError
 from domains.synthesis_spec import BuildRejected, SynthesisSpec
-from mining.errors import UserError
-from mining.paraphrase import Paraphraser, paraphrase_text
-from mining.task import Task
-from mining.validation import validate
-from mining.walks import WalkError, check_walk, sample_walk, walk_signature
+from mining.core.errors import UserError
+from mining.core.task import Task
+from mining.dag.paraphrase import Paraphraser, paraphrase_text
+from mining.dag.validate import validate
+from mining.dag.walks import WalkError, check_walk, sample_walk, walk_signature
 
 
 class SeededRandom(random.Random):
@@ -106,7 +106,7 @@ def synthesize_candidate(
 ) -> Task | Rejection:
     """Build and validate one candidate. Bad params raise UserError; everything else is data.
     With a `paraphraser`, the validated text is rewritten if the rewrite keeps every fact
-    (see mining/paraphrase.py; the outcome is recorded in meta["paraphrase"])."""
+    (see mining/dag/paraphrase.py; the outcome is recorded in meta["paraphrase"])."""
     dom = get_domain(domain)
     spec = spec_of(dom)
     try:

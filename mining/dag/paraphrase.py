@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mining.validation import mentions
+from mining.dag.validate import mentions
 
 # (instructions, text) -> rewritten text. Tests pass a fake; `litellm_paraphraser` is the real one.
 Paraphraser = Callable[[str], str]

@@ -12,9 +12,9 @@ import os
 import re
 from typing import Any, Protocol
 
-from mining.llm_errors import classify
-from mining.models import ModelSpec
-from mining.task import Task
+from mining.core.task import Task
+from mining.llm.errors import classify
+from mining.llm.spec import ModelSpec
 
 STOP = "###STOP###"
 

@@ -1,0 +1,22 @@
+"""Every activity name, in one place: workflows schedule activities by these names and the
+worker registers them under the same names (tests register fakes under them too).
+
+Names are part of recorded histories: never rename one that has shipped.
+"""
+
+from __future__ import annotations
+
+# ledger queue (the process that owns the DuckDB file)
+START_HARVEST = "start_harvest"
+FINISH_HARVEST = "finish_harvest"
+PROPOSE = "propose"
+RECORD_CANDIDATE = "record_candidate"
+RECORD_ROLLOUT = "record_rollout"
+FINISH_ITERATION = "finish_iteration"
+HARVEST_SUMMARY = "harvest_summary"
+EXPORT_PAGE = "export_page"
+
+# compute queue (any number of workers)
+SYNTHESIZE = "synthesize"
+ROLLOUT = "rollout"
+ANALYZE = "analyze"
