@@ -23,6 +23,12 @@ def eval_command(
     target: str = typer.Option(..., "--target", help="litellm model name, or sim:strong|mid|weak"),
     n: int = typer.Option(10, "--n", min=1, help="number of tasks"),
     k: int = typer.Option(4, "--k", min=1, help="rollouts per task"),
+    min_pass_rate: float = typer.Option(
+        0.0, "--min-pass-rate", help="window lower bound (exclusive), as in harvest start"
+    ),
+    max_pass_rate: float = typer.Option(
+        0.5, "--max-pass-rate", help="window upper bound (inclusive), as in harvest start"
+    ),
     seed: int = typer.Option(0, "--seed", help="seed of task sampling and rollouts"),
     api_base: str | None = typer.Option(None, "--api-base", help="endpoint for the target"),
     concurrency: int = typer.Option(4, "--concurrency", min=1, help="parallel rollouts"),
@@ -33,17 +39,19 @@ def eval_command(
 
     Example: toolmine eval --domain airline --target sim:mid --n 20 --k 4 --seed 1
     """
+    from mining.core.window import Window
     from mining.dag.synthesize import sample_tasks
     from mining.llm.errors import ProviderError
     from mining.llm.spec import parse_target
-    from mining.rollout.evaluation import Window, evaluate_candidate
+    from mining.rollout.evaluation import evaluate_candidate
 
+    window = Window(min_pass_rate=min_pass_rate, max_pass_rate=max_pass_rate, k=k)
+    window.check()
     spec = parse_target(target, api_base=api_base)
     started = time.monotonic()
     tasks = sample_tasks(domain, n, seed)
     if not tasks:
         raise UserError(f"no valid task could be sampled from domain {domain!r}")
-    window = Window(k=k)
     rows: list[dict[str, object]] = []
     totals = {"rollouts": 0, "passes": 0, "tokens": 0, "cost": 0.0}
     for i, task in enumerate(tasks, 1):
@@ -65,6 +73,7 @@ def eval_command(
             "passes": ev.passes,
             "rollouts": len(ev.rollouts),
             "pass_rate": round(ev.pass_rate, 4),
+            "in_window": ev.in_window,
             "failure_modes": ev.failure_modes,
         }
         rows.append(row)
@@ -98,7 +107,7 @@ def _print_table(rows: list[dict[str, object]], summary: dict[str, object]) -> N
     from rich.table import Table
 
     out = Table(title="toolmine eval")
-    for column in ("task", "passes", "rollouts", "pass rate", "failure modes"):
+    for column in ("task", "passes", "rollouts", "pass rate", "in window", "failure modes"):
         out.add_column(column)
     for row in rows:
         modes = row["failure_modes"]
@@ -107,6 +116,7 @@ def _print_table(rows: list[dict[str, object]], summary: dict[str, object]) -> N
             str(row["passes"]),
             str(row["rollouts"]),
             f"{float(str(row['pass_rate'])):.2f}",
+            "yes" if row["in_window"] else "no",
             ", ".join(modes) if isinstance(modes, list) else "",
         )
     console = Console(width=120)

@@ -24,8 +24,12 @@ def test_eval_prints_a_line_per_task_and_a_summary() -> None:
     rows, summary = lines[:-1], lines[-1]
     assert len(rows) == 4
     for row in rows:
-        assert set(row) == {"task_id", "params", "passes", "rollouts", "pass_rate", "failure_modes"}
+        assert set(row) == {
+            *("task_id", "params", "passes", "rollouts", "pass_rate"),
+            *("in_window", "failure_modes"),
+        }
         assert row["rollouts"] == 3 and row["pass_rate"] == round(row["passes"] / 3, 4)
+        assert row["in_window"] is (row["passes"] == 1)  # 0 < p <= 0.5 at k=3: only 1 pass
     assert summary["tasks"] == 4 and summary["rollouts"] == 12
     assert summary["pass_rate"] == round(sum(r["passes"] for r in rows) / 12, 4)
     assert {"tokens", "cost", "seconds"} <= set(summary)

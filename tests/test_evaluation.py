@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from mining.core.window import Window
 from mining.llm.spec import parse_target
-from mining.rollout.evaluation import Window, evaluate_candidate
+from mining.rollout.evaluation import evaluate_candidate
 from tests.test_rollout_helpers import mock_task, write_profile
 
 
@@ -24,14 +25,14 @@ from tests.test_rollout_helpers import mock_task, write_profile
     ],
 )
 def test_default_window_decisions(passes: int, failures: int, expected: bool | None) -> None:
-    assert Window().decided(passes, failures) is expected
+    assert Window().verdict(passes, failures) is expected
 
 
 def test_window_bounds() -> None:
     w = Window(min_pass_rate=0.0, max_pass_rate=0.33, k=3, min_exclusive=False)
-    assert w.contains(0.0) and w.contains(1 / 3 - 1e-9) and not w.contains(2 / 3)
-    assert not Window().contains(0.0) and Window().contains(0.5) and not Window().contains(0.75)
-    assert w.decided(0, 3) is True and w.decided(2, 0) is False
+    assert w.holds(0, 3) and w.holds(1, 3) and not w.holds(2, 3)
+    assert not Window().holds(0, 4) and Window().holds(2, 4) and not Window().holds(3, 4)
+    assert w.verdict(0, 3) is True and w.verdict(2, 0) is False
 
 
 def test_all_passing_candidate_stops_after_three(tmp_path: Path) -> None:

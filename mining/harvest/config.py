@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from mining.core.errors import UserError
+from mining.core.window import Window
 from mining.propose.context import ProposerContext, cell_cap
 
 MODES = ("dag",)
@@ -79,10 +80,7 @@ def check_config(cfg: HarvestConfig) -> None:
     """Raise UserError naming the first bad value and what is allowed."""
     if cfg.k < 1:
         raise UserError(f"k={cfg.k}: must be at least 1")
-    if not 0.0 <= cfg.min_pass_rate <= cfg.max_pass_rate <= 1.0:
-        raise UserError(
-            f"window min={cfg.min_pass_rate} max={cfg.max_pass_rate}: need 0 <= min <= max <= 1"
-        )
+    window_of(cfg).check()
     for name in ("n_tasks", "batch_size", "rollout_concurrency", "max_turns", "iterations_per_run"):
         if getattr(cfg, name) < 1:
             raise UserError(f"{name}={getattr(cfg, name)}: must be at least 1")
@@ -113,24 +111,22 @@ def rollout_seed(cand_seed: int, index: int) -> int:
     return _derive("rollout", cand_seed, index)
 
 
+def window_of(cfg: HarvestConfig) -> Window:
+    """The harvest's pass-rate window (the one every verdict comes from)."""
+    return Window(min_pass_rate=cfg.min_pass_rate, max_pass_rate=cfg.max_pass_rate, k=cfg.k)
+
+
 def in_window(cfg: HarvestConfig, passes: int, rollouts: int) -> bool:
-    """The verdict once the rollouts ran: min < pass rate <= max (a task nobody passes is not
-    "hard but learnable", so the default window 0..0.5 excludes 0)."""
-    if rollouts == 0:
-        return False
-    # same bounds as mining.rollout.evaluation.Window (not imported: workflows must not pull in
-    # litellm)
-    return cfg.min_pass_rate < passes / rollouts <= cfg.max_pass_rate + 1e-12
+    """The verdict once the rollouts ran (a task nobody passes is not "hard but learnable", so
+    the default window 0..0.5 excludes 0)."""
+    return window_of(cfg).holds(passes, rollouts)
 
 
 def outcome_known(cfg: HarvestConfig, passes: int, failures: int) -> bool:
     """True once all k rollouts ran, or once no result of the remaining ones can bring the
     candidate into the window (early stopping). A candidate that will surely be in the window
     still runs all k, so its exported pass rate is measured over k."""
-    left = cfg.k - passes - failures
-    if left <= 0:
-        return True
-    return not any(in_window(cfg, passes + extra, cfg.k) for extra in range(left + 1))
+    return window_of(cfg).can_stop(passes, failures)
 
 
 def wave_sizes(cfg: HarvestConfig) -> list[int]:

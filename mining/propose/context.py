@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from mining.core.window import Window
+
 NO_CAP = 10**9  # more tasks than any harvest holds
 
 
@@ -25,10 +27,17 @@ class ProposerContext:
     max_cell_share: float | None = 0.2
     wave: int = 1  # rollouts started together; early stopping is only checked between waves
 
+    @property
+    def window(self) -> Window:
+        return Window(
+            min_pass_rate=self.min_pass_rate,
+            max_pass_rate=self.max_pass_rate,
+            k=self.k,
+            min_exclusive=self.min_exclusive,
+        )
+
     def in_window(self, passes: int, rollouts: int) -> bool:
-        p = passes / rollouts
-        low_ok = p > self.min_pass_rate if self.min_exclusive else p >= self.min_pass_rate
-        return low_ok and p <= self.max_pass_rate + 1e-12
+        return self.window.holds(passes, rollouts)
 
     def cell_cap(self, harvested: int = 0) -> int:
         """Most tasks one cell may hold, so no cell ends above `max_cell_share` (no cap: a

@@ -18,33 +18,11 @@ from pydantic import BaseModel, Field
 
 from domains import registry
 from mining.core.task import Task
+from mining.core.window import Window
 from mining.llm.spec import ModelSpec
 from mining.rollout.analyst import Analysis, analyze
 from mining.rollout.estimators import pass_at_k, pass_hat_k
 from mining.rollout.loop import RolloutResult, run_rollout
-
-
-class Window(BaseModel):
-    """The pass-rate window a candidate must fall in to be harvested."""
-
-    min_pass_rate: float = 0.0
-    max_pass_rate: float = 0.5
-    k: int = Field(default=4, ge=1)
-    min_exclusive: bool = True
-
-    def contains(self, p: float) -> bool:
-        """Pass rates are compared at two decimals, so `max_pass_rate=0.33` admits 1 of 3."""
-        p = round(p, 2)
-        above = p > self.min_pass_rate if self.min_exclusive else p >= self.min_pass_rate
-        return above and p <= self.max_pass_rate
-
-    def decided(self, passes: int, failures: int) -> bool | None:
-        """True/False once every possible outcome of the remaining rollouts is in / out of the
-        window; None while it still depends on them."""
-        remaining = max(0, self.k - passes - failures)
-        total = passes + failures + remaining
-        outcomes = {self.contains((passes + j) / total) for j in range(remaining + 1)}
-        return outcomes.pop() if len(outcomes) == 1 else None
 
 
 class CandidateEvaluation(BaseModel):
@@ -114,7 +92,7 @@ def evaluate_candidate(
                 while decision is None and len(counted) in results:
                     counted.append(results[len(counted)])
                     passes = sum(r.passed for r in counted)
-                    decided = window.decided(passes, len(counted) - passes)
+                    decided = window.verdict(passes, len(counted) - passes)
                     if early_stop or len(counted) == window.k:
                         decision = decided
                 if decision is not None:
@@ -131,7 +109,7 @@ def evaluate_candidate(
         rollouts=counted,
         passes=passes,
         pass_rate=passes / n if n else 0.0,
-        in_window=decision if decision is not None else window.contains(passes / max(n, 1)),
+        in_window=decision if decision is not None else window.holds(passes, n),
         stopped_early=n < window.k,
         failure_modes=[label for label, _ in counts.most_common()],
         failure_counts=dict(counts),
