@@ -20,10 +20,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from temporalio import activity, workflow
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
+from mining.harvest import logs
 from mining.harvest.config import Queues
 from workflows.harvest import HarvestWorkflow
 from workflows.iteration import MiningIterationWorkflow
@@ -154,6 +156,15 @@ async def serve(
             store.close()
 
 
+def setup_logging(level: str = "INFO", json_lines: bool = False) -> None:
+    """Log to stderr with harvest, iteration, candidate and rollout on every record."""
+    logs.configure(level, json_lines)
+    # Our fields name the place; the SDK's info dict appended to each message would repeat it
+    # (it stays on the record, as `temporal_workflow` / `temporal_activity`).
+    workflow.logger.workflow_info_on_message = False
+    activity.logger.activity_info_on_message = False
+
+
 def parse_roles(only: str | None) -> tuple[str, ...]:
     from mining.core.errors import UserError
 
@@ -181,11 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a workflow task waits for this worker's cache before another worker "
         "takes it (how long a crash stalls a harvest)",
     )
+    p.add_argument("--log-level", default="INFO", choices=logs.LEVELS, type=str.upper)
+    p.add_argument("--log-json", action="store_true", help="one JSON object per log line")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     a = build_parser().parse_args(argv)
+    setup_logging(a.log_level, a.log_json)
     asyncio.run(
         serve(
             target=a.address,

@@ -29,6 +29,7 @@ from activities.models import (
 )
 from activities.payloads import check_payload
 from mining.harvest import steps
+from mining.harvest.ids import locate
 from mining.store import delta
 from mining.store.records import RolloutRecord
 
@@ -37,6 +38,11 @@ from mining.store.records import RolloutRecord
 def synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
     with boundary():
         rec, _ = steps.synthesize(inp.config, inp.harvest_id, inp.iteration, inp.index, inp.params)
+    where = _where()
+    if rec.rejection:
+        activity.logger.info(f"candidate rejected: {rec.rejection}", extra=where)
+    else:
+        activity.logger.info(f"candidate synthesized in cell {rec.cell}", extra=where)
     out = SynthesizeOutput(candidate=rec)
     check_payload(out, f"candidate {rec.candidate_id}")
     return out
@@ -47,17 +53,30 @@ def rollout(inp: RolloutInput) -> RolloutOutput:
     def on_turn(turn: int) -> None:
         activity.heartbeat(turn)
 
+    where = _where()
+    activity.logger.debug("rollout started", extra=where)
     with boundary():
         rec = steps.rollout(
             inp.config, inp.harvest_id, inp.task, inp.candidate_seed, inp.index, on_turn=on_turn
         )
         analysis = steps.analyze(inp.task, rec) if inp.lean and not rec.passed else None
     rec.attempt = activity.info().attempt
+    activity.logger.info(
+        f"rollout {'passed' if rec.passed else 'failed'} ({rec.termination}, "
+        f"{rec.latency_s:.1f} s, attempt {rec.attempt})",
+        extra=where,
+    )
     if inp.lean:
         rec = lean(rec, inp.task.world)
     out = RolloutOutput(rollout=rec, analysis=analysis)
     check_payload(out, f"rollout {rec.rollout_id}")
     return out
+
+
+def _where() -> dict[str, Any]:
+    """Harvest, iteration, candidate and rollout of the running activity (from its ids)."""
+    info = activity.info()
+    return locate(info.workflow_id, info.activity_id)
 
 
 def lean(rec: RolloutRecord, world: dict[str, Any]) -> RolloutRecord:

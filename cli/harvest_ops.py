@@ -59,7 +59,7 @@ async def start(client: Client, cfg: HarvestConfig) -> WorkflowHandle[Any, Harve
             [
                 SearchAttributePair(sa.HARVEST_ID, hid),
                 SearchAttributePair(sa.TARGET_MODEL, cfg.target),
-                SearchAttributePair(sa.MODE, cfg.mode),
+                SearchAttributePair(sa.HARVEST_MODE, cfg.mode),
                 SearchAttributePair(sa.HARVEST_STATUS, "running"),
                 SearchAttributePair(sa.HARVESTED, 0),
             ]

@@ -12,6 +12,7 @@ import worker as worker_mod
 from cli.main import app
 from cli.temporal_cli import address_or_default
 from mining.harvest.config import COMPUTE_QUEUE, LEDGER_QUEUE, Queues
+from mining.harvest.logs import LEVELS
 
 
 @app.command("worker")
@@ -33,6 +34,12 @@ def worker(
     ledger_concurrency: Annotated[
         int, typer.Option(help="ledger activities run at once")
     ] = worker_mod.DEFAULT_LEDGER_CONCURRENCY,
+    log_level: Annotated[
+        str, typer.Option(help=f"least severe level logged: {', '.join(LEVELS)}")
+    ] = "INFO",
+    log_json: Annotated[
+        bool, typer.Option("--log-json", help="log one JSON object per line (to stderr)")
+    ] = False,
 ) -> None:
     """Run a worker until SIGTERM/Ctrl-C. One process serves the ledger queue (it owns the
     history file); compute workers scale out with `--only compute`.
@@ -40,6 +47,7 @@ def worker(
     Example: toolmine worker --only compute --compute-concurrency 32
     """
     roles = worker_mod.parse_roles(only)
+    worker_mod.setup_logging(log_level, log_json)
     target = address_or_default(address)
     print(f"worker serving {', '.join(roles)} on {target}", flush=True)
     asyncio.run(

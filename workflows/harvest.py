@@ -3,7 +3,8 @@
 Loops iterations as child workflows until N tasks are harvested or a budget is spent. Pauses
 between iterations on signal `pause` / update `set_paused` (resumes on `resume`), reports progress
 by query, continues-as-new every few iterations (or when the server suggests it), and keeps the
-search attributes HarvestId, TargetModel, Mode, HarvestStatus and Harvested current for the UI.
+search attributes HarvestId, TargetModel, HarvestMode, HarvestStatus and Harvested current for the
+UI.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from temporalio.exceptions import ApplicationError, is_cancelled_exception
 with workflow.unsafe.imports_passed_through():
     from activities import names
     from activities.models import Ack, FinishHarvestInput, StartHarvestInput
+    from mining.harvest import ids
     from mining.harvest.config import stop_reason
+    from mining.harvest.logs import at
     from workflows import search_attributes as sa
     from workflows.iteration import MiningIterationWorkflow
     from workflows.models import (
@@ -86,19 +89,23 @@ class HarvestWorkflow:
         try:
             if not inp.started:
                 await self._ledger(names.START_HARVEST, start)
+                self._log(f"started: {cfg.n_tasks} {cfg.domain} tasks for {cfg.target}")
             while (reason := stop_reason(cfg, self._counters)) is None:
                 if self._paused:
                     self._status = "paused"
                     self._publish()
+                    self._log("paused")
                     await workflow.wait_condition(lambda: not self._paused)
                     self._status = "running"
                     self._publish()
+                    self._log("resumed")
                     continue
                 if (
                     iterations_here >= cfg.iterations_per_run
                     or workflow.info().is_continue_as_new_suggested()
                 ):
                     await workflow.wait_condition(workflow.all_handlers_finished)
+                    self._log(f"continuing as new after {iterations_here} iterations")
                     workflow.continue_as_new(
                         HarvestInput(
                             config=cfg,
@@ -116,6 +123,7 @@ class HarvestWorkflow:
                 raise
             self._status = "cancelled"
             self._publish()
+            self._log("cancelled")
             # Idempotent: makes sure the row exists even if cancel hit the first activity.
             await self._ledger(names.START_HARVEST, start)
             await self._ledger(
@@ -128,6 +136,7 @@ class HarvestWorkflow:
             names.FINISH_HARVEST, FinishHarvestInput(harvest_id=cfg.harvest_id, status="completed")
         )
         self._publish(f"completed ({reason})")
+        self._log(f"completed ({reason})")
         await workflow.wait_condition(workflow.all_handlers_finished)
         return HarvestResult(harvest_id=cfg.harvest_id, stop=reason, counters=self._counters)
 
@@ -143,7 +152,7 @@ class HarvestWorkflow:
                 iteration=i,
                 remaining=cfg.n_tasks - self._counters.harvested,
             ),
-            id=f"{cfg.harvest_id}/iter-{i}",
+            id=ids.iteration_workflow_id(cfg.harvest_id, i),
             task_queue=cfg.queues.ledger,
             static_summary=f"iteration {i} of harvest {cfg.harvest_id}",
         )
@@ -151,6 +160,11 @@ class HarvestWorkflow:
         self._recent = (self._recent + [totals])[-RECENT_ITERATIONS:]
         self._current = None
         self._publish()
+        c = self._counters
+        self._log(
+            f"iteration {i} done: harvested {c.harvested}/{cfg.n_tasks}, {c.rollouts} rollouts",
+            i,
+        )
 
     def _publish(self, details: str | None = None) -> None:
         """Keep the UI current: search attributes and the "current details" line."""
@@ -159,7 +173,7 @@ class HarvestWorkflow:
             [
                 sa.HARVEST_ID.value_set(cfg.harvest_id),
                 sa.TARGET_MODEL.value_set(cfg.target),
-                sa.MODE.value_set(cfg.mode),
+                sa.HARVEST_MODE.value_set(cfg.mode),
                 sa.HARVEST_STATUS.value_set(self._status),
                 sa.HARVESTED.value_set(c.harvested),
             ]
@@ -171,6 +185,9 @@ class HarvestWorkflow:
             f"{c.candidates} candidates, {c.rollouts} rollouts"
         )
 
+    def _log(self, message: str, iteration: int | None = None) -> None:
+        workflow.logger.info(message, extra=at(self._cfg.harvest_id, iteration))
+
     async def _ledger(self, name: str, arg: StartHarvestInput | FinishHarvestInput) -> None:
         await workflow.execute_activity(
             name,
@@ -179,4 +196,5 @@ class HarvestWorkflow:
             task_queue=self._cfg.queues.ledger,
             start_to_close_timeout=timedelta(seconds=self._cfg.timeouts.ledger_s),
             retry_policy=LEDGER_RETRY,
+            summary=f"{name.replace('_', ' ')} {self._cfg.harvest_id}",
         )

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from activities.payloads import check_payload
     from mining.core.task import Task
+    from mining.harvest import ids
     from mining.harvest.config import (
         CandidateOutcome,
         HarvestConfig,
@@ -44,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
         select,
         wave_sizes,
     )
+    from mining.harvest.logs import at
     from mining.store.records import RolloutRecord
     from workflows.models import IterationInput
     from workflows.policies import COMPUTE_RETRY, LEDGER_RETRY
@@ -72,11 +74,15 @@ class MiningIterationWorkflow:
             names.PROPOSE,
             ProposeInput(harvest_id=inp.harvest_id, config=cfg, iteration=inp.iteration),
             ProposeOutput,
+            f"propose up to {cfg.batch_size} candidates for iteration {inp.iteration}",
+        )
+        workflow.logger.info(
+            f"proposed {len(proposed.points)} candidates", extra=at(inp.harvest_id, inp.iteration)
         )
         outcomes = await asyncio.gather(
             *(self._candidate(j, p) for j, p in enumerate(proposed.points))
         )
-        return await self._ledger(
+        totals = await self._ledger(
             names.FINISH_ITERATION,
             FinishIterationInput(
                 harvest_id=inp.harvest_id,
@@ -88,7 +94,14 @@ class MiningIterationWorkflow:
                 selected=select(list(outcomes), len(outcomes)),
             ),
             IterationTotals,
+            f"finish iteration {inp.iteration}: decide {len(outcomes)} candidates",
         )
+        workflow.logger.info(
+            f"iteration done: {totals.in_window} in window, {totals.harvested} harvested, "
+            f"{totals.rollouts} rollouts",
+            extra=at(inp.harvest_id, inp.iteration),
+        )
+        return totals
 
     async def _candidate(self, index: int, params: dict[str, Any]) -> CandidateOutcome:
         inp, cfg = self._inp, self._inp.config
@@ -103,12 +116,20 @@ class MiningIterationWorkflow:
             ),
             SynthesizeOutput,
             cfg.timeouts.synthesize_s,
-            f"c{index}/synthesize",
+            ids.candidate_activity_id(index, "synthesize"),
+            f"synthesize candidate {index}: {_point(params)}",
         )
         cand = syn.candidate
-        await self._ledger(names.RECORD_CANDIDATE, RecordCandidateInput(candidate=cand), Ack)
+        where = at(inp.harvest_id, inp.iteration, cand.candidate_id)
+        await self._ledger(
+            names.RECORD_CANDIDATE,
+            RecordCandidateInput(candidate=cand),
+            Ack,
+            f"record candidate {index} ({cand.cell or 'rejected'})",
+        )
         out = CandidateOutcome(candidate_id=cand.candidate_id, synthesized=cand.task is not None)
         if cand.task is None:
+            workflow.logger.info(f"candidate rejected: {cand.rejection}", extra=where)
             return out
         task = Task.model_validate(cand.task)
         start = 0
@@ -125,6 +146,10 @@ class MiningIterationWorkflow:
                 out.tokens += rec.tokens_in + rec.tokens_out
                 out.cost_usd += rec.cost_usd
         out.in_window = out.rollouts == cfg.k and in_window(cfg, out.passes, out.rollouts)
+        workflow.logger.info(
+            f"candidate decided: {out.passes}/{out.rollouts} passed, in window: {out.in_window}",
+            extra=where,
+        )
         return out
 
     async def _rollout(self, cand: int, task: Task, cand_seed: int, index: int) -> RolloutRecord:
@@ -143,7 +168,9 @@ class MiningIterationWorkflow:
             arg,
             result_type=RolloutOutput,
             task_queue=cfg.queues.compute,
-            activity_id=f"c{cand}/r{index}/rollout",
+            activity_id=ids.rollout_activity_id(cand, index, "rollout"),
+            summary=f"rollout {index} of candidate {cand} | cell {task.cell} | intents "
+            f"{'+'.join(task.intents) or '-'}",
             start_to_close_timeout=timedelta(seconds=cfg.timeouts.rollout_s),
             heartbeat_timeout=timedelta(seconds=cfg.timeouts.rollout_heartbeat_s),
             retry_policy=COMPUTE_RETRY,
@@ -155,16 +182,26 @@ class MiningIterationWorkflow:
                 AnalyzeInput(task=task, rollout=rec),
                 AnalyzeOutput,
                 cfg.timeouts.analyze_s,
-                f"c{cand}/r{index}/analyze",
+                ids.rollout_activity_id(cand, index, "analyze"),
+                f"analyze failed rollout {index} of candidate {cand}",
             )
             analysis = analyzed.analysis
         await self._ledger(
-            names.RECORD_ROLLOUT, RecordRolloutInput(rollout=rec, analysis=analysis), Ack
+            names.RECORD_ROLLOUT,
+            RecordRolloutInput(rollout=rec, analysis=analysis),
+            Ack,
+            f"record rollout {index} of candidate {cand} ({'pass' if rec.passed else 'fail'})",
         )
         return rec
 
     async def _compute(
-        self, name: str, arg: BaseModel, result: type[T], timeout_s: float, activity_id: str
+        self,
+        name: str,
+        arg: BaseModel,
+        result: type[T],
+        timeout_s: float,
+        activity_id: str,
+        summary: str,
     ) -> T:
         cfg: HarvestConfig = self._inp.config
         _check(arg, f"input of {activity_id}")
@@ -176,9 +213,10 @@ class MiningIterationWorkflow:
             activity_id=activity_id,
             start_to_close_timeout=timedelta(seconds=timeout_s),
             retry_policy=COMPUTE_RETRY,
+            summary=summary,
         )
 
-    async def _ledger(self, name: str, arg: BaseModel, result: type[T]) -> T:
+    async def _ledger(self, name: str, arg: BaseModel, result: type[T], summary: str) -> T:
         cfg: HarvestConfig = self._inp.config
         _check(arg, f"input of {name}")
         return await workflow.execute_activity(
@@ -188,4 +226,11 @@ class MiningIterationWorkflow:
             task_queue=cfg.queues.ledger,
             start_to_close_timeout=timedelta(seconds=cfg.timeouts.ledger_s),
             retry_policy=LEDGER_RETRY,
+            summary=summary,
         )
+
+
+def _point(params: dict[str, Any]) -> str:
+    """A parameter point on one short line (activity summaries are one line in the UI)."""
+    text = ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+    return text if len(text) <= 160 else text[:157] + "..."

@@ -1,4 +1,9 @@
-"""The search attributes a harvest shows in the Temporal UI (registered by `toolmine server`)."""
+"""The search attributes a harvest shows in the Temporal UI (registered by `toolmine server`).
+
+The mode is `HarvestMode`, not `Mode`: the visibility query language reads a bare `Mode` as a
+keyword, so `Mode='dag'` would not parse (it needed backquotes). Renaming an upserted attribute
+keeps the command sequence, so histories recorded with `Mode` still replay.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,17 @@ from temporalio.common import SearchAttributeKey
 
 HARVEST_ID = SearchAttributeKey.for_keyword("HarvestId")
 TARGET_MODEL = SearchAttributeKey.for_keyword("TargetModel")
-MODE = SearchAttributeKey.for_keyword("Mode")
+HARVEST_MODE = SearchAttributeKey.for_keyword("HarvestMode")
 HARVEST_STATUS = SearchAttributeKey.for_keyword("HarvestStatus")
 HARVESTED = SearchAttributeKey.for_int("Harvested")
 
-ALL: list[SearchAttributeKey[Any]] = [HARVEST_ID, TARGET_MODEL, MODE, HARVEST_STATUS, HARVESTED]
+ALL: list[SearchAttributeKey[Any]] = [
+    HARVEST_ID,
+    TARGET_MODEL,
+    HARVEST_MODE,
+    HARVEST_STATUS,
+    HARVESTED,
+]
 
 
 def cli_flags() -> list[str]:
