@@ -1,4 +1,7 @@
-"""`toolmine export HARVEST --out FILE.jsonl`: the harvested tasks, one JSON object a line."""
+"""`toolmine export HARVEST --format F --out PATH`: the harvested tasks in a format others read.
+
+jsonl (toolmine's rows, one JSON object a line), hf (Parquet plus a dataset card).
+"""
 
 from __future__ import annotations
 
@@ -33,25 +36,43 @@ def load_rows(
     return rows
 
 
+FORMATS = ("jsonl", "hf")
+
+
+def write_format(fmt: str, rows: list[ExportRow], out: Path, harvest: str) -> str:
+    """Write `rows` in `fmt` to `out`; returns what was written, for the user."""
+    if fmt == "hf":
+        from mining.reports.hf import write_hf
+
+        data = write_hf(rows, out, harvest)
+        return f"wrote {len(rows)} tasks to {data} (dataset card {out / 'README.md'})"
+    n = write_jsonl(rows, out)
+    return f"wrote {n} tasks to {out}"
+
+
 @app.command("export")
 def export(
     harvest: Annotated[str, typer.Argument(help="harvest id")],
-    out: Annotated[Path, typer.Option(help="output JSONL file")],
+    out: Annotated[Path, typer.Option(help="output file (jsonl) or folder (other formats)")],
+    format_: Annotated[
+        str, typer.Option("--format", help=f"export format: {', '.join(FORMATS)}")
+    ] = "jsonl",
     store: Annotated[
         Path | None, typer.Option(help="history file (./.toolmine/history.duckdb)")
     ] = None,
     address: Annotated[str | None, typer.Option(help="Temporal frontend")] = None,
     ledger_queue: Annotated[str, typer.Option(help="ledger task queue")] = LEDGER_QUEUE,
 ) -> None:
-    """Write a harvest's tasks as JSONL (task, world, tools, golden trajectory, expected final
-    world, pass rate, failure modes, ...).
+    """Write a harvest's tasks (task, world, tools, golden trajectory, expected final world,
+    pass rates, failure modes, ...) as JSON lines or a Hugging Face dataset folder.
 
     Example: toolmine export airline-sim-mid-s0-1a2b3c --out tasks.jsonl
     """
+    from mining.core.errors import UserError
+
+    if format_ not in FORMATS:
+        raise UserError(f"--format {format_!r}: allowed {', '.join(FORMATS)}")
     rows = load_rows(harvest, store, address, ledger_queue)
     if not rows:
-        from mining.core.errors import UserError
-
         raise UserError(f"harvest {harvest!r} has no harvested tasks (yet)")
-    n = write_jsonl(rows, out)
-    print(f"wrote {n} tasks to {out}")
+    print(write_format(format_, rows, out, harvest))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,6 +34,7 @@ Address = Annotated[
 ]
 LedgerQueue = Annotated[str, typer.Option(help="ledger task queue (where workflows run)")]
 HarvestArg = Annotated[str, typer.Argument(help="harvest id (= workflow id)")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
 
 
 async def _client(address: str | None) -> Client:
@@ -184,6 +186,7 @@ def list_cmd(
         str | None, typer.Option(help="extra visibility query, e.g. \"TargetModel='sim:mid'\"")
     ] = None,
     address: Address = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """List harvests (latest run of each), with status and harvested count."""
 
@@ -191,15 +194,28 @@ def list_cmd(
         client = await _client(address)
         q = "WorkflowType = 'HarvestWorkflow'" + (f" AND {query}" if query else "")
         seen = set()
+        listed: list[dict[str, Any]] = []
         async for wf in client.list_workflows(q):
             if wf.id in seen:
                 continue
             seen.add(wf.id)
             attrs: dict[str, Any] = {k: v[0] if v else "" for k, v in wf.search_attributes.items()}
-            status = wf.status.name.lower() if wf.status else "?"
+            listed.append(
+                {
+                    "harvest_id": wf.id,
+                    "workflow_status": wf.status.name.lower() if wf.status else "?",
+                    "harvest_status": attrs.get("HarvestStatus", ""),
+                    "harvested": attrs.get("Harvested", 0),
+                    "target": attrs.get("TargetModel", ""),
+                }
+            )
+        if as_json:
+            print(json.dumps(listed, indent=2))
+            return
+        for h in listed:
             print(
-                f"{wf.id:40} {status:16} {attrs.get('HarvestStatus', ''):10} "
-                f"harvested={attrs.get('Harvested', 0):<4} target={attrs.get('TargetModel', '')}"
+                f"{h['harvest_id']:40} {h['workflow_status']:16} {h['harvest_status']:10} "
+                f"harvested={h['harvested']:<4} target={h['target']}"
             )
 
     run_client(go())
@@ -213,9 +229,13 @@ def show_cmd(
     ] = None,
     address: Address = None,
     ledger_queue: LedgerQueue = LEDGER_QUEUE,
+    as_json: JsonFlag = False,
 ) -> None:
     """Summarise a harvest: counts, pass-rate histogram, top failure modes, diversity."""
     summary = load_summary(harvest, store, address, ledger_queue)
+    if as_json:
+        print(summary.model_dump_json(indent=2))
+        return
     Console().print("\n".join(render_lines(summary)), highlight=False, soft_wrap=True)
 
 

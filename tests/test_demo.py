@@ -19,6 +19,11 @@ EXPORT_KEYS = {
     "task_id", "task_description", "world", "tools", "golden_trajectory",
     "expected_final_world", "communicate", "pass_rate", "k", "failure_modes", "params", "target",
     "cell",  # beyond the list: the parameter cell, for diversity checks
+    # where the task came from, the counts behind its pass rate (both verdicts), the
+    # customer's scenario and the rest of the task, so every export format is built from rows
+    "candidate_id", "domain", "mode", "passes", "rollouts", "tau2_passes", "tau2_pass_rate",
+    "scenario", "user_facts", "refusal", "intents", "features", "meta", "seed", "walk",
+    "signature",
 }  # fmt: skip
 
 

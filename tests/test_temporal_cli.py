@@ -13,6 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from mining.harvest.config import Budgets, Queues
 from mining.store.db import Store
+from tests.cli_process import toolmine
 from tests.temporal_fixtures import fake_config, fake_workers, find_bin
 from workflows.models import HarvestInput
 
@@ -106,5 +107,15 @@ async def test_cli_start_query_pause_resume_cancel(
         f"HarvestId='{wid}' AND HarvestStatus='cancelled'",
     )
     assert wid in listed
+    # `toolmine harvest list --json`: the same harvest, as JSON a script can read
+    address = temporal_env.client.service_client.config.target_host
+    done = await asyncio.to_thread(
+        toolmine, "harvest", "list", "--json", "--address", address,
+        "--query", f"HarvestId='{wid}'",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (entry,) = json.loads(done.stdout)
+    assert entry["harvest_id"] == wid and entry["harvest_status"] == "cancelled"
+    assert entry["workflow_status"] == "canceled" and entry["target"] == cfg.target
     found = store.harvest_record(wid)
     assert found is not None and found[1] == "cancelled"

@@ -434,11 +434,14 @@ class Store:
         )
 
     def harvested(self, harvest_id: str) -> list[dict[str, Any]]:
-        """Harvested tasks in acceptance order: task JSON, pass rate, k, failure modes, target."""
+        """Harvested tasks in acceptance order: task JSON, pass rate, k, failure modes, target,
+        domain, mode, and the rollouts behind the pass rate (passes, rollouts)."""
         rows = self._all(
-            "SELECT c.task, h.pass_rate, h.k, h.failure_modes, hv.target, hv.domain "
+            "SELECT c.task, h.pass_rate, h.k, h.failure_modes, hv.target, hv.domain, hv.mode, "
+            "d.passes, d.rollouts "
             "FROM harvested_tasks h JOIN candidates c USING (candidate_id) "
             "JOIN harvests hv ON hv.harvest_id = h.harvest_id "
+            "LEFT JOIN decisions d ON d.candidate_id = h.candidate_id "
             "WHERE h.harvest_id = ? ORDER BY h.position",
             [harvest_id],
         )
@@ -450,6 +453,9 @@ class Store:
                 "failure_modes": json.loads(r[3]),
                 "target": r[4],
                 "domain": r[5],
+                "mode": r[6],
+                "passes": r[7],
+                "rollouts": r[8],
             }
             for r in rows
         ]
