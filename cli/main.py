@@ -25,6 +25,7 @@ def _register_commands() -> None:
         bench_orchestration,
         bench_proposer,
         bench_synth,
+        bench_wg,
         demo,
         eval_cmd,
         export_cmd,

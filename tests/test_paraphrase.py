@@ -124,7 +124,7 @@ class _Canned:
 
 @pytest.fixture
 def canned() -> Iterator[_Canned]:
-    server = _Canned(GOOD)
+    server = _Canned(json.dumps({"text": GOOD}))
     yield server
     server.server.shutdown()
 
@@ -137,3 +137,4 @@ def test_real_litellm_path_on_loopback(canned: _Canned, monkeypatch: pytest.Monk
     (request,) = canned.requests
     assert request["messages"][-1]["content"] == ORIGINAL
     assert request["model"] == "canned"
+    assert request["response_format"]["json_schema"]["name"] == "Rewrite"

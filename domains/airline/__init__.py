@@ -35,6 +35,7 @@ from domains.airline.data_model import (
 from domains.airline.policy import policy_text
 from domains.airline.synthesis_spec import SYNTHESIS
 from domains.airline.tools import AirlineTools
+from domains.airline.wg import VOCABULARY as WG_VOCABULARY
 from domains.airline.world_file import default_world_path, load_world, parse_world
 from domains.base import Domain
 
@@ -45,7 +46,7 @@ DOMAIN = Domain(
     toolkit_type=AirlineTools,
     policy=policy_text(),
     load_world=load_world,
-    extras={"synthesis": SYNTHESIS},
+    extras={"synthesis": SYNTHESIS, "wg": WG_VOCABULARY},
 )
 
 __all__ = [

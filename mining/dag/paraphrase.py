@@ -8,18 +8,21 @@ forbidden one present, and no new number or id (anything with a digit) that the 
 did not contain. A rewrite that fails the check, or a model call that fails, leaves the template
 text in place; `task.meta["paraphrase"]` records what happened either way.
 
-Off by default (`toolmine sample --paraphrase MODEL [--api-base URL]`). litellm is called with
-`num_retries=0` and an explicit timeout, as everywhere in toolmine.
+Off by default (`toolmine sample --paraphrase MODEL [--api-base URL]`). The model is asked through
+`mining.llm.structured` (JSON schema output, `num_retries=0`, an explicit timeout), as every role.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from mining.dag.validate import mentions
+from mining.llm.spec import ModelSpec
+from mining.llm.structured import call_structured
 
 # (instructions, text) -> rewritten text. Tests pass a fake; `litellm_paraphraser` is the real one.
 Paraphraser = Callable[[str], str]
@@ -28,7 +31,7 @@ INSTRUCTIONS = (
     "Rewrite the following airline customer's request in your own words, as the customer would "
     "say it in a chat. Keep every name, id, date, city, airport code, amount, card ending and "
     "preference exactly as written; do not add any fact, number or id; do not answer the "
-    "request. Reply with the rewritten request only."
+    "request. Reply with a JSON object whose `text` is the rewritten request."
 )
 _DIGIT_TOKEN = re.compile(r"[A-Za-z0-9_$.\-]*\d[A-Za-z0-9_.\-]*")
 
@@ -72,30 +75,20 @@ def paraphrase_text(
     return rewrite, record
 
 
+class Rewrite(BaseModel):
+    """The paraphrase role's output schema."""
+
+    text: str = Field(description="the customer's request, rewritten")
+
+
 def litellm_paraphraser(
     model: str, api_base: str | None = None, timeout: float = 30.0, temperature: float = 0.7
 ) -> Paraphraser:
-    """A paraphraser backed by `litellm.completion` (credentials from the environment)."""
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    import litellm  # imported lazily: only this optional step needs it
+    """A paraphraser backed by a model through the structured-call helper (credentials from the
+    environment)."""
+    spec = ModelSpec(model=model, api_base=api_base, timeout_s=timeout, temperature=temperature)
 
     def call(text: str) -> str:
-        kwargs: dict[str, Any] = {
-            "model": model,
-            "messages": [
-                {"role": "system", "content": INSTRUCTIONS},
-                {"role": "user", "content": text},
-            ],
-            "num_retries": 0,
-            "timeout": timeout,
-            "temperature": temperature,
-        }
-        if api_base:
-            kwargs["api_base"] = api_base
-        response = litellm.completion(**kwargs)
-        content = response.choices[0].message.content
-        if not isinstance(content, str):
-            raise ValueError("the model returned no text")
-        return content
+        return call_structured(spec, Rewrite, INSTRUCTIONS, text).text
 
     return call

@@ -12,7 +12,6 @@ one-paragraph observation.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from enum import StrEnum
@@ -24,6 +23,7 @@ from domains import registry
 from domains.base import ToolCall
 from mining.core.task import Task
 from mining.llm.spec import ModelSpec
+from mining.llm.structured import call_structured
 from mining.rollout.loop import RolloutResult
 from mining.rollout.scoring import said
 
@@ -342,6 +342,7 @@ class _Observation(BaseModel):
     observation: str = Field(description="two or three sentences on why the agent failed")
 
 
+_SYSTEM = "You review failed tool-use attempts. Answer with the JSON object the schema asks for."
 _PROMPT = """You review a customer-service agent's failed attempt at a tool-use task.
 Task (customer's words): {task}
 Golden tool calls: {golden}
@@ -372,24 +373,8 @@ def llm_observation(
         texts=json.dumps(rollout.trajectory.assistant_texts())[:4000],
         labels=json.dumps([le.model_dump(mode="json") for le in analysis.labels])[:2000],
     )
-    if completion is None:
-        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-        import litellm
-
-        completion = litellm.completion
-    kwargs: dict[str, Any] = dict(spec.extra)
-    if spec.api_base:
-        kwargs["api_base"] = spec.api_base
     try:
-        response = completion(
-            model=spec.model,
-            messages=[{"role": "user", "content": prompt}],
-            response_format=_Observation,
-            num_retries=0,
-            timeout=spec.timeout_s,
-            **kwargs,
-        )
-        content = response.choices[0].message.content
-        return _Observation.model_validate_json(content).observation
+        answer = call_structured(spec, _Observation, _SYSTEM, prompt, completion=completion)
+        return answer.observation
     except Exception as exc:  # the observation is optional: a failure is noted, not raised
         return f"(LLM analyst unavailable: {type(exc).__name__})"

@@ -1,0 +1,86 @@
+"""Settings of a WG harvest (pure: workflows import it) and the vocabulary lookup."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pydantic import BaseModel, Field
+
+from domains import registry
+from domains.wg import BREAK_KINDS, WGVocabulary
+from mining.core.errors import UserError
+from mining.core.window import Window
+
+OFFLINE = "offline"
+
+
+class WGSettings(BaseModel):
+    harvest_id: str = ""
+    domain: str = "airline"
+    target: str = "sim:mid"
+    oracle: str = Field(default="sim:strong", description="the model that confirms failures")
+    strategist: str = Field(default=OFFLINE, description="a model, or offline")
+    world_actor: str = Field(default=OFFLINE, description="a model, or offline")
+    api_base: str | None = Field(default=None, description="endpoint of the model roles")
+    k: int = 4
+    min_pass_rate: float = 0.0
+    max_pass_rate: float = 0.5
+    n_tasks: int = 10
+    seed: int = 0
+    max_turns: int = 30
+    checks: bool = Field(default=True, description="consistency checks before target runs")
+    break_rates: dict[str, float] = Field(
+        default_factory=lambda: {kind: 0.08 for kind in BREAK_KINDS},
+        description="offline world actor: chance of each kind of broken world",
+    )
+    solution_rate: float = Field(
+        default=0.8, description="offline world actor: chance it proposes a solution"
+    )
+    oracle_attempts: int = Field(default=2, description="oracle rollouts; any pass confirms")
+    max_variants: int = Field(default=6, description="simplification retests per failure")
+    explore_share: float = Field(default=0.3, description="quota of exploring hypotheses")
+    max_tag_share: float = Field(
+        default=0.2, description="most confirmed failures one capability tag may hold"
+    )
+    max_hypotheses: int = Field(default=200, description="stop after this many hypotheses")
+    max_rollouts: int | None = Field(default=None, description="target rollout budget")
+
+    def window(self) -> Window:
+        return Window(min_pass_rate=self.min_pass_rate, max_pass_rate=self.max_pass_rate, k=self.k)
+
+
+def derive_seed(*parts: object) -> int:
+    digest = hashlib.sha256("/".join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:6], "big")
+
+
+def vocabulary(domain: str) -> WGVocabulary:
+    """The domain's WG vocabulary, or a user error naming the domains that have one."""
+    try:
+        dom = registry.get(domain)
+    except registry.UnknownDomainError as exc:
+        raise UserError(str(exc)) from None
+    vocab = dom.extras.get("wg")
+    if not isinstance(vocab, WGVocabulary):
+        names = [n for n in registry.names() if "wg" in registry.get(n).extras]
+        raise UserError(
+            f"domain {domain!r} has no WG vocabulary; domains with one: {', '.join(names)}"
+        )
+    return vocab
+
+
+def check_settings(s: WGSettings) -> None:
+    """Raise UserError naming the first bad value and what is allowed."""
+    vocabulary(s.domain)
+    s.window().check()
+    for name in ("k", "n_tasks", "oracle_attempts", "max_hypotheses", "max_turns"):
+        if getattr(s, name) < 1:
+            raise UserError(f"{name}={getattr(s, name)}: must be at least 1")
+    unknown = sorted(set(s.break_rates) - set(BREAK_KINDS))
+    if unknown:
+        raise UserError(f"break kind(s) {unknown}: allowed {', '.join(BREAK_KINDS)}")
+    if sum(s.break_rates.values()) > 1 or any(v < 0 for v in s.break_rates.values()):
+        raise UserError(f"break rates {s.break_rates}: each >= 0, together at most 1")
+    for name in ("solution_rate", "explore_share", "max_tag_share"):
+        if not 0.0 <= getattr(s, name) <= 1.0:
+            raise UserError(f"{name}={getattr(s, name)}: need 0 <= value <= 1")

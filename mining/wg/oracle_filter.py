@@ -1,0 +1,116 @@
+"""The target run and the oracle filter: k target rollouts, then, on failure, the oracle.
+
+A scenario becomes a `Task` (the verifier's expected final world is the initial world with every
+assertion made true, so rollouts are judged by the same strict state check as DAG tasks). The
+target's k rollouts give a pass rate; when the target fails, the oracle (a strong model, or a
+strong simulated target) runs the same task up to `oracle_attempts` times: a pass confirms the
+failure (its trajectory and final state become the golden trajectory and the expected final
+state), no pass discards the world as broken.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pydantic import ValidationError
+
+from domains import registry
+from domains.base import ToolCall
+from mining.core.task import Task
+from mining.harvest.config import rollout_seed
+from mining.llm.spec import parse_target
+from mining.rollout.loop import run_rollout
+from mining.wg import assertions
+from mining.wg.config import WGSettings, derive_seed
+from mining.wg.models import Hypothesis, OracleRun, Scenario, Trial
+
+INVALID_VERIFIER = "wg_invalid_verifier"
+
+
+def scenario_task(domain: str, sc: Scenario, h: Hypothesis) -> Task:
+    """The task target and oracle run. A verifier whose expected world does not load passes
+    nobody (the rollouts still run: that is the waste the consistency checks cut)."""
+    expected = assertions.apply(sc.world, sc.assertions)
+    meta: dict[str, Any] = {**sc.meta, "transfer_expected": sc.transfer_expected}
+    try:
+        registry.get(domain).world_type.model_validate(expected)
+    except ValidationError:
+        expected, meta[INVALID_VERIFIER] = sc.world, True
+    signature = hashlib.sha256(f"{sc.scenario_id}|{h.tag}|{h.complexity}".encode()).hexdigest()
+    return Task(
+        task_id=sc.scenario_id,
+        domain=domain,
+        seed=h.seed,
+        params=dict(sc.params),
+        walk=[],
+        signature=f"wg:{signature[:16]}",
+        task_description=sc.task_description,
+        world=sc.world,
+        golden_trajectory=sc.reference or sc.solution or [],
+        expected_final_world=expected,
+        communicate=sc.communicate,
+        user_facts=sc.user_facts,
+        features=sc.features,
+        refusal=sc.refusal,
+        meta=meta,
+        cell=f"{h.tag}|{h.complexity}",
+        intents=sc.intents,
+    )
+
+
+def run_trial(s: WGSettings, task: Task) -> Trial:
+    """Up to k target rollouts, one after another, stopping once the window verdict cannot
+    change (a candidate surely inside still runs all k, so its rate is measured over k, as in
+    DAG harvests). A verifier that does not load runs all k and passes nobody."""
+    target, window = parse_target(s.target, s.api_base), s.window()
+    seed = derive_seed("trial", task.task_id, s.seed)
+    invalid = bool(task.meta.get(INVALID_VERIFIER))
+    passes = rollouts = tokens = 0
+    cost = 0.0
+    modes: list[str] = []
+    while rollouts < s.k and (invalid or not window.can_stop(passes, rollouts - passes)):
+        res = run_rollout(task, target, rollouts, seed, max_turns=s.max_turns)
+        rollouts += 1
+        passes += int(res.passed and not invalid)
+        tokens += res.tokens_in + res.tokens_out
+        cost += res.cost
+        if not res.passed and res.score is not None and res.score.reasons:
+            modes.append(res.score.reasons[0][:80])
+    return Trial(
+        passes=passes, rollouts=rollouts, in_window=window.holds(passes, rollouts)
+        and rollouts == s.k, tokens=tokens, cost_usd=cost, failure_modes=modes,
+    )  # fmt: skip
+
+
+def run_oracle(s: WGSettings, task: Task) -> OracleRun:
+    """The oracle on the same task; the first passing rollout becomes the gold."""
+    oracle = parse_target(s.oracle, s.api_base)
+    tokens = 0
+    for attempt in range(s.oracle_attempts):
+        if task.meta.get(INVALID_VERIFIER):
+            break
+        seed = rollout_seed(derive_seed("oracle", task.task_id, s.seed), attempt)
+        res = run_rollout(task, oracle, attempt, seed, max_turns=s.max_turns)
+        tokens += res.tokens_in + res.tokens_out
+        if res.passed:
+            golden = [ToolCall.model_validate(c.model_dump()) for c in res.trajectory.tool_calls()]
+            return OracleRun(
+                passed=True, attempts=attempt + 1, golden=golden, final_world=res.final_world,
+                tokens=tokens,
+            )  # fmt: skip
+    return OracleRun(passed=False, attempts=s.oracle_attempts, tokens=tokens)
+
+
+def confirmed_task(task: Task, oracle: OracleRun, trial: Trial, h: Hypothesis) -> Task:
+    """The exported task: the oracle's trajectory and final state as gold, the measured rate."""
+    meta = {
+        **task.meta,
+        "wg": {"hypothesis_id": h.hypothesis_id, "tag": h.tag, "complexity": h.complexity,
+               "statement": h.statement},
+        "pass_rate": trial.pass_rate,
+    }  # fmt: skip
+    return task.model_copy(
+        update={"golden_trajectory": oracle.golden, "expected_final_world": oracle.final_world,
+                "meta": meta}
+    )  # fmt: skip
