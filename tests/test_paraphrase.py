@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 
 from mining.dag.paraphrase import check_paraphrase, litellm_paraphraser, paraphrase_text
 from mining.dag.synthesize import sample_tasks
+from tests.loopback_chat import ChatEndpoint
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -77,59 +75,17 @@ def test_sampled_tasks_record_the_paraphrase_outcome() -> None:
     assert all(t.meta["paraphrase"]["status"] == "rejected" for t in dropped)
 
 
-class _Canned:
-    """A loopback OpenAI-compatible endpoint that answers every chat completion with one text
-    and records the requests it got."""
-
-    def __init__(self, reply: str) -> None:
-        self.requests: list[dict[str, Any]] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                owner.requests.append(body)
-                payload = json.dumps(
-                    {
-                        "id": "chatcmpl-1",
-                        "object": "chat.completion",
-                        "created": 0,
-                        "model": body.get("model", "canned"),
-                        "choices": [
-                            {
-                                "index": 0,
-                                "finish_reason": "stop",
-                                "message": {"role": "assistant", "content": reply},
-                            }
-                        ],
-                        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-                    }
-                ).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def api_base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-
 @pytest.fixture
-def canned() -> Iterator[_Canned]:
-    server = _Canned(json.dumps({"text": GOOD}))
+def canned() -> Iterator[ChatEndpoint]:
+    reply = {"role": "assistant", "content": json.dumps({"text": GOOD})}
+    server = ChatEndpoint(lambda body: reply)
     yield server
-    server.server.shutdown()
+    server.close()
 
 
-def test_real_litellm_path_on_loopback(canned: _Canned, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_real_litellm_path_on_loopback(
+    canned: ChatEndpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
     paraphraser = litellm_paraphraser("openai/canned", canned.api_base, timeout=10)
     text, rec = paraphrase_text(ORIGINAL, REQUIRED, FORBIDDEN, paraphraser, "openai/canned")

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -23,6 +21,7 @@ from mining.llm.structured import StructuredOutputError, call_structured, parse_
 from mining.wg import assertions
 from mining.wg.config import WGSettings
 from mining.wg.loop import run_wg
+from tests.loopback_chat import ChatEndpoint
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -52,37 +51,11 @@ class Scripted:
         self.scenario = _scenario()
         self.roles: Counter[str] = Counter()
         self.conversations: Counter[str] = Counter()
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                message = owner.answer(body)
-                payload = json.dumps(
-                    {
-                        "id": "x",
-                        "object": "chat.completion",
-                        "created": 0,
-                        "model": body["model"],
-                        "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
-                        "usage": {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10},
-                    }
-                ).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.endpoint = ChatEndpoint(self.answer)
 
     @property
     def api_base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        return self.endpoint.api_base
 
     def answer(self, body: dict[str, Any]) -> dict[str, Any]:
         fmt = body.get("response_format")
@@ -134,7 +107,7 @@ class Scripted:
 def scripted() -> Iterator[Scripted]:
     server = Scripted()
     yield server
-    server.server.shutdown()
+    server.endpoint.close()
 
 
 def test_wg_harvest_through_litellm_on_loopback(scripted: Scripted) -> None:
