@@ -1,6 +1,7 @@
 """`toolmine export HARVEST --format F --out PATH`: the harvested tasks in a format others read.
 
-jsonl (toolmine's rows, one JSON object a line), hf (Parquet plus a dataset card).
+jsonl (toolmine's rows, one JSON object a line), tau2 (a data directory tau2-bench's harness
+runs), hf (Parquet plus a dataset card).
 """
 
 from __future__ import annotations
@@ -36,11 +37,26 @@ def load_rows(
     return rows
 
 
-FORMATS = ("jsonl", "hf")
+FORMATS = ("jsonl", "tau2", "hf")
 
 
-def write_format(fmt: str, rows: list[ExportRow], out: Path, harvest: str) -> str:
+def write_format(
+    fmt: str, rows: list[ExportRow], out: Path, harvest: str, tau2_dir: Path | None = None
+) -> str:
     """Write `rows` in `fmt` to `out`; returns what was written, for the user."""
+    if fmt == "tau2":
+        from mining.reports.tau2 import write_tau2
+
+        done = write_tau2(rows, out, tau2_dir)
+        lines = [f"wrote {done.tasks} tasks to {out} (tau2-bench data directory)"]
+        lines += [f"left out {tid}: {why}" for tid, why in sorted(done.left_out.items())]
+        if not done.guidelines_copied:
+            lines.append(
+                "note: tau2 needs its user-simulator guidelines in "
+                f"{out / 'tau2' / 'user_simulator'} (export with --tau2-dir, see README.md)"
+            )
+        lines.append(f"run tau2 on it: {done.command(rows[0].domain)}")
+        return "\n".join(lines)
     if fmt == "hf":
         from mining.reports.hf import write_hf
 
@@ -57,6 +73,10 @@ def export(
     format_: Annotated[
         str, typer.Option("--format", help=f"export format: {', '.join(FORMATS)}")
     ] = "jsonl",
+    tau2_dir: Annotated[
+        Path | None,
+        typer.Option(help="tau2: a tau2-bench checkout to copy the user-simulator guidelines from"),
+    ] = None,
     store: Annotated[
         Path | None, typer.Option(help="history file (./.toolmine/history.duckdb)")
     ] = None,
@@ -75,4 +95,4 @@ def export(
     rows = load_rows(harvest, store, address, ledger_queue)
     if not rows:
         raise UserError(f"harvest {harvest!r} has no harvested tasks (yet)")
-    print(write_format(format_, rows, out, harvest))
+    print(write_format(format_, rows, out, harvest, tau2_dir))

@@ -89,6 +89,11 @@ class World(BaseModel):
         """The world in its file form (the same JSON shape it was loaded from)."""
         return self.model_dump(mode="json")
 
+    def tau2_dump(self) -> dict[str, Any]:
+        """The world as tau2-bench's model dump gives it: what tau2's DB check hashes, in stored
+        order. Domains whose file form differs from tau2's dump override this."""
+        return self.to_json()
+
     def canonical(self) -> dict[str, Any]:
         """The form whose equality is the pass criterion. Domains override this to sort the
         collections whose order carries no meaning."""

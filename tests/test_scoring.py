@@ -55,8 +55,10 @@ def test_gold_passes_and_silence_fails_communicate() -> None:
     task = _task(**BOOK)
     score = _run(task, task.golden_trajectory)
     assert score.passed and score.reward == 1.0 and score.golden_writes_matched == 1.0
+    assert score.tau2_passed
     quiet = _run(task, task.golden_trajectory, say="All set.")
     assert not quiet.passed and not quiet.communicated and quiet.state_match
+    assert quiet.tau2_passed is False  # tau2's COMMUNICATE fails too
 
 
 def test_reordered_payment_methods_still_pass() -> None:
@@ -65,7 +67,19 @@ def test_reordered_payment_methods_still_pass() -> None:
     book = next(c for c in calls if c.name == "book_reservation")
     book.arguments["payment_methods"] = list(reversed(book.arguments["payment_methods"]))
     assert len(book.arguments["payment_methods"]) == 2
-    assert _run(task, calls).passed
+    score = _run(task, calls)
+    # toolmine: the order of payment methods carries no meaning; tau2 hashes the stored order
+    assert score.passed and score.tau2_passed is False
+
+
+def test_swapped_passengers_pass_toolmine_and_fail_on_tau2s_terms() -> None:
+    task = _task(**{**BOOK, "passengers": 2})
+    calls = [c.model_copy(deep=True) for c in task.golden_trajectory]
+    book = next(c for c in calls if c.name == "book_reservation")
+    assert len(book.arguments["passengers"]) >= 2
+    book.arguments["passengers"] = list(reversed(book.arguments["passengers"]))
+    score = _run(task, calls)
+    assert score.passed and score.state_match and score.tau2_passed is False
 
 
 @pytest.mark.parametrize("kind", ["flight", "cabin", "payment"])
@@ -115,6 +129,7 @@ def test_needless_transfer_fails() -> None:
     ]
     score = _run(task, calls)
     assert score.state_match and not score.passed and not score.policy_ok
+    assert score.tau2_passed  # tau2 does not look at transfers
     assert score.transfer_penalty == 1.0
     assert any("transfer" in r for r in score.reasons)
 

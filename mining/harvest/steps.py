@@ -96,6 +96,7 @@ def rollout(
         index=index,
         seed=seed,
         passed=res.passed,
+        tau2_passed=res.score.tau2_passed if res.score else None,
         reward=res.score.reward if res.score else 0.0,
         score=res.score.model_dump(mode="json") if res.score else {},
         trajectory=res.trajectory.model_dump(mode="json"),

@@ -31,6 +31,14 @@ class HarvestSummary(BaseModel):
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float = 0.0
+    tau2_passes: int = Field(default=0, description="rollouts that pass on tau2's terms")
+    tau2_scored: int = Field(default=0, description="rollouts with a verdict on tau2's terms")
+    harvested_pass_rate: float | None = Field(
+        default=None, description="pass rate over the harvested tasks' rollouts (toolmine)"
+    )
+    harvested_tau2_pass_rate: float | None = Field(
+        default=None, description="the same on tau2's terms (None: some rollouts lack it)"
+    )
     pass_rate_histogram: dict[str, int] = Field(
         default_factory=dict, description="pass rate (2 decimals) -> candidates with that rate"
     )
@@ -51,10 +59,17 @@ def render_lines(s: HarvestSummary) -> list[str]:
         f"harvest     {s.harvest_id}  ({s.domain}, {s.mode}, target {s.target}, {s.status})",
         f"harvested   {s.harvested} / {s.n_tasks} tasks",
         f"candidates  {s.candidates} over {s.iterations} iterations ({s.rejected} rejected)",
-        f"rollouts    {s.rollouts} ({s.passes} passed, {s.rollout_errors} errors)",
+        f"rollouts    {s.rollouts} ({s.passes} passed, {s.rollout_errors} errors); "
+        f"on tau2's terms {s.tau2_passes} of {s.tau2_scored} passed",
+        f"kept tasks  pass rate {_rate(s.harvested_pass_rate)} (toolmine), "
+        f"{_rate(s.harvested_tau2_pass_rate)} (tau2's terms: order-sensitive, transfers ignored)",
         f"tokens      {s.tokens_in} in / {s.tokens_out} out, cost ${s.cost_usd:.4f}",
         f"pass rates  {hist or 'none'}",
         f"failures    {modes}",
         f"diversity   {s.distinct_cells} cells, largest cell share {s.largest_cell_share:.0%}, "
         f"{s.distinct_users} users, {s.distinct_routes} routes (harvested tasks)",
     ]
+
+
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"

@@ -254,6 +254,7 @@ def run_rollout(
         score = score.model_copy(
             update={
                 "passed": False,
+                "tau2_passed": False,  # tau2 grades only conversations that ended properly
                 "reward": min(score.reward, 0.9),
                 "reasons": [*score.reasons, f"ended prematurely: {loop.termination}"],
             }

@@ -16,10 +16,16 @@ Dense components (for analysis and shaped rewards; all in [0, 1]):
 `reward` is 1.0 on a strict pass; otherwise a shaped value below 1:
 0.5 golden_writes_matched + 0.3 state_similarity + 0.2 efficiency
 - 0.3 collateral_penalty - 0.5 transfer_penalty, clipped to [0, 0.9].
+
+`tau2_passed` is the verdict on tau2-bench's terms, recorded beside toolmine's so pass rates can
+be quoted either way: the final world's DB hash (computed as tau2 computes it, so the order of
+passengers, payments and bookings matters) equals the expected world's, and every fact was said;
+transfers and policy violations do not count (tau2's DB x COMMUNICATE reward ignores them).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from typing import Any
@@ -27,7 +33,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from domains import registry
-from domains.base import ToolCall, ToolKind
+from domains.base import ToolCall, ToolKind, World
 from mining.core.task import Task
 from mining.core.trajectory import Trajectory
 
@@ -46,6 +52,9 @@ class Score(BaseModel):
     transfer_penalty: float
     reward: float
     reasons: list[str] = Field(default_factory=list, description="why it did not pass")
+    tau2_passed: bool | None = Field(
+        default=None, description="the verdict on tau2's terms (None: scored before it existed)"
+    )
 
 
 def said(texts: list[str], fact: str) -> bool:
@@ -97,6 +106,19 @@ def canonical_of(domain: str, world: dict[str, Any]) -> dict[str, Any]:
     return dom.world_type.model_validate(world).canonical()
 
 
+def tau2_db_hash(world: World) -> str:
+    """tau2's DB hash: sha256 of the world's model dump as JSON with sorted keys (and tau2's
+    default separators); lists keep their order."""
+    text = json.dumps(world.tau2_dump(), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def tau2_verdict(final: World | None, expected: World, said_all: bool) -> bool:
+    """Pass on tau2's terms: equal DB hashes and every fact said (a final world that does not
+    load, None here, fails as tau2's replay would)."""
+    return final is not None and said_all and tau2_db_hash(final) == tau2_db_hash(expected)
+
+
 def score_rollout(
     task: Task,
     final_world: dict[str, Any],
@@ -106,9 +128,12 @@ def score_rollout(
     """Score one rollout. Never raises on a bad final world: it just fails the state check."""
     dom = registry.get(task.domain)
     reasons: list[str] = []
-    expected = dom.world_type.model_validate(task.expected_final_world).canonical()
+    expected_world = dom.world_type.model_validate(task.expected_final_world)
+    expected = expected_world.canonical()
+    final_loaded: World | None = None
     try:
-        final = dom.world_type.model_validate(final_world).canonical()
+        final_loaded = dom.world_type.model_validate(final_world)
+        final = final_loaded.canonical()
     except ValidationError as exc:
         final = final_world
         reasons.append(f"final world does not load: {str(exc).splitlines()[0]}")
@@ -176,4 +201,5 @@ def score_rollout(
         transfer_penalty=transfer_penalty,
         reward=reward,
         reasons=reasons,
+        tau2_passed=tau2_verdict(final_loaded, expected_world, not missing),
     )

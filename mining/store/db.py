@@ -171,7 +171,8 @@ class Store:
                 "INSERT OR IGNORE INTO rollouts (rollout_id, candidate_id, harvest_id, idx, seed, "
                 "passed, reward, score, trajectory, final_world_hash, tokens_in, tokens_out, "
                 "cost_usd, latency_s, termination, error, injected_errors, policy_violations, "
-                "attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "attempt, tau2_passed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     r.rollout_id,
                     r.candidate_id,
@@ -192,6 +193,7 @@ class Store:
                     _dumps(r.injected_errors),
                     _dumps(r.policy_violations),
                     r.attempt,
+                    r.tau2_passed,
                 ],
             )
             if analysis is not None:
@@ -384,10 +386,18 @@ class Store:
             "FROM candidates WHERE harvest_id = ?",
             [harvest_id],
         )[0]
-        (n_roll, passes, errors, t_in, t_out, cost) = self._all(
+        (n_roll, passes, errors, t_in, t_out, cost, tau2_passes, tau2_scored) = self._all(
             "SELECT count(*), count(*) FILTER (WHERE passed), count(*) FILTER (WHERE error IS NOT "
             "NULL), coalesce(sum(tokens_in), 0), coalesce(sum(tokens_out), 0), "
-            "coalesce(sum(cost_usd), 0) FROM rollouts WHERE harvest_id = ?",
+            "coalesce(sum(cost_usd), 0), count(*) FILTER (WHERE tau2_passed), count(tau2_passed) "
+            "FROM rollouts WHERE harvest_id = ?",
+            [harvest_id],
+        )[0]
+        # The harvested tasks' rollouts, on both terms (tau2's only where every one has it).
+        (kept, kept_passes, kept_tau2, kept_scored) = self._all(
+            "SELECT count(*), count(*) FILTER (WHERE r.passed), "
+            "count(*) FILTER (WHERE r.tau2_passed), count(r.tau2_passed) FROM rollouts r "
+            "JOIN harvested_tasks h USING (candidate_id) WHERE h.harvest_id = ?",
             [harvest_id],
         )[0]
         hist = Counter(
@@ -425,6 +435,12 @@ class Store:
             tokens_in=int(t_in),
             tokens_out=int(t_out),
             cost_usd=float(cost),
+            tau2_passes=tau2_passes,
+            tau2_scored=tau2_scored,
+            harvested_pass_rate=round(kept_passes / kept, 4) if kept else None,
+            harvested_tau2_pass_rate=(
+                round(kept_tau2 / kept, 4) if kept and kept_scored == kept else None
+            ),
             pass_rate_histogram=dict(hist),
             top_failure_modes=[FailureCount(label=m[0], count=m[1]) for m in modes],
             distinct_cells=div.distinct_cells,
@@ -438,12 +454,17 @@ class Store:
         domain, mode, and the rollouts behind the pass rate (passes, rollouts)."""
         rows = self._all(
             "SELECT c.task, h.pass_rate, h.k, h.failure_modes, hv.target, hv.domain, hv.mode, "
-            "d.passes, d.rollouts "
+            "d.passes, d.rollouts, t.tau2_passes "
             "FROM harvested_tasks h JOIN candidates c USING (candidate_id) "
             "JOIN harvests hv ON hv.harvest_id = h.harvest_id "
             "LEFT JOIN decisions d ON d.candidate_id = h.candidate_id "
+            # rollouts recorded before the tau2 verdict existed leave it unknown (NULL)
+            "LEFT JOIN (SELECT candidate_id, CASE WHEN count(tau2_passed) = count(*) THEN "
+            "count(*) FILTER (WHERE tau2_passed) END AS tau2_passes FROM rollouts "
+            "WHERE harvest_id = ? GROUP BY candidate_id) t "
+            "ON t.candidate_id = h.candidate_id "
             "WHERE h.harvest_id = ? ORDER BY h.position",
-            [harvest_id],
+            [harvest_id, harvest_id],
         )
         return [
             {
@@ -456,6 +477,7 @@ class Store:
                 "mode": r[6],
                 "passes": r[7],
                 "rollouts": r[8],
+                "tau2_passes": r[9],
             }
             for r in rows
         ]

@@ -62,6 +62,7 @@ class RolloutRecord(BaseModel):
     index: int
     seed: int
     passed: bool
+    tau2_passed: bool | None = Field(default=None, description="the verdict on tau2's terms")
     reward: float = 0.0
     score: dict[str, Any] = Field(default_factory=dict)
     trajectory: dict[str, Any] = Field(default_factory=dict)

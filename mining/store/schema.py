@@ -100,4 +100,10 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "rollout attempt: which try of a (re-run) rollout produced the row",
         ["ALTER TABLE rollouts ADD COLUMN attempt INTEGER DEFAULT 1"],
     ),
+    (
+        6,
+        "rollout verdict on tau2's terms (order-sensitive DB hash, transfers ignored); "
+        "NULL for rollouts recorded before",
+        ["ALTER TABLE rollouts ADD COLUMN tau2_passed BOOLEAN"],
+    ),
 ]
