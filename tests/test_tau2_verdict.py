@@ -58,7 +58,17 @@ def test_old_histories_migrate_and_keep_the_verdict_unknown(tmp_path: Path) -> N
         "injected_errors, policy_violations) VALUES ('h/i0/c0/r0', 'h/i0/c0', 'h', 0, 1, true, "
         "1.0, '{}', '{}', 0, 0, 0, 0, 'done', '[]', '[]')"
     )
+    conn.execute(
+        "INSERT INTO harvests (harvest_id, domain, mode, target, n_tasks, config, status) "
+        "VALUES ('h', 'mock', 'dag', 'sim:mid', 1, '{}', 'completed')"
+    )
     conn.close()
+    # read-only (harvest show, export, report read files this way): no migration runs, the
+    # verdict on tau2's terms is simply unknown
+    old = Store(path, read_only=True)
+    summary = old.summary("h")
+    old.close()
+    assert (summary.rollouts, summary.passes, summary.tau2_scored) == (1, 1, 0)
     store = Store(path)
     assert store.schema_version() >= 6
     store.close()

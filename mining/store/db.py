@@ -307,6 +307,19 @@ class Store:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
+    def _tau2_column(self) -> str:
+        """`tau2_passed`, or NULL in a file opened read-only before migration 6 added it."""
+        found = self._all(
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_name = 'rollouts' AND column_name = 'tau2_passed'",
+            [],
+        )
+        return "tau2_passed" if found[0][0] else "CAST(NULL AS BOOLEAN)"
+
+    def query(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        """Rows of a read query (reports keep their own SQL; writes go through the methods)."""
+        return self._all(sql, params)
+
     def table_counts(self, harvest_id: str) -> dict[str, int]:
         tables = ["candidates", "rollouts", "analyses", "decisions", "harvested_tasks"]
         return {
@@ -386,17 +399,18 @@ class Store:
             "FROM candidates WHERE harvest_id = ?",
             [harvest_id],
         )[0]
+        tau2 = self._tau2_column()
         (n_roll, passes, errors, t_in, t_out, cost, tau2_passes, tau2_scored) = self._all(
             "SELECT count(*), count(*) FILTER (WHERE passed), count(*) FILTER (WHERE error IS NOT "
             "NULL), coalesce(sum(tokens_in), 0), coalesce(sum(tokens_out), 0), "
-            "coalesce(sum(cost_usd), 0), count(*) FILTER (WHERE tau2_passed), count(tau2_passed) "
+            f"coalesce(sum(cost_usd), 0), count(*) FILTER (WHERE {tau2}), count({tau2}) "
             "FROM rollouts WHERE harvest_id = ?",
             [harvest_id],
         )[0]
         # The harvested tasks' rollouts, on both terms (tau2's only where every one has it).
         (kept, kept_passes, kept_tau2, kept_scored) = self._all(
             "SELECT count(*), count(*) FILTER (WHERE r.passed), "
-            "count(*) FILTER (WHERE r.tau2_passed), count(r.tau2_passed) FROM rollouts r "
+            f"count(*) FILTER (WHERE {tau2}), count({tau2}) FROM rollouts r "
             "JOIN harvested_tasks h USING (candidate_id) WHERE h.harvest_id = ?",
             [harvest_id],
         )[0]
@@ -452,6 +466,7 @@ class Store:
     def harvested(self, harvest_id: str) -> list[dict[str, Any]]:
         """Harvested tasks in acceptance order: task JSON, pass rate, k, failure modes, target,
         domain, mode, and the rollouts behind the pass rate (passes, rollouts)."""
+        tau2 = self._tau2_column()
         rows = self._all(
             "SELECT c.task, h.pass_rate, h.k, h.failure_modes, hv.target, hv.domain, hv.mode, "
             "d.passes, d.rollouts, t.tau2_passes "
@@ -459,8 +474,8 @@ class Store:
             "JOIN harvests hv ON hv.harvest_id = h.harvest_id "
             "LEFT JOIN decisions d ON d.candidate_id = h.candidate_id "
             # rollouts recorded before the tau2 verdict existed leave it unknown (NULL)
-            "LEFT JOIN (SELECT candidate_id, CASE WHEN count(tau2_passed) = count(*) THEN "
-            "count(*) FILTER (WHERE tau2_passed) END AS tau2_passes FROM rollouts "
+            f"LEFT JOIN (SELECT candidate_id, CASE WHEN count({tau2}) = count(*) THEN "
+            f"count(*) FILTER (WHERE {tau2}) END AS tau2_passes FROM rollouts "
             "WHERE harvest_id = ? GROUP BY candidate_id) t "
             "ON t.candidate_id = h.candidate_id "
             "WHERE h.harvest_id = ? ORDER BY h.position",
