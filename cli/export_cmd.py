@@ -1,7 +1,8 @@
 """`toolmine export HARVEST --format F --out PATH`: the harvested tasks in a format others read.
 
 jsonl (toolmine's rows, one JSON object a line), tau2 (a data directory tau2-bench's harness
-runs), hf (Parquet plus a dataset card).
+runs), verifiers (an environment package for the verifiers library), hf (Parquet plus a dataset
+card).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def load_rows(
     return rows
 
 
-FORMATS = ("jsonl", "tau2", "hf")
+FORMATS = ("jsonl", "tau2", "verifiers", "hf")
 
 
 def write_format(
@@ -57,6 +58,14 @@ def write_format(
             )
         lines.append(f"run tau2 on it: {done.command(rows[0].domain)}")
         return "\n".join(lines)
+    if fmt == "verifiers":
+        from mining.reports.verifiers_export import write_verifiers
+
+        env = write_verifiers(rows, out, harvest)
+        return (
+            f"wrote {env.tasks} tasks to {out} (verifiers environment {env.module}: "
+            f"pip install -e {out}, then vf.load_environment({env.module!r}))"
+        )
     if fmt == "hf":
         from mining.reports.hf import write_hf
 
