@@ -6,6 +6,7 @@ from pathlib import Path
 
 from mining.harvest.config import Budgets, HarvestConfig
 from mining.harvest.loop import run_harvest
+from mining.reports.export import ExportRow, harvest_rows
 from mining.store.db import Store
 
 
@@ -27,3 +28,12 @@ def airline_harvest(folder: Path, harvest_id: str = "exports-1", seed: int = 3) 
     finally:
         store.close()
     return path
+
+
+def rows_of(path: Path, harvest_id: str) -> list[ExportRow]:
+    """The export rows of a harvest in the history file at `path`."""
+    store = Store(path, read_only=True)
+    try:
+        return harvest_rows(store, harvest_id)
+    finally:
+        store.close()

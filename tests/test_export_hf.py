@@ -12,10 +12,9 @@ import yaml
 
 from mining.core.task import Task
 from mining.dag.synthesize import synthesize_candidate
-from mining.reports.export import ExportRow, harvest_rows, task_id_of
-from mining.store.db import Store
+from mining.reports.export import ExportRow, task_id_of
 from tests.cli_process import toolmine
-from tests.export_fixtures import airline_harvest
+from tests.export_fixtures import airline_harvest, rows_of
 
 HID = "exports-1"
 
@@ -27,11 +26,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def rows(history: Path) -> list[ExportRow]:
-    store = Store(history, read_only=True)
-    try:
-        return harvest_rows(store, HID)
-    finally:
-        store.close()
+    return rows_of(history, HID)
 
 
 def test_task_ids_come_from_content(rows: list[ExportRow]) -> None:

@@ -13,11 +13,10 @@ import pytest
 
 from domains.airline import AirlineTools, AirlineWorld
 from mining.core.errors import UserError
-from mining.reports.export import ExportRow, harvest_rows
+from mining.reports.export import ExportRow
 from mining.reports.tau2 import run_command, write_tau2
-from mining.store.db import Store
 from tests.cli_process import toolmine
-from tests.export_fixtures import airline_harvest
+from tests.export_fixtures import airline_harvest, rows_of
 
 HID = "tau2-export-1"
 
@@ -71,11 +70,7 @@ def merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory: pytest.TempPathFactory) -> list[ExportRow]:
-    store = Store(airline_harvest(tmp_path_factory.mktemp("tau2"), HID), read_only=True)
-    try:
-        return harvest_rows(store, HID)
-    finally:
-        store.close()
+    return rows_of(airline_harvest(tmp_path_factory.mktemp("tau2"), HID), HID)
 
 
 @pytest.fixture()

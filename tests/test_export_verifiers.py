@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 
 from mining.llm.spec import parse_target
-from mining.reports.export import ExportRow, harvest_rows
+from mining.reports.export import ExportRow
 from mining.rollout.loop import run_rollout
-from mining.store.db import Store
 from mining.targets.sim.server import SimServer
-from tests.export_fixtures import airline_harvest
+from tests.export_fixtures import airline_harvest, rows_of
 
 vf = pytest.importorskip("verifiers")
 HID = "vf-export-1"
@@ -28,11 +27,7 @@ HID = "vf-export-1"
 
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory: pytest.TempPathFactory) -> list[ExportRow]:
-    store = Store(airline_harvest(tmp_path_factory.mktemp("vf"), HID), read_only=True)
-    try:
-        return harvest_rows(store, HID)
-    finally:
-        store.close()
+    return rows_of(airline_harvest(tmp_path_factory.mktemp("vf"), HID), HID)
 
 
 @pytest.fixture(scope="module")
