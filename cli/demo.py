@@ -1,8 +1,8 @@
 """`toolmine demo`: the main job in one command.
 
 Starts a Temporal dev server on free ports and a worker in this process, harvests 10 airline tasks
-against the simulated target `sim:mid` with a progress bar, writes the export, prints a summary and
-where to look, then stops what it started.
+against the simulated target `sim:mid` with a progress bar, writes the export and the HTML report,
+prints a summary and where to look, then stops what it started.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from cli.temporal_cli import free_port, start_dev_server, ui_url
 from mining.core.paths import home_dir
 from mining.harvest.config import HarvestConfig
 from mining.reports.export import harvest_rows, write_jsonl
+from mining.reports.report_data import report_data
+from mining.reports.report_html import write_report
 from mining.reports.summary import render_lines
 
 
@@ -58,11 +60,13 @@ def demo(
         elapsed = time.monotonic() - started
         summary = store.summary(hid)
         n = write_jsonl(harvest_rows(store, hid), out)
+        report = write_report(report_data(store, hid), home / "report.html")
         console.print()
         console.print("\n".join(render_lines(summary)), highlight=False, soft_wrap=True)
         console.print()
         console.print(f"done in {elapsed:.0f}s. Where to look:")
         console.print(f"  export      {out} ({n} tasks, one JSON object a line)")
+        console.print(f"  report      {report} (open it in a browser; works offline)")
         console.print(f"  history     {store.path} (DuckDB)")
         console.print(f"  Temporal UI {ui_url(server.address, hid, ui_port)}", soft_wrap=True)
         if keep_server:

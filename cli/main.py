@@ -32,6 +32,7 @@ def _register_commands() -> None:
         harvest_cmd,
         params_cmd,
         replay,
+        report_cmd,
         sample,
         server_cmd,
         sim_server_cmd,

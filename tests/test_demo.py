@@ -43,6 +43,8 @@ def test_demo_harvests_exports_and_cleans_up(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr[-3000:]
     assert "harvested   2 / 2 tasks" in out.stdout
     assert "Temporal UI http://" in out.stdout
+    assert f"report      {tmp_path / 'report.html'}" in out.stdout
+    assert '<section id="tasks">' in (tmp_path / "report.html").read_text()
     rows = [json.loads(line) for line in (tmp_path / "demo.jsonl").read_text().splitlines()]
     assert len(rows) == 2 and all(set(r) == EXPORT_KEYS for r in rows)
     assert all(0 < r["pass_rate"] <= 0.5 and r["k"] == 4 for r in rows)
