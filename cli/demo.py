@@ -66,7 +66,9 @@ def demo(
         console.print()
         console.print(f"done in {elapsed:.0f}s. Where to look:")
         console.print(f"  export      {out} ({n} tasks, one JSON object a line)")
-        console.print(f"  report      {report} (open it in a browser; works offline)")
+        console.print(
+            f"  report      {report} (open it in a browser; works offline)", soft_wrap=True
+        )
         console.print(f"  history     {store.path} (DuckDB)")
         console.print(f"  Temporal UI {ui_url(server.address, hid, ui_port)}", soft_wrap=True)
         if keep_server:
