@@ -29,6 +29,7 @@ from mining.harvest import logs
 from mining.harvest.config import Queues
 from workflows.harvest import HarvestWorkflow
 from workflows.iteration import MiningIterationWorkflow
+from workflows.probe import ProbeWorkflow
 from workflows.reads import READ_WORKFLOWS
 
 ROLES = ("ledger", "compute")
@@ -43,7 +44,7 @@ DEFAULT_STICKY_TIMEOUT = timedelta(seconds=10)
 
 READY_LINE = "toolmine worker ready"  # printed once the workers poll (tests wait for it)
 
-WORKFLOWS: list[type] = [HarvestWorkflow, MiningIterationWorkflow, *READ_WORKFLOWS]
+WORKFLOWS: list[type] = [HarvestWorkflow, MiningIterationWorkflow, ProbeWorkflow, *READ_WORKFLOWS]
 
 
 def address() -> str:
@@ -75,10 +76,14 @@ def make_workers(
     if "ledger" in roles:
         if ledger_activities is None:
             from activities.ledger import LedgerActivities
+            from activities.wg import WGLedgerActivities
 
             if store is None:
                 raise ValueError("the ledger role needs a store")
-            ledger_activities = LedgerActivities(store).all()
+            ledger_activities = [
+                *LedgerActivities(store).all(),
+                *WGLedgerActivities(store).all(),
+            ]
         workers.append(
             Worker(
                 client,
@@ -95,8 +100,9 @@ def make_workers(
     if "compute" in roles:
         if compute_activities is None:
             from activities.compute import COMPUTE_ACTIVITIES
+            from activities.wg import WG_COMPUTE_ACTIVITIES
 
-            compute_activities = COMPUTE_ACTIVITIES
+            compute_activities = [*COMPUTE_ACTIVITIES, *WG_COMPUTE_ACTIVITIES]
         workers.append(
             Worker(
                 client,

@@ -20,3 +20,13 @@ EXPORT_PAGE = "export_page"
 SYNTHESIZE = "synthesize"
 ROLLOUT = "rollout"
 ANALYZE = "analyze"
+
+# WG mode: ledger (frontier read, probe record) and compute (one per probe step)
+WG_FRONTIER = "wg_frontier"
+WG_RECORD_PROBE = "wg_record_probe"
+WG_STRATEGIZE = "wg_strategize"
+WG_BUILD = "wg_build"
+WG_CHECK = "wg_check"
+WG_TRIAL = "wg_trial"
+WG_ORACLE = "wg_oracle"
+WG_VARIANTS = "wg_variants"

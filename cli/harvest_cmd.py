@@ -16,11 +16,13 @@ from cli.temporal_cli import address_or_default, run_client, ui_url
 from mining.harvest.config import (
     COMPUTE_QUEUE,
     LEDGER_QUEUE,
+    MODES,
     Budgets,
     HarvestConfig,
     Queues,
 )
 from mining.reports.summary import HarvestSummary, render_lines
+from mining.wg.config import WGOptions
 from workflows.harvest import HarvestWorkflow
 from workflows.models import HarvestResult, Progress, SetPausedInput
 
@@ -46,7 +48,7 @@ async def _client(address: str | None) -> Client:
 @harvest_app.command("start")
 def start_cmd(
     domain: Annotated[str, typer.Option(help="domain to mine (see the registry)")] = "airline",
-    mode: Annotated[str, typer.Option(help="mining mode: dag")] = "dag",
+    mode: Annotated[str, typer.Option(help="mining mode: dag or wg")] = "dag",
     target: Annotated[
         str, typer.Option(help="model under test: litellm name or sim:<profile>")
     ] = "sim:mid",
@@ -75,6 +77,18 @@ def start_cmd(
     follow_: Annotated[
         bool, typer.Option("--follow", help="show the progress bar until done")
     ] = False,
+    oracle: Annotated[
+        str, typer.Option(help="wg: the model that confirms failures (litellm name or sim:...)")
+    ] = "sim:strong",
+    strategist: Annotated[
+        str, typer.Option(help="wg: the strategist model, or offline")
+    ] = "offline",
+    world_actor: Annotated[
+        str, typer.Option(help="wg: the worker and world-actor model, or offline")
+    ] = "offline",
+    api_base: Annotated[
+        str | None, typer.Option(help="wg: endpoint of the model roles (self-hosted models)")
+    ] = None,
     address: Address = None,
     ledger_queue: LedgerQueue = LEDGER_QUEUE,
     compute_queue: Annotated[str, typer.Option(help="compute task queue")] = COMPUTE_QUEUE,
@@ -82,12 +96,17 @@ def start_cmd(
     """Start a harvest; prints its id and the Web UI link.
 
     Example: toolmine harvest start --domain airline --target sim:mid -n 10 --follow
+    WG: toolmine harvest start --mode wg --target sim:mid --oracle sim:strong -n 10 --follow
     """
-    if mode != "dag":
-        raise typer.BadParameter(f"mode {mode!r}: allowed dag", param_hint="--mode")
+    if mode not in MODES:
+        raise typer.BadParameter(f"mode {mode!r}: allowed {', '.join(MODES)}", param_hint="--mode")
     cfg = HarvestConfig(
         harvest_id=harvest_id or "",
         domain=domain,
+        mode=mode,  # type: ignore[arg-type]  # checked against MODES above
+        wg=WGOptions(
+            oracle=oracle, strategist=strategist, world_actor=world_actor, api_base=api_base
+        ),
         target=target,
         k=k,
         min_pass_rate=min_pass_rate,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -129,14 +129,23 @@ def read_local(store: Path | None, read: Callable[[Store], T]) -> T | None:
         local.close()
 
 
+async def read_through_worker(
+    client: Client, run: Callable[[Any, Any], Awaitable[T]], arg: Any, ledger_queue: str, what: str
+) -> T:
+    """One short read workflow on the ledger queue (the worker there holds the history file)."""
+    return await client.execute_workflow(
+        run, arg, id=f"read-{what}-{uuid.uuid4().hex[:10]}", task_queue=ledger_queue
+    )
+
+
 async def read_summary(client: Client, harvest_id: str, ledger_queue: str) -> HarvestSummary:
-    summary: HarvestSummary = await client.execute_workflow(
+    return await read_through_worker(
+        client,
         HarvestSummaryWorkflow.run,
         SummaryInput(harvest_id=harvest_id),
-        id=f"read-summary-{uuid.uuid4().hex[:10]}",
-        task_queue=ledger_queue,
+        ledger_queue,
+        "summary",
     )
-    return summary
 
 
 async def read_export(client: Client, harvest_id: str, ledger_queue: str) -> list[ExportRow]:

@@ -29,6 +29,7 @@ def _register_commands() -> None:
         demo,
         eval_cmd,
         export_cmd,
+        frontier_cmd,
         harvest_cmd,
         params_cmd,
         replay,

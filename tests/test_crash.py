@@ -62,6 +62,17 @@ def _worker(address: str, store: Path, queues: Queues, log: Path) -> subprocess.
         )
 
 
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    """Stop a worker that is still running: SIGTERM, then SIGKILL if it lingers."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
 async def _ready(log: Path, n: int, timeout_s: float = 60.0) -> None:
     """Wait until the worker log shows `n` workers ready (one line per start)."""
     async with asyncio.timeout(timeout_s):
@@ -132,13 +143,7 @@ async def test_harvest_survives_worker_and_server_kills(tmp_path: Path) -> None:
                 await asyncio.sleep(0.5)
         assert status == WorkflowExecutionStatus.COMPLETED, log.read_text()[-3000:]
     finally:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        _stop(worker)
         server.stop()
 
     store = Store(store_path, read_only=True)

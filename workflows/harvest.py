@@ -1,8 +1,9 @@
 """`HarvestWorkflow`: one per harvest, possibly running for days.
 
-Loops iterations as child workflows until N tasks are harvested or a budget is spent. Pauses
-between iterations on signal `pause` / update `set_paused` (resumes on `resume`), reports progress
-by query, continues-as-new every few iterations (or when the server suggests it), and keeps the
+Loops iterations as child workflows until N tasks are harvested or a budget is spent: DAG
+iterations (`MiningIterationWorkflow`) or, in mode wg, one WG hypothesis each (`ProbeWorkflow`).
+Pauses between iterations on signal `pause` / update `set_paused` (resumes on `resume`), reports
+progress by query, continues-as-new every few iterations (or when the server suggests it), keeps the
 search attributes HarvestId, TargetModel, HarvestMode, HarvestStatus and Harvested current for the
 UI.
 """
@@ -30,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         SetPausedInput,
     )
     from workflows.policies import LEDGER_RETRY, RECENT_ITERATIONS
+    from workflows.probe import ProbeInput, ProbeWorkflow
 
 
 @workflow.defn(name="HarvestWorkflow")
@@ -144,18 +146,27 @@ class HarvestWorkflow:
         cfg, i = self._cfg, self._counters.iterations
         self._current = i
         self._publish()
-        totals = await workflow.execute_child_workflow(
-            MiningIterationWorkflow.run,
-            IterationInput(
-                harvest_id=cfg.harvest_id,
-                config=cfg,
-                iteration=i,
-                remaining=cfg.n_tasks - self._counters.harvested,
-            ),
-            id=ids.iteration_workflow_id(cfg.harvest_id, i),
-            task_queue=cfg.queues.ledger,
-            static_summary=f"iteration {i} of harvest {cfg.harvest_id}",
-        )
+        if cfg.mode == "wg":  # one hypothesis per iteration (DAG histories never reach here)
+            totals = await workflow.execute_child_workflow(
+                ProbeWorkflow.run,
+                ProbeInput(harvest_id=cfg.harvest_id, config=cfg, index=i),
+                id=ids.iteration_workflow_id(cfg.harvest_id, i),
+                task_queue=cfg.queues.ledger,
+                static_summary=f"hypothesis {i} of harvest {cfg.harvest_id}",
+            )
+        else:
+            totals = await workflow.execute_child_workflow(
+                MiningIterationWorkflow.run,
+                IterationInput(
+                    harvest_id=cfg.harvest_id,
+                    config=cfg,
+                    iteration=i,
+                    remaining=cfg.n_tasks - self._counters.harvested,
+                ),
+                id=ids.iteration_workflow_id(cfg.harvest_id, i),
+                task_queue=cfg.queues.ledger,
+                static_summary=f"iteration {i} of harvest {cfg.harvest_id}",
+            )
         self._counters.add(totals)
         self._recent = (self._recent + [totals])[-RECENT_ITERATIONS:]
         self._current = None

@@ -1,4 +1,4 @@
-"""Short workflows that read the ledger for the CLI (summary, export pages).
+"""Short workflows that read the ledger for the CLI (summary, export pages, WG frontier).
 
 The CLI must not open the DuckDB file while the ledger worker holds it, and a CLI on another
 machine could not anyway; these run one ledger activity and return its result.
@@ -13,6 +13,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities import names
     from activities.models import ExportPage, ExportPageInput, SummaryInput
+    from activities.wg_models import FrontierInput, FrontierOutput
     from mining.reports.summary import HarvestSummary
     from workflows.policies import LEDGER_RETRY
 
@@ -45,4 +46,19 @@ class ExportPageWorkflow:
         )
 
 
-READ_WORKFLOWS = [HarvestSummaryWorkflow, ExportPageWorkflow]
+@workflow.defn(name="FrontierReadWorkflow")
+class FrontierReadWorkflow:
+    """A WG harvest's frontier entries, for `toolmine frontier show`."""
+
+    @workflow.run
+    async def run(self, inp: FrontierInput) -> FrontierOutput:
+        return await workflow.execute_activity(
+            names.WG_FRONTIER,
+            inp,
+            result_type=FrontierOutput,
+            start_to_close_timeout=READ_TIMEOUT,
+            retry_policy=LEDGER_RETRY,
+        )
+
+
+READ_WORKFLOWS = [HarvestSummaryWorkflow, ExportPageWorkflow, FrontierReadWorkflow]

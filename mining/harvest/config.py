@@ -14,8 +14,9 @@ from pydantic import BaseModel, Field
 from mining.core.errors import UserError
 from mining.core.window import Window
 from mining.propose.context import ProposerContext, cell_cap
+from mining.wg.config import WGOptions, WGSettings, check_settings
 
-MODES = ("dag",)
+MODES = ("dag", "wg")
 LEDGER_QUEUE = "ledger"
 COMPUTE_QUEUE = "compute"
 
@@ -52,7 +53,7 @@ class Queues(BaseModel):
 class HarvestConfig(BaseModel):
     harvest_id: str = Field(default="", description="empty: the workflow id is used")
     domain: str = "airline"
-    mode: Literal["dag"] = "dag"
+    mode: Literal["dag", "wg"] = "dag"
     target: str = "sim:mid"
     k: int = 4
     min_pass_rate: float = 0.0
@@ -74,6 +75,9 @@ class HarvestConfig(BaseModel):
     iterations_per_run: int = Field(default=5, description="iterations before continue-as-new")
     timeouts: Timeouts = Field(default_factory=Timeouts)
     queues: Queues = Field(default_factory=Queues)
+    wg: WGOptions = Field(
+        default_factory=WGOptions, description="mode wg: oracle, model roles, checks, ..."
+    )
 
 
 def check_config(cfg: HarvestConfig) -> None:
@@ -88,10 +92,28 @@ def check_config(cfg: HarvestConfig) -> None:
         raise UserError(f"max_cell_share={cfg.max_cell_share}: need 0 < share <= 1 (or none)")
     if cfg.mode not in MODES:
         raise UserError(f"mode {cfg.mode!r}: allowed {', '.join(MODES)}")
+    if cfg.mode == "wg":
+        check_settings(wg_settings(cfg))
     for name, value in cfg.budgets.model_dump().items():
         # A zero budget would stop the harvest before its first candidate: surely a typo.
         if value is not None and value <= 0:
             raise UserError(f"budget {name}={value}: must be positive (or unset for no limit)")
+
+
+def wg_settings(cfg: HarvestConfig) -> WGSettings:
+    """The settings a WG harvest's steps run with (one hypothesis per iteration)."""
+    return WGSettings(
+        **cfg.wg.model_dump(),
+        harvest_id=cfg.harvest_id,
+        domain=cfg.domain,
+        target=cfg.target,
+        k=cfg.k,
+        min_pass_rate=cfg.min_pass_rate,
+        max_pass_rate=cfg.max_pass_rate,
+        n_tasks=cfg.n_tasks,
+        seed=cfg.seed,
+        max_turns=cfg.max_turns,
+    )
 
 
 def _derive(*parts: object) -> int:

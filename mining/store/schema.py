@@ -106,4 +106,67 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "NULL for rollouts recorded before",
         ["ALTER TABLE rollouts ADD COLUMN tau2_passed BOOLEAN"],
     ),
+    (
+        7,
+        "WG mining: hypotheses, trials, oracle runs, simplification chains, frontier map",
+        [
+            """CREATE TABLE wg_hypotheses (
+                hypothesis_id VARCHAR PRIMARY KEY,
+                harvest_id VARCHAR NOT NULL,
+                idx INTEGER NOT NULL,
+                tag VARCHAR NOT NULL,
+                complexity INTEGER NOT NULL,
+                statement VARCHAR NOT NULL,
+                move VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                evidence VARCHAR NOT NULL,
+                scenario_id VARCHAR NOT NULL,
+                truth_broken VARCHAR,
+                target_rollouts INTEGER NOT NULL,
+                oracle_runs INTEGER NOT NULL,
+                outcome VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            """CREATE TABLE wg_trials (
+                scenario_id VARCHAR PRIMARY KEY,
+                hypothesis_id VARCHAR NOT NULL,
+                harvest_id VARCHAR NOT NULL,
+                step INTEGER NOT NULL,
+                passes INTEGER NOT NULL,
+                rollouts INTEGER NOT NULL,
+                in_window BOOLEAN NOT NULL
+            )""",
+            """CREATE TABLE wg_oracle_runs (
+                scenario_id VARCHAR PRIMARY KEY,
+                hypothesis_id VARCHAR NOT NULL,
+                harvest_id VARCHAR NOT NULL,
+                step INTEGER NOT NULL,
+                passed BOOLEAN NOT NULL,
+                attempts INTEGER NOT NULL
+            )""",
+            """CREATE TABLE wg_chains (
+                hypothesis_id VARCHAR NOT NULL,
+                step INTEGER NOT NULL,
+                harvest_id VARCHAR NOT NULL,
+                knob VARCHAR NOT NULL,
+                params VARCHAR NOT NULL,
+                complexity DOUBLE NOT NULL,
+                outcome VARCHAR NOT NULL,
+                reason VARCHAR NOT NULL,
+                target_rollouts INTEGER NOT NULL,
+                oracle_runs INTEGER NOT NULL,
+                PRIMARY KEY (hypothesis_id, step)
+            )""",
+            """CREATE TABLE wg_frontier (
+                harvest_id VARCHAR NOT NULL,
+                tag VARCHAR NOT NULL,
+                complexity INTEGER NOT NULL,
+                status VARCHAR NOT NULL,
+                counts VARCHAR NOT NULL,
+                evidence VARCHAR NOT NULL,
+                PRIMARY KEY (harvest_id, tag, complexity)
+            )""",
+            "CREATE INDEX wg_hypotheses_harvest ON wg_hypotheses (harvest_id)",
+        ],
+    ),
 ]

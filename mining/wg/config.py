@@ -14,20 +14,15 @@ from mining.core.window import Window
 OFFLINE = "offline"
 
 
-class WGSettings(BaseModel):
-    harvest_id: str = ""
-    domain: str = "airline"
-    target: str = "sim:mid"
+class WGOptions(BaseModel):
+    """What a WG harvest adds to a harvest's settings (`HarvestConfig.wg`)."""
+
     oracle: str = Field(default="sim:strong", description="the model that confirms failures")
     strategist: str = Field(default=OFFLINE, description="a model, or offline")
     world_actor: str = Field(default=OFFLINE, description="a model, or offline")
-    api_base: str | None = Field(default=None, description="endpoint of the model roles")
-    k: int = 4
-    min_pass_rate: float = 0.0
-    max_pass_rate: float = 0.5
-    n_tasks: int = 10
-    seed: int = 0
-    max_turns: int = 30
+    api_base: str | None = Field(
+        default=None, description="endpoint of every model role (target, oracle, strategist, ...)"
+    )
     checks: bool = Field(default=True, description="consistency checks before target runs")
     break_rates: dict[str, float] = Field(
         default_factory=lambda: {kind: 0.08 for kind in BREAK_KINDS},
@@ -42,6 +37,20 @@ class WGSettings(BaseModel):
     max_tag_share: float = Field(
         default=0.2, description="most confirmed failures one capability tag may hold"
     )
+
+
+class WGSettings(WGOptions):
+    """Everything one WG harvest's steps need (built from a `HarvestConfig` by the harvest)."""
+
+    harvest_id: str = ""
+    domain: str = "airline"
+    target: str = "sim:mid"
+    k: int = 4
+    min_pass_rate: float = 0.0
+    max_pass_rate: float = 0.5
+    n_tasks: int = 10
+    seed: int = 0
+    max_turns: int = 30
     max_hypotheses: int = Field(default=200, description="stop after this many hypotheses")
     max_rollouts: int | None = Field(default=None, description="target rollout budget")
 

@@ -71,6 +71,7 @@ class Scenario(ScenarioDraft):
 
     scenario_id: str
     params: dict[str, Any] = Field(default_factory=dict)
+    complexity: float = Field(default=0.0, description="the domain's knob distance of params")
     features: dict[str, float] = Field(default_factory=dict)
     reference: list[ToolCall] = Field(
         default_factory=list,
@@ -152,6 +153,7 @@ class ProbeOutcome(BaseModel):
     original_complexity: float = 0.0
     target_rollouts: int = 0
     oracle_runs: int = 0
+    tokens: int = 0
     task_truth: Truth = Field(default_factory=Truth, description="ground truth of `task`")
     decisions: list[OracleDecision] = Field(default_factory=list)
     broken_worlds: int = Field(default=0, description="worlds the ground truth calls broken")
@@ -159,3 +161,25 @@ class ProbeOutcome(BaseModel):
     broken_target_rollouts: int = Field(
         default=0, description="target rollouts spent on worlds the ground truth calls broken"
     )
+
+
+class Built(BaseModel):
+    """The world actor's answer: a scenario, or why it could not build one."""
+
+    scenario: Scenario | None = None
+    reason: str = ""
+
+
+class OracleVerdict(BaseModel):
+    """The oracle's runs and, when they confirm an in-window failure, the exported task."""
+
+    oracle: OracleRun
+    task: Task | None = None
+
+
+class KnobStep(BaseModel):
+    """A one-step-simpler point and the knob that made it."""
+
+    knob: str
+    params: dict[str, Any]
+    complexity: float = 0.0

@@ -11,6 +11,7 @@ state), no pass discards the world as broken.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,7 +24,7 @@ from mining.llm.spec import parse_target
 from mining.rollout.loop import run_rollout
 from mining.wg import assertions
 from mining.wg.config import WGSettings, derive_seed
-from mining.wg.models import Hypothesis, OracleRun, Scenario, Trial
+from mining.wg.models import Hypothesis, OracleRun, OracleVerdict, Scenario, Trial
 
 INVALID_VERIFIER = "wg_invalid_verifier"
 
@@ -59,7 +60,7 @@ def scenario_task(domain: str, sc: Scenario, h: Hypothesis) -> Task:
     )
 
 
-def run_trial(s: WGSettings, task: Task) -> Trial:
+def run_trial(s: WGSettings, task: Task, heartbeat: Callable[[int], None] | None = None) -> Trial:
     """Up to k target rollouts, one after another, stopping once the window verdict cannot
     change (a candidate surely inside still runs all k, so its rate is measured over k, as in
     DAG harvests). A verifier that does not load runs all k and passes nobody."""
@@ -70,7 +71,8 @@ def run_trial(s: WGSettings, task: Task) -> Trial:
     cost = 0.0
     modes: list[str] = []
     while rollouts < s.k and (invalid or not window.can_stop(passes, rollouts - passes)):
-        res = run_rollout(task, target, rollouts, seed, max_turns=s.max_turns)
+        # `heartbeat` (under Temporal) beats every turn, so a dead worker is noticed mid-rollout.
+        res = run_rollout(task, target, rollouts, seed, heartbeat, max_turns=s.max_turns)
         rollouts += 1
         passes += int(res.passed and not invalid)
         tokens += res.tokens_in + res.tokens_out
@@ -114,3 +116,12 @@ def confirmed_task(task: Task, oracle: OracleRun, trial: Trial, h: Hypothesis) -
         update={"golden_trajectory": oracle.golden, "expected_final_world": oracle.final_world,
                 "meta": meta}
     )  # fmt: skip
+
+
+def judge(s: WGSettings, task: Task, trial: Trial, h: Hypothesis) -> OracleVerdict:
+    """The oracle's runs, plus the exported task when they confirm an in-window failure."""
+    oracle = run_oracle(s, task)
+    confirmed = oracle.passed and trial.in_window
+    return OracleVerdict(
+        oracle=oracle, task=confirmed_task(task, oracle, trial, h) if confirmed else None
+    )

@@ -140,6 +140,7 @@ def build_offline(
         refusal=task.refusal,
         transfer_expected=bool(task.meta.get("transfer_expected", False)),
         params=task.params,
+        complexity=vocab.complexity(task.params),
         features=task.features,
         reference=reference,
         meta=task.meta,
@@ -183,6 +184,7 @@ def build_with_model(
         **draft.model_dump(),
         scenario_id=f"{h.hypothesis_id}-{tag}",
         params=dict(h.point),
+        complexity=vocabulary(s.domain).complexity(h.point),
         features=features,
         meta={"intents": draft.intents, "transfer_expected": draft.transfer_expected},
     )

@@ -1,0 +1,104 @@
+"""WG activities: one per probe step on the compute queue, the frontier read and the probe
+record on the ledger queue.
+
+Compute steps are pure functions of their input (seeded; simulated targets are deterministic),
+so a retry recomputes the same answer; the record is idempotent on the hypothesis id. Worlds
+travel inline (a scenario is tens of KB), checked against the payload limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from temporalio import activity
+
+from activities import names
+from activities.errors import boundary
+from activities.payloads import check_payload
+from activities.wg_models import (
+    BuildInput,
+    FrontierInput,
+    FrontierOutput,
+    RecordProbeInput,
+    RecordProbeOutput,
+    ScenarioInput,
+    StrategizeInput,
+    VariantsInput,
+    VariantsOutput,
+)
+from mining.store import wg as wg_store
+from mining.store.db import Store
+from mining.wg import consistency, oracle_filter, probe
+from mining.wg.models import Built, ConsistencyReport, Hypothesis, OracleVerdict, Trial
+from mining.wg.simplify import next_variants
+from mining.wg.strategist import next_hypothesis
+
+
+@activity.defn(name=names.WG_STRATEGIZE)
+def strategize(inp: StrategizeInput) -> Hypothesis:
+    with boundary():
+        return next_hypothesis(inp.settings, inp.entries, inp.index)
+
+
+@activity.defn(name=names.WG_BUILD)
+def build(inp: BuildInput) -> Built:
+    with boundary():
+        out = probe.build(inp.settings, inp.hypothesis, inp.params, inp.tag)
+    check_payload(out, f"scenario {inp.hypothesis.hypothesis_id}-{inp.tag}")
+    return out
+
+
+@activity.defn(name=names.WG_CHECK)
+def check(inp: ScenarioInput) -> ConsistencyReport:
+    with boundary():
+        return consistency.check(inp.settings.domain, inp.scenario)
+
+
+@activity.defn(name=names.WG_TRIAL)
+def trial(inp: ScenarioInput) -> Trial:
+    task = oracle_filter.scenario_task(inp.settings.domain, inp.scenario, inp.hypothesis)
+    with boundary():
+        return oracle_filter.run_trial(inp.settings, task, heartbeat=activity.heartbeat)
+
+
+@activity.defn(name=names.WG_ORACLE)
+def oracle(inp: ScenarioInput) -> OracleVerdict:
+    if inp.trial is None:
+        raise ValueError("the oracle step needs the target's trial")
+    task = oracle_filter.scenario_task(inp.settings.domain, inp.scenario, inp.hypothesis)
+    with boundary():
+        out = oracle_filter.judge(inp.settings, task, inp.trial, inp.hypothesis)
+    check_payload(out, f"oracle verdict {inp.scenario.scenario_id}")
+    return out
+
+
+@activity.defn(name=names.WG_VARIANTS)
+def variants(inp: VariantsInput) -> VariantsOutput:
+    with boundary():
+        return VariantsOutput(steps=next_variants(inp.settings.domain, inp.hypothesis, inp.params))
+
+
+WG_COMPUTE_ACTIVITIES: list[Callable[..., Any]] = [
+    strategize, build, check, trial, oracle, variants,
+]  # fmt: skip
+
+
+class WGLedgerActivities:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @activity.defn(name=names.WG_FRONTIER)
+    def frontier(self, inp: FrontierInput) -> FrontierOutput:
+        domain, mode, entries = wg_store.frontier_of(self.store, inp.harvest_id)
+        return FrontierOutput(entries=entries, domain=domain, mode=mode)
+
+    @activity.defn(name=names.WG_RECORD_PROBE)
+    def record_probe(self, inp: RecordProbeInput) -> RecordProbeOutput:
+        harvested = wg_store.record_probe(
+            self.store, inp.harvest_id, inp.outcome, inp.k, inp.n_tasks
+        )
+        return RecordProbeOutput(harvested=harvested)
+
+    def all(self) -> list[Callable[..., Any]]:
+        return [self.frontier, self.record_probe]

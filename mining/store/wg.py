@@ -1,0 +1,127 @@
+"""WG history in the store: hypotheses, trials, oracle runs, simplification chains, the frontier.
+
+Every write is idempotent on deterministic keys (hypothesis id, scenario id, chain step), so the
+ledger activity that records a probe can be retried or re-run after a crash. A confirmed failure
+also becomes a harvested task through the same tables DAG harvests use (candidate, decision,
+harvested task), so exports, summaries and `harvest show` treat both modes alike.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mining.store.db import Store
+from mining.store.records import CandidateRecord, DecisionRecord
+from mining.wg.frontier import FrontierEntry
+from mining.wg.models import ProbeOutcome
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def record_probe(store: Store, harvest_id: str, out: ProbeOutcome, k: int, limit: int) -> bool:
+    """Record one probe; True when its minimum task is (now or already) harvested."""
+    h = out.hypothesis
+    store._exec(
+        "INSERT OR IGNORE INTO wg_hypotheses (hypothesis_id, harvest_id, idx, tag, complexity, "
+        "statement, move, status, evidence, scenario_id, truth_broken, target_rollouts, "
+        "oracle_runs, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            h.hypothesis_id, harvest_id, h.index, h.tag, h.complexity, h.statement, h.move,
+            out.status, out.evidence, out.scenario_id, out.truth.broken, out.target_rollouts,
+            out.oracle_runs, out.model_dump_json(exclude={"task"}),
+        ],
+    )  # fmt: skip
+    if out.trial is not None:
+        store._exec(
+            "INSERT OR IGNORE INTO wg_trials (scenario_id, hypothesis_id, harvest_id, step, "
+            "passes, rollouts, in_window) VALUES (?, ?, ?, 0, ?, ?, ?)",
+            [out.scenario_id, h.hypothesis_id, harvest_id, out.trial.passes,
+             out.trial.rollouts, out.trial.in_window],
+        )  # fmt: skip
+    if out.oracle is not None:
+        store._exec(
+            "INSERT OR IGNORE INTO wg_oracle_runs (scenario_id, hypothesis_id, harvest_id, step, "
+            "passed, attempts) VALUES (?, ?, ?, 0, ?, ?)",
+            [out.scenario_id, h.hypothesis_id, harvest_id, out.oracle.passed, out.oracle.attempts],
+        )  # fmt: skip
+    for step, v in enumerate(out.chain, start=1):
+        store._exec(
+            "INSERT OR IGNORE INTO wg_chains (hypothesis_id, step, harvest_id, knob, params, "
+            "complexity, outcome, reason, target_rollouts, oracle_runs) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [h.hypothesis_id, step, harvest_id, v.knob, _dumps(v.params), v.complexity,
+             v.outcome, v.reason, v.target_rollouts, v.oracle_runs],
+        )  # fmt: skip
+    _update_frontier(store, harvest_id, h.tag, h.complexity)
+    if out.status != "confirmed" or out.task is None or out.trial is None:
+        return False
+    task = out.task
+    store.record_candidate(
+        CandidateRecord(
+            candidate_id=h.hypothesis_id, harvest_id=harvest_id, iteration=h.index, index=0,
+            seed=h.seed, params=task.params, cell=task.cell, signature=task.signature,
+            task=task.model_dump(mode="json"),
+        )
+    )  # fmt: skip
+    rate = float(task.meta.get("pass_rate", out.trial.pass_rate))
+    store.record_decision(
+        harvest_id,
+        DecisionRecord(candidate_id=h.hypothesis_id, passes=round(rate * k), rollouts=k,
+                       pass_rate=rate, in_window=True),
+    )  # fmt: skip
+    return h.hypothesis_id in store.record_harvested(harvest_id, [h.hypothesis_id], k, limit)
+
+
+def _update_frontier(store: Store, harvest_id: str, tag: str, complexity: int) -> None:
+    rows = store._all(
+        "SELECT hypothesis_id, status, evidence FROM wg_hypotheses "
+        "WHERE harvest_id = ? AND tag = ? AND complexity = ? ORDER BY idx",
+        [harvest_id, tag, complexity],
+    )
+    counts: dict[str, int] = {}
+    for _, status, _ in rows:
+        counts[status] = counts.get(status, 0) + 1
+    rank = ("confirmed", "holds", "disproved", "broken")
+    status = next((s for s in rank if s in counts), "open")
+    evidence = [f"{r[0]}: {r[1]} ({r[2]})" for r in rows]
+    store._exec(
+        "INSERT OR REPLACE INTO wg_frontier (harvest_id, tag, complexity, status, counts, "
+        "evidence) VALUES (?, ?, ?, ?, ?, ?)",
+        [harvest_id, tag, complexity, status, _dumps(counts), _dumps(evidence)],
+    )
+
+
+def frontier_entries(store: Store, harvest_id: str) -> list[FrontierEntry]:
+    """Every probed hypothesis of a harvest, in order (what the strategist and the map read)."""
+    rows = store._all(
+        "SELECT hypothesis_id, tag, complexity, status, evidence, move FROM wg_hypotheses "
+        "WHERE harvest_id = ? ORDER BY idx",
+        [harvest_id],
+    )
+    return [
+        FrontierEntry(hypothesis_id=r[0], tag=r[1], complexity=r[2], status=r[3], evidence=r[4],
+                      move=r[5])
+        for r in rows
+    ]  # fmt: skip
+
+
+def frontier_of(
+    store: Store, harvest_id: str
+) -> tuple[str | None, str | None, list[FrontierEntry]]:
+    """(domain, mode, entries) of a harvest; domain None when the store has no such harvest."""
+    found = store.harvest_record(harvest_id)
+    if found is None:
+        return None, None, []
+    rec = found[0]
+    # Only WG harvests have entries (and a file from before migration 7 has no WG tables).
+    return rec.domain, rec.mode, frontier_entries(store, harvest_id) if rec.mode == "wg" else []
+
+
+def probe_outcomes(store: Store, harvest_id: str) -> list[dict[str, Any]]:
+    rows = store._all(
+        "SELECT outcome FROM wg_hypotheses WHERE harvest_id = ? ORDER BY idx", [harvest_id]
+    )
+    return [json.loads(r[0]) for r in rows]

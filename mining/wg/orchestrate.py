@@ -1,0 +1,103 @@
+"""One probe's orchestration, written once for both executors.
+
+`run_probe` drives a hypothesis through world -> checks -> target -> oracle -> simplification
+by awaiting the steps it is given: the in-process probe (`mining/wg/probe.py`) passes steps that
+call the engine directly, the Temporal `ProbeWorkflow` passes steps that run activities. Pure
+orchestration: no I/O, clock or randomness here, so a workflow can run it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from mining.wg.config import WGSettings
+from mining.wg.models import (
+    Built,
+    ConsistencyReport,
+    Hypothesis,
+    KnobStep,
+    OracleVerdict,
+    ProbeOutcome,
+    Scenario,
+    Trial,
+    Variant,
+)
+from mining.wg.rules import ScenarioResult, after_oracle, stamp, tally, verdict
+
+
+class ProbeSteps(Protocol):
+    async def build(self, h: Hypothesis, params: dict[str, Any] | None, tag: str) -> Built: ...
+    async def check(self, sc: Scenario, h: Hypothesis) -> ConsistencyReport: ...
+    async def trial(self, sc: Scenario, h: Hypothesis) -> Trial: ...
+    async def oracle(self, sc: Scenario, h: Hypothesis, trial: Trial) -> OracleVerdict: ...
+    async def variants(self, h: Hypothesis, params: dict[str, Any]) -> list[KnobStep]: ...
+
+
+async def run_scenario(
+    s: WGSettings, h: Hypothesis, steps: ProbeSteps, params: dict[str, Any] | None, tag: str
+) -> ScenarioResult:
+    built = await steps.build(h, params, tag)
+    sc = built.scenario
+    if sc is None:
+        return ScenarioResult(status="broken", evidence=f"world actor: {built.reason}")
+    report = await steps.check(sc, h) if s.checks else None
+    if report is not None and not report.ok:
+        return ScenarioResult(status="broken", evidence=report.first(), scenario=sc, checks=report)
+    trial = await steps.trial(sc, h)
+    status = verdict(trial)
+    if status is not None:
+        evidence = f"target {trial.passes}/{trial.rollouts}"
+        return ScenarioResult(
+            status=status, evidence=evidence, scenario=sc, checks=report, trial=trial
+        )
+    judged = await steps.oracle(sc, h, trial)
+    status, evidence = after_oracle(trial, judged.oracle)
+    return ScenarioResult(
+        status=status, evidence=evidence, scenario=sc, checks=report, trial=trial,
+        oracle=judged.oracle, task=judged.task if status == "confirmed" else None,
+    )  # fmt: skip
+
+
+async def run_probe(s: WGSettings, h: Hypothesis, steps: ProbeSteps) -> ProbeOutcome:
+    """The hypothesis's outcome: status, evidence, spending, and the minimum viable failure."""
+    first = await run_scenario(s, h, steps, None, "w0")
+    sc = first.scenario
+    out = ProbeOutcome(
+        hypothesis=h, status=first.status, evidence=first.evidence,
+        scenario_id=sc.scenario_id if sc else "", truth=first.truth, task_truth=first.truth,
+        checks=first.checks, trial=first.trial, oracle=first.oracle, task=first.task,
+        original_features=sc.features if sc else {},
+        original_complexity=sc.complexity if sc else 0.0,
+    )  # fmt: skip
+    tally(out, first)
+    if first.status != "confirmed" or sc is None:
+        return out
+    await _simplify(s, h, steps, out, sc.params)
+    stamp(out)
+    return out
+
+
+async def _simplify(
+    s: WGSettings, h: Hypothesis, steps: ProbeSteps, out: ProbeOutcome, start: dict[str, Any]
+) -> None:
+    # Simplification: turn knobs one step at a time; a still-confirmed variant becomes the new
+    # current point and the knobs start over, until none helps or the retests run out.
+    current, improved = dict(start), True
+    while improved and len(out.chain) < s.max_variants:
+        improved = False
+        for step in await steps.variants(h, current):
+            if len(out.chain) >= s.max_variants:
+                break
+            r = await run_scenario(s, h, steps, step.params, f"v{len(out.chain) + 1}")
+            tally(out, r)
+            out.chain.append(
+                Variant(
+                    knob=step.knob, params=step.params, complexity=step.complexity,
+                    outcome=r.status, reason=r.evidence, target_rollouts=r.target_rollouts,
+                    oracle_runs=r.oracle_runs, truth=r.truth,
+                )
+            )  # fmt: skip
+            if r.status == "confirmed" and r.task is not None:
+                current, improved = step.params, True
+                out.task, out.task_truth = r.task, r.truth
+                break
