@@ -1,8 +1,8 @@
 """`toolmine params ...`: inspect a domain's parameter space and derive it from a benchmark.
 
 `params derive --tasks TASKS.json` maps each task of a tau2 tasks file onto the domain's axes
-(heuristics documented in the domain's derive module, e.g. domains/airline/derive.py) and prints
-the distribution of every axis over the tasks.
+(heuristics documented in the domain's derive module, e.g. domains/airline/dag/derive.py) and
+prints the distribution of every axis over the tasks.
 """
 
 from __future__ import annotations

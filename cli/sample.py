@@ -65,8 +65,9 @@ def sample_command(
     """
     fixed = parse_params(domain, param or [])
     rejections: list[Rejection] = []
+    spec = spec_of(get_domain(domain))
     paraphraser = (
-        litellm_paraphraser(paraphrase, api_base, paraphrase_timeout) if paraphrase else None
+        litellm_paraphraser(paraphrase, spec, api_base, paraphrase_timeout) if paraphrase else None
     )
     try:
         tasks = sample_tasks(

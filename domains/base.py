@@ -1,8 +1,10 @@
 """The domain contract: worlds, toolkits whose methods are the agent's tools, and a domain's spec.
 
 A domain is pure Python: no Temporal, no DuckDB, no LLM calls. The mining engine drives every
-domain through the three types here, so a new domain only subclasses `World` and `Toolkit` and
-registers a `Domain` in `domains/registry.py`.
+domain through the types here, so a new domain only subclasses `World` and `Toolkit` and
+registers a `Domain` in `domains/registry.py`. Everything the engine needs to know about a
+domain's subject (which tool hands a chat to a human, who the tasks are about, how to build
+worlds) comes through the `Domain`'s typed hooks, so mining/ never names a domain's entities.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ import copy
 import inspect
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+if TYPE_CHECKING:  # domains.dag builds on World: these are imported for the annotations only
+    from domains.dag import DagSpec
+    from domains.wg import WGVocabulary
 
 
 class ToolKind(StrEnum):
@@ -242,12 +248,40 @@ def tool_schema(fn: Callable[..., Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Transfer:
+    """How an agent hands the conversation to a human: the tool it calls, and the message the
+    policy tells it to send afterwards. Scoring counts a call of `tool` as a transfer."""
+
+    tool: str
+    message: str
+
+
+# A task as JSON (Task.model_dump) -> the people (by name) and the routes (origin, destination)
+# it is built around; diversity figures count distinct ones over a harvest.
+EntitiesFn = Callable[[Mapping[str, Any]], tuple[set[str], set[tuple[str, str]]]]
+# A world -> the ways it is inconsistent (empty: none); run on every world a mode produces.
+ConsistencyFn = Callable[[World], list[str]]
+# A world file path (None: the domain's own) -> entity pools the world builders draw from.
+PoolsFn = Callable[[str | None], Any]
+# (a write's arguments, the world JSON) -> None: after a simulated mistake edited the arguments,
+# make their payments add up again in place, so the write succeeds and leaves a wrong state.
+RepriceFn = Callable[[dict[str, Any], Mapping[str, Any]], None]
+
+
+@dataclass(frozen=True)
 class Domain:
     """What the registry holds for one domain.
 
     `load_world(path)` reads a world file (None: the domain's default world, if it has one).
-    `synthesis` is filled by domains that support DAG mining (see `mining/`); it stays untyped here
-    so that this module does not depend on the engine.
+    The hooks are optional; a domain without one gets the engine's neutral behaviour:
+    - `dag`: DAG-mode synthesis (graph, parameter space, world builder, task text);
+    - `wg`: WG-mode vocabulary (capability tags, knobs, assertions, breakers);
+    - `pools`: entity pools for world builders (names, places, ...);
+    - `transfer`: the hand-off to a human agent (None: the domain has no such tool);
+    - `consistency`: a world consistency checker (None: worlds are only checked by the model);
+    - `task_entities`: the people and routes a task is about (None: diversity counts none);
+    - `reprice`: how a simulated target pays for the itinerary it mistakenly chose (None: it
+      leaves the payments as they were).
     """
 
     name: str
@@ -256,10 +290,20 @@ class Domain:
     toolkit_type: type[Toolkit]
     policy: str
     load_world: Callable[[str | None], World]
-    extras: dict[str, Any] = field(default_factory=dict)
+    dag: DagSpec | None = None
+    wg: WGVocabulary | None = None
+    pools: PoolsFn | None = None
+    transfer: Transfer | None = None
+    consistency: ConsistencyFn | None = None
+    task_entities: EntitiesFn | None = None
+    reprice: RepriceFn | None = None
 
     def toolkit(self, world: World) -> Toolkit:
         return self.toolkit_type(world)
 
     def tool_schemas(self) -> list[dict[str, Any]]:
         return self.toolkit_type.schemas()
+
+    def transfer_tool(self) -> str | None:
+        """The name of the hand-off tool, if the domain has one."""
+        return self.transfer.tool if self.transfer else None

@@ -107,6 +107,21 @@ def test_policy_states_tau2s_numbers(fact: str) -> None:
     assert fact in DOMAIN.policy
 
 
+def test_constants_are_the_policys_numbers() -> None:
+    """The one definition of each amount the tools charge and tasks expect is the policy's."""
+    from domains.airline import constants as c
+
+    assert f"${c.BAG_PRICE}" in DOMAIN.policy
+    assert f"${c.INSURANCE_PER_PASSENGER} per passenger" in DOMAIN.policy
+    for amount in c.COMPENSATION_PER_PASSENGER.values():
+        assert f"${amount} per passenger" in DOMAIN.policy
+    for tier, bags in c.FREE_BAGS.items():
+        assert f"| {tier} | " + " | ".join(str(bags[cabin]) for cabin in c.CABINS) in DOMAIN.policy
+    assert DOMAIN.transfer is not None and DOMAIN.transfer.message == c.TRANSFER_MESSAGE
+    assert c.TRANSFER_MESSAGE in DOMAIN.policy
+    assert c.DEFAULT_CURRENT_TIME.replace("T", " ") + " EST" in DOMAIN.policy
+
+
 def _reordered(data: dict[str, Any]) -> dict[str, Any]:
     data = json.loads(json.dumps(data))
     user = data["users"]["ann_1"]

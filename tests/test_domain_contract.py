@@ -49,6 +49,15 @@ def test_domain_spec(domain: Domain) -> None:
     assert domain.toolkit_type.tool_names(), "a domain has tools"
 
 
+def test_hooks_name_the_domains_own_tools(domain: Domain) -> None:
+    if domain.transfer is not None:
+        assert domain.transfer.tool in domain.toolkit_type.tool_names()
+        assert domain.transfer.message.strip()
+    if domain.dag is not None:
+        tool_nodes = {n for n, kind in domain.dag.graph().nodes(data="kind") if kind == "tool"}
+        assert tool_nodes <= set(domain.toolkit_type.tool_names())
+
+
 def test_every_tool_has_a_schema_and_docstring(domain: Domain) -> None:
     schemas = {s["function"]["name"]: s for s in domain.tool_schemas()}
     assert list(schemas) == domain.toolkit_type.tool_names()
@@ -94,13 +103,13 @@ def test_unknown_tool_is_an_error_not_a_crash(domain: Domain, world: World) -> N
         assert toolkit.call(name, bad).error
 
 
-# --- DAG synthesis (domains that attach a SynthesisSpec) ---------------------------------------
+# --- DAG synthesis (domains with a `Domain.dag` hook) ------------------------------------------
 
 
 def _synthesis_tasks(domain: Domain, n: int, seed: int) -> list[Any]:
     from mining.dag.synthesize import sample_tasks
 
-    if "synthesis" not in domain.extras:
+    if domain.dag is None:
         pytest.skip(f"{domain.name}: no DAG synthesis")
     tasks = sample_tasks(domain.name, n, seed)
     assert len(tasks) == n

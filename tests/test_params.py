@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from domains.airline.params import SPACE
+from domains.airline.dag.params import SPACE
 from domains.params import ParamError
 
 
@@ -67,7 +67,7 @@ def _tau2_task(instructions: str, actions: list[dict]) -> dict:
 
 
 def test_derive_reads_disruption_and_flown() -> None:
-    from domains.airline.derive import derive_point
+    from domains.airline.dag.derive import derive_point
 
     delayed = _tau2_task(
         "Your flight was delayed; ask for compensation.",

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from domains import registry
 from mining.dag.paraphrase import check_paraphrase, litellm_paraphraser, paraphrase_text
 from mining.dag.synthesize import sample_tasks
 from tests.loopback_chat import ChatEndpoint
@@ -87,10 +88,14 @@ def test_real_litellm_path_on_loopback(
     canned: ChatEndpoint, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
-    paraphraser = litellm_paraphraser("openai/canned", canned.api_base, timeout=10)
+    spec = registry.get("airline").dag
+    assert spec is not None
+    paraphraser = litellm_paraphraser("openai/canned", spec, canned.api_base, timeout=10)
     text, rec = paraphrase_text(ORIGINAL, REQUIRED, FORBIDDEN, paraphraser, "openai/canned")
     assert text == GOOD and rec["status"] == "accepted"
     (request,) = canned.requests
     assert request["messages"][-1]["content"] == ORIGINAL
     assert request["model"] == "canned"
     assert request["response_format"]["json_schema"]["name"] == "Rewrite"
+    system = request["messages"][0]["content"]
+    assert "airline customer's request" in system and "airport code" in system

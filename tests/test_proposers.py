@@ -104,6 +104,7 @@ def test_harvest_cap_holds_for_every_proposer(name: str) -> None:
 
 def test_diversity_of_airline_like_tasks() -> None:
     task = {
+        "domain": "airline",
         "cell": "x",
         "world": {
             "users": {"u1": {"name": {"first_name": "Ada", "last_name": "Byron"}}},
@@ -115,6 +116,10 @@ def test_diversity_of_airline_like_tasks() -> None:
         ],
     }
     assert entities(task) == ({"Ada Byron"}, {("SFO", "JFK"), ("JFK", "BOS")})
+    # Each domain says what its entities are: the mock shop has no hook, so it counts none.
+    assert (
+        entities({**task, "domain": "mock"}) == entities({**task, "domain": "?"}) == (set(), set())
+    )
     d = diversity([task, {**task, "cell": "y"}, task])
     assert (d.tasks, d.distinct_cells, d.distinct_users, d.distinct_routes) == (3, 2, 1, 2)
     assert d.largest_cell_share == pytest.approx(2 / 3)

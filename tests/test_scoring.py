@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import pytest
 
 from domains import registry
-from domains.base import ToolCall
+from domains.base import ToolCall, Transfer
 from mining.core.task import Task
 from mining.core.trajectory import Message, Trajectory
 from mining.dag.synthesize import sample_tasks
@@ -132,6 +133,21 @@ def test_needless_transfer_fails() -> None:
     assert score.tau2_passed  # tau2 does not look at transfers
     assert score.transfer_penalty == 1.0
     assert any("transfer" in r for r in score.reasons)
+
+
+def test_the_domain_names_its_transfer_tool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A transfer is a call of the domain's `Domain.transfer` tool, whatever its name."""
+    task = _task(intent="change_cabin", n_intents=1, policy_trap="no")
+    transfer = ToolCall(name="transfer_to_human_agents", arguments={"summary": "unsure"})
+    airline = registry.get("airline")
+    monkeypatch.setitem(registry._DOMAINS, "airline", dataclasses.replace(airline, transfer=None))
+    assert _run(task, [*task.golden_trajectory, transfer]).passed  # no hand-off tool: a plain call
+    renamed = Transfer(tool="get_user_details", message="hold on")
+    monkeypatch.setitem(
+        registry._DOMAINS, "airline", dataclasses.replace(airline, transfer=renamed)
+    )
+    score = _run(task, task.golden_trajectory)
+    assert not score.passed and "policy: needless get_user_details" in score.reasons
 
 
 def test_recorded_policy_violation_fails() -> None:

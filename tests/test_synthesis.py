@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from domains import registry
-from domains.airline.graph import INTENTS
-from domains.airline.params import SPACE
+from domains.airline.dag.graph import INTENTS
+from domains.airline.dag.params import SPACE
+from domains.dag import BuildRejected
 from mining.core.errors import UserError
 from mining.dag.synthesize import (
     Rejection,
@@ -96,22 +97,22 @@ def test_bad_params_are_user_errors() -> None:
 
 
 def test_rejection_is_data() -> None:
-    from domains.airline import synth
+    from domains.airline.dag import build
 
     point = SPACE.sample(random.Random(0), {"intent": "compensation", "policy_trap": "no"})
     point.update(membership="regular", insurance="no", cabin="business")
     ok = synthesize_candidate("airline", point, 3, "t")
     assert not isinstance(ok, Rejection)
-    original = synth.BUILDERS["compensation"]
+    original = build.BUILDERS["compensation"]
 
     def broken(ctx, seg):  # type: ignore[no-untyped-def]
-        raise synth.BuildRejected("no coherent world")
+        raise BuildRejected("no coherent world")
 
-    synth.BUILDERS["compensation"] = broken
+    build.BUILDERS["compensation"] = broken
     try:
         rejected = synthesize_candidate("airline", point, 3, "t")
     finally:
-        synth.BUILDERS["compensation"] = original
+        build.BUILDERS["compensation"] = original
     assert isinstance(rejected, Rejection) and "no coherent world" in rejected.reason
 
 

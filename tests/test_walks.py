@@ -6,9 +6,9 @@ import random
 
 import networkx as nx
 
-from domains.airline.graph import INTENTS, build_graph
+from domains.airline.dag.graph import INTENTS, build_graph
+from domains.dag import Walk, WalkSegment
 from domains.params import Point
-from domains.synthesis_spec import Walk, WalkSegment
 from mining.dag.walks import check_walk, intent_paths, sample_walk, walk_signature
 
 GRAPH = build_graph()

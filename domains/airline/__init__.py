@@ -8,6 +8,9 @@ Public names other modules use: `DOMAIN` (what the registry holds); the world mo
 `policy_text(current_time)`; `tau2_sha256(world)` (tau2's DB hash).
 """
 
+from domains.airline.constants import TRANSFER_MESSAGE
+from domains.airline.dag.pools import load_pools
+from domains.airline.dag.spec import DAG
 from domains.airline.data_model import (
     DEFAULT_CURRENT_TIME,
     AirlineWorld,
@@ -32,12 +35,13 @@ from domains.airline.data_model import (
     User,
     tau2_sha256,
 )
+from domains.airline.entities import task_entities
 from domains.airline.policy import policy_text
-from domains.airline.synthesis_spec import SYNTHESIS
+from domains.airline.pricing import reprice
 from domains.airline.tools import AirlineTools
 from domains.airline.wg import VOCABULARY as WG_VOCABULARY
 from domains.airline.world_file import default_world_path, load_world, parse_world
-from domains.base import Domain
+from domains.base import Domain, Transfer
 
 DOMAIN = Domain(
     name="airline",
@@ -46,7 +50,14 @@ DOMAIN = Domain(
     toolkit_type=AirlineTools,
     policy=policy_text(),
     load_world=load_world,
-    extras={"synthesis": SYNTHESIS, "wg": WG_VOCABULARY},
+    dag=DAG,
+    pools=load_pools,
+    transfer=Transfer(
+        tool=AirlineTools.transfer_to_human_agents.__name__, message=TRANSFER_MESSAGE
+    ),
+    task_entities=task_entities,
+    reprice=reprice,
+    wg=WG_VOCABULARY,
 )
 
 __all__ = [

@@ -32,9 +32,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_core import PydanticSerializationError
 
+from domains.airline.constants import DEFAULT_CURRENT_TIME
 from domains.base import World, WorldFileError, one_line_errors
-
-DEFAULT_CURRENT_TIME = "2024-05-15T15:00:00"  # tau2's "now" (EST), also new bookings' created_at
 
 CabinClass = Literal["business", "economy", "basic_economy"]
 Cabin = CabinClass

@@ -17,18 +17,21 @@ whether it should have acted.
 
 from __future__ import annotations
 
-import warnings
 from copy import deepcopy
 from typing import Any
 
 from domains.airline.calculator import calculate as _calculate
+from domains.airline.constants import (
+    AIRPORTS,
+    BAG_PRICE,
+    CERTIFICATE_ID_NUMBERS,
+    INSURANCE_PER_PASSENGER,
+)
 from domains.airline.data_model import (
-    AirlineWorld,
     AirportCode,
     CabinClass,
     Certificate,
     DirectFlight,
-    Flight,
     FlightDateStatusAvailable,
     FlightInfo,
     FlightType,
@@ -38,38 +41,9 @@ from domains.airline.data_model import (
     Reservation,
     ReservationFlight,
     User,
-    fast_deepcopy,
 )
-from domains.base import ToolKind, Toolkit, ToolResult, tool
-
-NEW_RESERVATION_IDS = ("HATHAT", "HATHAU", "HATHAV")  # tau2: at most three bookings per world
-NEW_CERTIFICATE_IDS = ("certificate_3221322", "certificate_3221323", "certificate_3221324")
-CERTIFICATE_ID_NUMBERS = (3221322, 3221323, 3221324)
-INSURANCE_PER_PASSENGER = 30
-NONFREE_BAG_PRICE = 50
-
-AIRPORTS = (
-    ("SFO", "San Francisco"),
-    ("JFK", "New York"),
-    ("LAX", "Los Angeles"),
-    ("ORD", "Chicago"),
-    ("DFW", "Dallas"),
-    ("DEN", "Denver"),
-    ("SEA", "Seattle"),
-    ("ATL", "Atlanta"),
-    ("MIA", "Miami"),
-    ("BOS", "Boston"),
-    ("PHX", "Phoenix"),
-    ("IAH", "Houston"),
-    ("LAS", "Las Vegas"),
-    ("MCO", "Orlando"),
-    ("EWR", "Newark"),
-    ("CLT", "Charlotte"),
-    ("MSP", "Minneapolis"),
-    ("DTW", "Detroit"),
-    ("PHL", "Philadelphia"),
-    ("LGA", "LaGuardia"),
-)
+from domains.airline.tool_base import AirlineToolBase
+from domains.base import ToolKind, tool
 
 # tau2 behaviours that change outcomes and that we reproduce on purpose (tests cover each).
 QUIRKS = (
@@ -113,129 +87,9 @@ def _as_models(items: Any, model: type[Any]) -> Any:
     return items
 
 
-class AirlineTools(Toolkit):
-    """tau2's airline tools over an `AirlineWorld`.
-
-    `AirlineTools.on_fork(base)` gives a toolkit over a cheap fork of `base`: entities are shared
-    until the toolkit first touches them, then copied (copy on access), so replaying calls on
-    many fresh copies of a 7 MB world costs almost nothing. The base must not change meanwhile.
-    """
-
-    world: AirlineWorld
-
-    def __init__(self, world: AirlineWorld, *, shared_with: AirlineWorld | None = None) -> None:
-        super().__init__(world)
-        self._shared_with = shared_with
-
-    def call(self, name: str, arguments: dict[str, Any] | None = None) -> ToolResult:
-        with warnings.catch_warnings():
-            # Unvalidated values a tool stored (as tau2's tools do) are shown as they are;
-            # pydantic's serializer warning about them is noise here.
-            warnings.filterwarnings("ignore", message="Pydantic serializer warnings")
-            return super().call(name, arguments)
-
-    @classmethod
-    def on_fork(cls, base: AirlineWorld) -> AirlineTools:
-        fork = AirlineWorld.model_construct(
-            flights=dict(base.flights),
-            users=dict(base.users),
-            reservations=dict(base.reservations),
-            current_time=base.current_time,
-        )
-        return cls(fork, shared_with=base)
-
-    # --- lookups (exact keys, tau2's messages) -----------------------------------------------
-
-    def _own(self, collection: str, key: Any) -> Any:
-        """The world's entity, copied first if it is still shared with the fork's base."""
-        entities: dict[str, Any] = getattr(self.world, collection)
-        entity = entities[key]
-        base = self._shared_with
-        if base is not None and getattr(base, collection).get(key) is entity:
-            entity = fast_deepcopy(entity)
-            entities[key] = entity
-        return entity
-
-    def _get_user(self, user_id: Any) -> User:
-        if user_id not in self.world.users:
-            raise ValueError(f"User {user_id} not found")
-        user: User = self._own("users", user_id)
-        return user
-
-    def _get_reservation(self, reservation_id: Any) -> Reservation:
-        if reservation_id not in self.world.reservations:
-            raise ValueError(f"Reservation {reservation_id} not found")
-        reservation: Reservation = self._own("reservations", reservation_id)
-        return reservation
-
-    def _get_flight(self, flight_number: Any) -> Flight:
-        if flight_number not in self.world.flights:
-            raise ValueError(f"Flight {flight_number} not found")
-        flight: Flight = self._own("flights", flight_number)
-        return flight
-
-    def _get_flight_instance(self, flight_number: Any, date: Any) -> Any:
-        flight = self._get_flight(flight_number)
-        if date not in flight.dates:
-            raise ValueError(f"Flight {flight_number} not found on date {date}")
-        return flight.dates[date]
-
-    def _new_reservation_id(self) -> str:
-        for reservation_id in NEW_RESERVATION_IDS:
-            if reservation_id not in self.world.reservations:
-                return reservation_id
-        raise ValueError("Too many reservations")
-
-    def _search_direct(
-        self,
-        date: Any,
-        origin: Any = None,
-        destination: Any = None,
-        leave_after: Any = None,
-    ) -> list[DirectFlight]:
-        """Bookable flights on `date`; None means "any" for origin, destination, leave_after.
-        Reads only, so it looks at the world's flights without taking copies."""
-        found = []
-        for flight in self.world.flights.values():
-            if (
-                (origin is None or flight.origin == origin)
-                and (destination is None or flight.destination == destination)
-                and (date in flight.dates)
-                and (flight.dates[date].status == "available")
-                and (leave_after is None or flight.scheduled_departure_time_est >= leave_after)
-            ):
-                day = flight.dates[date]
-                found.append(
-                    DirectFlight(
-                        flight_number=flight.flight_number,
-                        origin=flight.origin,
-                        destination=flight.destination,
-                        status="available",
-                        scheduled_departure_time_est=flight.scheduled_departure_time_est,
-                        scheduled_arrival_time_est=flight.scheduled_arrival_time_est,
-                        available_seats=day.available_seats,  # type: ignore[union-attr]
-                        prices=day.prices,  # type: ignore[union-attr]
-                    )
-                )
-        return found
-
-    def _charge_for_update(
-        self, user: User, reservation: Reservation, payment_id: Any, amount: Any
-    ) -> None:
-        """Take `amount` (negative = refund) from one saved gift card or credit card and add the
-        payment line to the reservation. Always checks the method, even for a zero amount (which
-        adds no line)."""
-        if payment_id not in user.payment_methods:
-            raise ValueError("Payment method not found")
-        method: Any = user.payment_methods[payment_id]
-        if method.source == "certificate":
-            raise ValueError("Certificate cannot be used to update reservation")
-        if method.source == "gift_card" and method.amount < amount:
-            raise ValueError("Gift card balance is not enough")
-        if method.source == "gift_card":
-            method.amount -= amount
-        if amount != 0:
-            reservation.payment_history.append(Payment(payment_id=payment_id, amount=amount))
+class AirlineTools(AirlineToolBase):
+    """tau2's airline tools over an `AirlineWorld` (`AirlineTools.on_fork(base)`: over a cheap
+    copy-on-access fork of `base`, see `AirlineToolBase`)."""
 
     # --- the tools, in tau2's order --------------------------------------------------------------
 
@@ -315,7 +169,7 @@ class AirlineTools(Toolkit):
             total_price += price * len(people)
         if insurance == "yes":
             total_price += INSURANCE_PER_PASSENGER * len(people)
-        total_price += NONFREE_BAG_PRICE * nonfree_baggages
+        total_price += BAG_PRICE * nonfree_baggages
 
         for line in lines:
             payment_id, amount = line.payment_id, line.amount
@@ -394,7 +248,7 @@ class AirlineTools(Toolkit):
     @tool(ToolKind.READ)
     def list_all_airports(self) -> list[AirportCode]:
         """List every airport served, as IATA code and city."""
-        return [AirportCode(iata=iata, city=city) for iata, city in AIRPORTS]
+        return [AirportCode(iata=iata, city=city) for iata, city in AIRPORTS.items()]
 
     @tool(ToolKind.READ)
     def search_direct_flight(self, origin: str, destination: str, date: str) -> list[DirectFlight]:
@@ -486,7 +340,7 @@ class AirlineTools(Toolkit):
         reservation = self._get_reservation(reservation_id)
         user = self._get_user(reservation.user_id)
         added = max(0, nonfree_baggages - reservation.nonfree_baggages)
-        self._charge_for_update(user, reservation, payment_id, NONFREE_BAG_PRICE * added)
+        self._charge_for_update(user, reservation, payment_id, BAG_PRICE * added)
         reservation.total_baggages = total_baggages
         reservation.nonfree_baggages = nonfree_baggages
         return reservation

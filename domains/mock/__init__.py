@@ -1,22 +1,9 @@
 """A tiny shop domain (two users, a few orders, five tools) that backs the core tests."""
 
-from domains.base import Domain
-from domains.mock import graph as _graph
-from domains.mock import synth as _synth
+from domains.base import Domain, Transfer
+from domains.mock.dag.spec import DAG
 from domains.mock.data_model import MockWorld, default_world, load_world
-from domains.mock.params import SPACE
-from domains.mock.text import task_text
 from domains.mock.tools import MockTools
-from domains.synthesis_spec import SynthesisSpec
-
-SYNTHESIS = SynthesisSpec(
-    graph=_graph.build_graph,
-    intents=_graph.INTENTS,
-    space=SPACE,
-    plan=_synth.plan,
-    build=_synth.build,
-    text=task_text,
-)
 
 POLICY = """You are a shop assistant. Look the user up before acting on their orders.
 Only pending orders can be cancelled; a cancelled order is refunded to the user's balance.
@@ -30,7 +17,12 @@ DOMAIN = Domain(
     toolkit_type=MockTools,
     policy=POLICY,
     load_world=load_world,
-    extras={"synthesis": SYNTHESIS},
+    dag=DAG,
+    # The same hand-off as tau2's (the simulated target's transfer says this text).
+    transfer=Transfer(
+        tool=MockTools.transfer_to_human_agents.__name__,
+        message="YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON.",
+    ),
 )
 
 __all__ = ["DOMAIN", "MockWorld", "MockTools", "default_world"]

@@ -4,27 +4,23 @@ This is the unit that crosses every stage (synthesis -> rollouts -> scoring -> s
 it stays a small, plain pydantic model: worlds are JSON dicts in the domain's file form.
 
 `features` (numbers, read by simulated targets and analysis). Every DAG-synthesized task has:
-  n_intents, walk_length (merged walk nodes), golden_calls, golden_writes, distractor_density
-  (0..3), distractors (count of distractor entities), world_kb, refusal (0/1), policy_trap (0/1),
-  intent_<name> (1 for each intent in the chain).
-  Airline adds (0/1 unless noted): passengers (count), cabin_basic_economy, cabin_economy,
-  cabin_business, round_trip, one_stop, selection_cheapest / _shortest / _earliest / _named,
-  payment_mix_card / _card_gift / _certificate / _gift_cards, payment_methods_used (count),
-  bags_extra, bags_free, insurance, membership_regular / _silver / _gold, reservation_unknown,
-  user_reservations (count), price_gap (relative gap between the gold flight and the nearest
-  distractor on the criterion, 0..1; 1 when there is no competitor).
+  n_intents, walk_length (merged walk nodes), golden_calls, golden_writes, refusal (0/1),
+  world_kb, intent_<name> (1 for each intent in the chain); its domain's builder adds its own
+  (e.g. domains/airline/dag/build/features.py).
 
-`meta` (what a simulated target needs to commit realistic errors; see domains/airline/synth.py):
+`meta` (what a simulated target needs to commit realistic errors; written by the domain's
+builder):
   intents: [intent names in chain order];
   intent_calls: [[golden call indexes of intent 0], [... of intent 1], ...] (shared lookup calls
     belong to the first intent);
   choices: list of {"call": index of the golden call whose argument came from a selection,
-    "kind": "flight" | "payment" | "reservation" | "cabin" | "passenger" | "bags",
+    "kind": what was chosen, in the domain's words (a flight, an order, a cabin, ...),
     "path": which argument, "gold": the gold value, "alternatives": [wrong values that a
     plausible mistake would produce, each a full replacement for that argument]};
   refusal_reason: why the correct outcome changes nothing (refusal tasks);
-  transfer_expected: bool (only then is transfer_to_human_agents correct);
-  user_id, reservation_ids: the entities the task is about.
+  transfer_expected: bool (only then is a transfer to a human, the domain's `Domain.transfer`
+    tool, correct);
+  user_id, and the ids of the other entities the task is about.
 """
 
 from __future__ import annotations

@@ -20,19 +20,25 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from domains.dag import DagSpec
 from mining.dag.validate import mentions
 from mining.llm.spec import ModelSpec
 from mining.llm.structured import call_structured
 
-# (instructions, text) -> rewritten text. Tests pass a fake; `litellm_paraphraser` is the real one.
+# text -> rewritten text. Tests pass a fake; `litellm_paraphraser` is the real one.
 Paraphraser = Callable[[str], str]
 
-INSTRUCTIONS = (
-    "Rewrite the following airline customer's request in your own words, as the customer would "
-    "say it in a chat. Keep every name, id, date, city, airport code, amount, card ending and "
-    "preference exactly as written; do not add any fact, number or id; do not answer the "
-    "request. Reply with a JSON object whose `text` is the rewritten request."
-)
+
+def instructions(dag: DagSpec) -> str:
+    """The rewrite instructions for a domain's task texts (its `customer` and `kept_facts`)."""
+    return (
+        f"Rewrite the following {dag.customer}'s request in your own words, as the customer "
+        f"would say it in a chat. Keep every {dag.kept_facts} exactly as written; do not add "
+        "any fact, number or id; do not answer the request. Reply with a JSON object whose "
+        "`text` is the rewritten request."
+    )
+
+
 _DIGIT_TOKEN = re.compile(r"[A-Za-z0-9_$.\-]*\d[A-Za-z0-9_.\-]*")
 
 
@@ -82,13 +88,19 @@ class Rewrite(BaseModel):
 
 
 def litellm_paraphraser(
-    model: str, api_base: str | None = None, timeout: float = 30.0, temperature: float = 0.7
+    model: str,
+    dag: DagSpec,
+    api_base: str | None = None,
+    timeout: float = 30.0,
+    temperature: float = 0.7,
 ) -> Paraphraser:
-    """A paraphraser backed by a model through the structured-call helper (credentials from the
-    environment)."""
+    """A paraphraser of `dag`'s task texts backed by a model through the structured-call helper
+    (credentials from the environment)."""
     spec = ModelSpec(model=model, api_base=api_base, timeout_s=timeout, temperature=temperature)
 
+    system = instructions(dag)
+
     def call(text: str) -> str:
-        return call_structured(spec, Rewrite, INSTRUCTIONS, text).text
+        return call_structured(spec, Rewrite, system, text).text
 
     return call

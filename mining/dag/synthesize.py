@@ -19,8 +19,8 @@ from pydantic import BaseModel
 
 from domains import registry
 from domains.base import Domain, ToolCall
+from domains.dag import BuildRejected, DagSpec
 from domains.params import ParamError
-from domains.synthesis_spec import BuildRejected, SynthesisSpec
 from mining.core.errors import UserError
 from mining.core.task import Task
 from mining.dag.paraphrase import Paraphraser, paraphrase_text
@@ -55,16 +55,15 @@ class Rejection(BaseModel):
     task_id: str = ""
 
 
-def spec_of(domain: Domain) -> SynthesisSpec:
-    spec = domain.extras.get("synthesis")
-    if not isinstance(spec, SynthesisSpec):
+def spec_of(domain: Domain) -> DagSpec:
+    if domain.dag is None:
         names = ", ".join(synthesis_domains()) or "none"
         raise UserError(f"domain {domain.name!r} has no DAG synthesis; domains with it: {names}")
-    return spec
+    return domain.dag
 
 
 def synthesis_domains() -> list[str]:
-    return [n for n in registry.names() if "synthesis" in registry.get(n).extras]
+    return [n for n in registry.names() if registry.get(n).dag is not None]
 
 
 def get_domain(name: str) -> Domain:
@@ -85,8 +84,8 @@ def domain_graph(name: str) -> nx.DiGraph:
 
 @functools.cache
 def _pools(name: str, world_path: str | None) -> Any:
-    spec = spec_of(get_domain(name))
-    return None if spec.pools is None else spec.pools(world_path)
+    dom = get_domain(name)
+    return None if dom.pools is None else dom.pools(world_path)
 
 
 def candidate_seed(seed: int, index: int) -> int:

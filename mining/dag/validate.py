@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from domains.base import Domain, ToolCall, ToolKind, World
-from domains.synthesis_spec import Built, SynthesisSpec
+from domains.dag import Built, DagSpec
 
 
 @dataclass
@@ -86,7 +86,7 @@ _NUMBER = re.compile(r"[\d.]+")
 
 
 def validate(
-    domain: Domain, spec: SynthesisSpec, built: Built, text: str
+    domain: Domain, spec: DagSpec, built: Built, text: str
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """(expected final world in file form, problems). No problems means the candidate is valid."""
     try:

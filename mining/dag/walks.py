@@ -17,8 +17,8 @@ from typing import Any
 
 import networkx as nx
 
+from domains.dag import IntentSpec, Walk, WalkSegment
 from domains.params import Point
-from domains.synthesis_spec import IntentSpec, Walk, WalkSegment
 
 
 class WalkError(ValueError):

@@ -1,4 +1,5 @@
-"""Diversity figures of a harvest: parameter cells, and the users and routes tasks are built on.
+"""Diversity figures of a harvest: parameter cells, and the users and routes tasks are built on
+(each domain says which those are: `Domain.task_entities`).
 
 A harvest that keeps returning to one cell, one user or one route is hard but not teachable; these
 figures make such a collapse visible in the summary, the export and the proposer benchmark. Works
@@ -13,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from domains import registry
+
 
 class Diversity(BaseModel):
     tasks: int = 0
@@ -23,24 +26,14 @@ class Diversity(BaseModel):
 
 
 def entities(task: Mapping[str, Any]) -> tuple[set[str], set[tuple[str, str]]]:
-    """Users (by name) and routes (origin, destination) a task is built around: the gold calls'
-    searches and the reservations they touch. Domains without such entities give empty sets."""
-    world = task.get("world") or {}
-    users = set()
-    for user in (world.get("users") or {}).values():
-        name = user.get("name") if isinstance(user, dict) else None
-        if isinstance(name, dict):
-            users.add(f"{name.get('first_name', '')} {name.get('last_name', '')}")
-    reservations = world.get("reservations") or {}
-    routes: set[tuple[str, str]] = set()
-    for call in task.get("golden_trajectory") or []:
-        args = call.get("arguments") or {}
-        if "origin" in args and "destination" in args:
-            routes.add((str(args["origin"]), str(args["destination"])))
-        res = reservations.get(str(args.get("reservation_id", "")))
-        if isinstance(res, dict) and "origin" in res and "destination" in res:
-            routes.add((str(res["origin"]), str(res["destination"])))
-    return users, routes
+    """Users and routes a task is built around, as its domain's `task_entities` hook reads them
+    from the task JSON. Domains without the hook (or tasks of an unknown domain) give empty
+    sets."""
+    try:
+        hook = registry.get(str(task.get("domain", ""))).task_entities
+    except registry.UnknownDomainError:
+        hook = None
+    return hook(task) if hook is not None else (set(), set())
 
 
 def diversity(tasks: Iterable[Mapping[str, Any]]) -> Diversity:

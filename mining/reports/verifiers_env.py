@@ -29,7 +29,7 @@ from domains import registry
 from domains.base import ToolCall
 from mining.core.trajectory import Message, Trajectory
 from mining.reports.export import ExportRow
-from mining.rollout.loop import AGENT_INSTRUCTIONS, PREMATURE, TRANSFER_TOOL, to_openai
+from mining.rollout.loop import AGENT_INSTRUCTIONS, PREMATURE, to_openai
 from mining.rollout.scoring import Score, score_rollout
 from mining.rollout.user import STOP, DeterministicUserProxy, LLMUserProxy, UserProxy
 from mining.targets import GREETING
@@ -145,7 +145,7 @@ class ToolmineEnv(vf.MultiTurnEnv):
             for call in calls:
                 result = run["toolkit"].call(call.name, _arguments(call.arguments))
                 replies.append(vf.ToolMessage(tool_call_id=call.id, content=result.content))
-                if call.name == TRANSFER_TOOL and not result.error:
+                if call.name == self.domain.transfer_tool() and not result.error:
                     run["termination"] = "transfer"
             if run["termination"] == "transfer":
                 state["final_env_response"] = replies

@@ -76,7 +76,6 @@ class Analysis(BaseModel):
 
 ID_LIKE = re.compile(r"^[A-Za-z_]*[A-Za-z0-9_]*\d[A-Za-z0-9_]*$")
 GAVE_UP = re.compile(r"\b(not able|unable|can(?:no|')t (?:complete|help|do)|sorry)\b", re.I)
-TRANSFER_TOOL = "transfer_to_human_agents"
 LOOP_RUN = 3
 DISTRACTOR_KINDS = {"flight", "reservation", "item", "order", "passenger"}
 
@@ -145,7 +144,8 @@ def analyze(
 
 
 def _labels(task: Task, rollout: RolloutResult) -> list[LabelEvidence]:
-    toolkit = registry.get(task.domain).toolkit_type
+    domain = registry.get(task.domain)
+    toolkit, transfer_tool = domain.toolkit_type, domain.transfer_tool()
     writes = toolkit.write_tools()
     agent = _Calls(rollout)
     out: list[LabelEvidence] = []
@@ -153,10 +153,11 @@ def _labels(task: Task, rollout: RolloutResult) -> list[LabelEvidence]:
     def add(label: FailureLabel, **evidence: Any) -> None:
         out.append(LabelEvidence(label=label, evidence=Evidence(**evidence)))
 
-    golden_transfer = any(c.name == TRANSFER_TOOL for c in task.golden_trajectory)
+    golden_transfer = any(c.name == transfer_tool for c in task.golden_trajectory)
     for i, call in enumerate(agent.calls):
         if (
-            call.name == TRANSFER_TOOL
+            transfer_tool is not None
+            and call.name == transfer_tool
             and not golden_transfer
             and not task.meta.get("transfer_expected", False)
         ):

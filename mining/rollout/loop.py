@@ -37,7 +37,6 @@ Use only the information the customer gives you and what the tools return.
 {policy}
 </policy>"""
 
-TRANSFER_TOOL = "transfer_to_human_agents"
 MAX_CONTENT_CHARS = 20_000  # a longer reply is cut (and the cut recorded) to keep payloads small
 MAX_ARGUMENT_CHARS = 100_000
 MAX_EMPTY_REPLIES = 3
@@ -121,9 +120,17 @@ def _parse_arguments(raw: str) -> tuple[dict[str, Any], str | None]:
 class _Loop:
     """The mutable state of one rollout, kept apart from the public function for readability."""
 
-    def __init__(self, task: Task, toolkit: Toolkit, user: UserProxy, max_errors: int) -> None:
+    def __init__(
+        self,
+        task: Task,
+        toolkit: Toolkit,
+        user: UserProxy,
+        max_errors: int,
+        transfer_tool: str | None = None,
+    ) -> None:
         self.task = task
         self.toolkit = toolkit
+        self.transfer_tool = transfer_tool  # a successful call of it ends the rollout
         self.user = user
         self.max_errors = max_errors
         self.messages: list[Message] = []
@@ -174,7 +181,7 @@ class _Loop:
             )
             if is_error:
                 self.tool_errors += 1
-            elif name == TRANSFER_TOOL:
+            elif name == self.transfer_tool:
                 self.termination = "transfer"
         if self.termination is None and self.tool_errors >= self.max_errors:
             self.termination = "error_limit"
@@ -217,7 +224,7 @@ def run_rollout(
     toolkit = domain.toolkit(world)
     tools = tool_schemas(task.domain)
     proxy = user or DeterministicUserProxy()
-    loop = _Loop(task, toolkit, proxy, max_errors)
+    loop = _Loop(task, toolkit, proxy, max_errors, domain.transfer_tool())
     loop.messages = [
         Message(role="system", content=AGENT_INSTRUCTIONS.format(policy=domain.policy)),
         Message(role="assistant", content=GREETING),

@@ -12,7 +12,8 @@ Dense components (for analysis and shaped rewards; all in [0, 1]):
 - state_similarity: Jaccard overlap of the (path, value) leaves of final vs expected world;
 - collateral_penalty: 0.25 per agent write that matches no golden write, capped at 1;
 - efficiency: golden call count / agent call count, capped at 1;
-- transfer_penalty: 1 for a needless transfer_to_human_agents, else 0.
+- transfer_penalty: 1 for a needless transfer to a human agent (the domain's `Domain.transfer`
+  tool), else 0.
 `reward` is 1.0 on a strict pass; otherwise a shaped value below 1:
 0.5 golden_writes_matched + 0.3 state_similarity + 0.2 efficiency
 - 0.3 collateral_penalty - 0.5 transfer_penalty, clipped to [0, 0.9].
@@ -36,8 +37,6 @@ from domains import registry
 from domains.base import ToolCall, ToolKind, World
 from mining.core.task import Task
 from mining.core.trajectory import Trajectory
-
-TRANSFER_TOOL = "transfer_to_human_agents"
 
 
 class Score(BaseModel):
@@ -148,14 +147,15 @@ def score_rollout(
 
     calls = trajectory.tool_calls()
     violations = list(policy_violations or [])
-    transferred = any(c.name == TRANSFER_TOOL for c in calls)
+    transfer_tool = dom.transfer_tool()
+    transferred = transfer_tool is not None and any(c.name == transfer_tool for c in calls)
     transfer_expected = bool(task.meta.get("transfer_expected", False))
     needless_transfer = transferred and not transfer_expected
     if needless_transfer:
-        violations.append("needless transfer_to_human_agents")
+        violations.append(f"needless {transfer_tool}")
     if transfer_expected and not transferred:
         # The policy leaves a human agent as the only way (e.g. a flown flight to cancel).
-        violations.append("missing transfer_to_human_agents (the policy requires one)")
+        violations.append(f"missing {transfer_tool or 'transfer'} (the policy requires one)")
     reasons.extend(f"policy: {v}" for v in violations)
 
     def is_write(name: str) -> bool:

@@ -69,9 +69,9 @@ def vocabulary(domain: str) -> WGVocabulary:
         dom = registry.get(domain)
     except registry.UnknownDomainError as exc:
         raise UserError(str(exc)) from None
-    vocab = dom.extras.get("wg")
-    if not isinstance(vocab, WGVocabulary):
-        names = [n for n in registry.names() if "wg" in registry.get(n).extras]
+    vocab = dom.wg
+    if vocab is None:
+        names = [n for n in registry.names() if registry.get(n).wg is not None]
         raise UserError(
             f"domain {domain!r} has no WG vocabulary; domains with one: {', '.join(names)}"
         )

@@ -15,6 +15,7 @@ from typing import Any
 
 from domains import registry
 from domains.params import ParamError
+from mining.dag.synthesize import spec_of
 from mining.wg.config import vocabulary
 from mining.wg.models import Hypothesis, KnobStep
 
@@ -23,7 +24,7 @@ def next_variants(domain: str, h: Hypothesis, point: dict[str, Any]) -> list[Kno
     """A one-step-simpler point for every knob that applies to `point`, in the vocabulary's
     order (knobs on axes the hypothesis's tag pins are skipped: they would change the subject)."""
     vocab = vocabulary(domain)
-    space = registry.get(domain).extras["synthesis"].space
+    space = spec_of(registry.get(domain)).space
     pinned = set(vocab.tag(h.tag).fixed)
     out = []
     for knob in vocab.knobs:

@@ -1,6 +1,6 @@
 """The airline's WG vocabulary: capability tags, complexity levels, knobs, assertions, breakers."""
 
-from domains.airline.params import chain
+from domains.airline.dag.params import chain
 from domains.airline.wg.assertions import INTENT_TOOLS, REACH, check, named_entities
 from domains.airline.wg.breaks import BREAKERS
 from domains.airline.wg.knobs import KNOBS, complexity, simplify

@@ -94,6 +94,7 @@ def _describe(call: ToolCall) -> str:
 
 def _render(task: Task, draft: Draft) -> list[Move]:
     moves: list[Move] = []
+    transfer = registry.get(task.domain).transfer
     for pc in draft.calls:
         if pc.write:
             moves.append(
@@ -103,8 +104,8 @@ def _render(task: Task, draft: Draft) -> list[Move]:
                 )
             )
         moves.append(Move(call=pc.call))
-        if pc.call.name == "transfer_to_human_agents":
-            moves.append(Move(text="YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."))
+        if transfer is not None and pc.call.name == transfer.tool:
+            moves.append(Move(text=transfer.message))
             return moves
     if draft.ending == "give_up":
         moves.append(Move(text=f"I'm sorry, I am not able to complete this request. {CLOSING}"))

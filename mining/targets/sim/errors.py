@@ -17,8 +17,9 @@ the conversation ends) and each sampled error edits it the way a real model goes
 
 An error applies only where the task gives it room (no cabin swap without a cabin argument...).
 Domain knowledge is used where it makes the mistake realistic (a booking's payment is recomputed
-for the wrong cabin so the write succeeds and the state is wrong, as with a real model); the
-airline hints come from `Task.meta` when the synthesizer provides them, else from the world.
+for the wrong cabin, through the domain's `Domain.reprice` hook, so the write succeeds and the
+state is wrong, as with a real model); the hints come from `Task.meta` when the synthesizer
+provides them, else from the world.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from domains.base import ToolCall
 from mining.core.task import Task
 
 ID_LIKE = re.compile(r"^[A-Za-z_]*[A-Za-z0-9_]*\d[A-Za-z0-9_]*$")
-TRANSFER_TOOL = "transfer_to_human_agents"
 LOOP_REPEATS = 12
 
 
@@ -115,28 +115,13 @@ def _fabricate(value: str, ctx: Ctx) -> str:
 
 
 def _recompute_booking_payment(args: dict[str, Any], ctx: Ctx) -> None:
-    """After a cabin/flight/bag change, make the booking's payments add up again (a real model
-    prices the itinerary it chose), so the write succeeds and leaves a wrong state."""
-    flights = ctx.world.get("flights")
-    methods = args.get("payment_methods")
-    if not isinstance(flights, dict) or not isinstance(methods, list) or not methods:
-        return
-    try:
-        n = len(args.get("passengers") or [])
-        cabin = args["cabin"]
-        total = 0
-        for leg in args.get("flights") or []:
-            total += int(flights[leg["flight_number"]]["dates"][leg["date"]]["prices"][cabin]) * n
-        if args.get("insurance") == "yes":
-            total += 30 * n
-        total += 50 * int(args.get("nonfree_baggages") or 0)
-        diff = total - sum(int(m["amount"]) for m in methods)
-    except (KeyError, TypeError, ValueError):
-        return
-    for m in reversed(methods):
-        if int(m["amount"]) + diff > 0:
-            m["amount"] = int(m["amount"]) + diff
-            return
+    """After an argument edit, let the domain make the write's payments add up again (a real
+    model prices the itinerary it chose), so the write succeeds and leaves a wrong state."""
+    from domains import registry
+
+    reprice = registry.get(ctx.task.domain).reprice
+    if reprice is not None:
+        reprice(args, ctx.world)
 
 
 def _meta_list(task: Task, *keys: str) -> list[Any]:
@@ -365,10 +350,11 @@ def modify_basic_economy(draft: Draft, ctx: Ctx) -> bool:
     call = ToolCall.model_validate(raw) if isinstance(raw, dict) else _tempting_write(ctx)
     if call is None:
         return False
-    if any(c.name == TRANSFER_TOOL for c in ctx.task.golden_trajectory):
+    transfer = _transfer_tool(ctx)
+    if any(c.name == transfer for c in ctx.task.golden_trajectory):
         # The answer was a transfer (e.g. a flown flight to cancel): the mistake is to make the
         # forbidden change instead of transferring.
-        draft.calls = [pc for pc in draft.calls if pc.call.name != TRANSFER_TOOL]
+        draft.calls = [pc for pc in draft.calls if pc.call.name != transfer]
     draft.calls.append(PlannedCall(call=call, write=True, tags=["modify_basic_economy"]))
     return True
 
@@ -394,13 +380,14 @@ def _tempting_write(ctx: Ctx) -> ToolCall | None:
 
 
 def needless_transfer(draft: Draft, ctx: Ctx) -> bool:
-    if any(c.name == TRANSFER_TOOL for c in ctx.task.golden_trajectory):
+    transfer_tool = _transfer_tool(ctx)
+    if transfer_tool is None or any(c.name == transfer_tool for c in ctx.task.golden_trajectory):
         return False
     writes = _writes(draft)
     limit = writes[0] if writes else len(draft.calls)
     at = ctx.rng.randint(0, limit)
     summary = "The customer needs help that I cannot complete; transferring to a human agent."
-    transfer = ToolCall(name=TRANSFER_TOOL, arguments={"summary": summary})
+    transfer = ToolCall(name=transfer_tool, arguments={"summary": summary})
     draft.calls = [*draft.calls[:at], PlannedCall(call=transfer, write=False)]
     draft.applied.append("needless_transfer")
     return True
@@ -442,6 +429,13 @@ def _is_write(ctx: Ctx, name: str) -> bool:
     from domains import registry
 
     return name in registry.get(ctx.task.domain).toolkit_type.write_tools()
+
+
+def _transfer_tool(ctx: Ctx) -> str | None:
+    """The domain's hand-off-to-a-human tool (None: it has none, so no transfer mistake)."""
+    from domains import registry
+
+    return registry.get(ctx.task.domain).transfer_tool()
 
 
 # Applied in this order: argument edits first, then structural cuts (which may hide them).

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from domains.synthesis_spec import Built
+from domains.dag import Built
 
 OPENERS = (
     "Hi, this is {name}, user id {user_id}.",

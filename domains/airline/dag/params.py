@@ -4,7 +4,8 @@ Axes are sampled in this order; later axes narrow their values given earlier one
 policy coherence is kept (e.g. a policy trap on "change flights" means a basic-economy booking; a
 compensation that must be granted to a regular member without insurance needs business). The
 first intent follows every axis; later intents in a chain share passengers, trip type, stops and
-membership (one traveller, one profile) and draw their other values at random (see synth.plan).
+membership (one traveller, one profile) and draw their other values at random (see
+`domains/airline/dag/build/plan.py`).
 
 Axis meanings:
 - n_intents / intent / second_intent / third_intent: the requests, in order;
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from domains.airline.constants import CABINS, FREE_BAGS
 from domains.params import Axis, ParamSpace, Value
 
 INTENTS = (
@@ -45,15 +47,7 @@ INTENTS = (
 )
 TRAP_INTENTS = ("cancel", "change_flights", "change_cabin", "change_passengers", "compensation")
 UPDATE_INTENTS = ("change_flights", "change_cabin", "add_bags")
-CABINS = ("basic_economy", "economy", "business")
 DENSITY_COUNTS = {"none": 0, "low": 1, "medium": 3, "high": 6}
-
-# Free checked bags per passenger: membership -> cabin -> count (policy).
-FREE_BAGS = {
-    "regular": {"basic_economy": 0, "economy": 1, "business": 2},
-    "silver": {"basic_economy": 1, "economy": 2, "business": 3},
-    "gold": {"basic_economy": 2, "economy": 3, "business": 4},
-}
 
 # Which axes matter for which intent (the rest are left out of the signature).
 USES: dict[str, frozenset[str]] = {

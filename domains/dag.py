@@ -1,9 +1,9 @@
 """What a domain hands the DAG synthesis engine: graph, intents, parameter space, builder, text.
 
 The engine (`mining/dag/walks.py`, `mining/dag/synthesize.py`) is generic; each domain that
-supports DAG mining fills one `SynthesisSpec` and attaches it to its `Domain` as
-`extras["synthesis"]`. The types the builder consumes and produces (`Walk`, `Built`) live here,
-not in mining/, because domains may not import the engine.
+supports DAG mining fills one `DagSpec` and attaches it to its `Domain` as `Domain.dag`. The
+types the builder consumes and produces (`Walk`, `Built`) live here, not in mining/, because
+domains may not import the engine.
 
 Graph conventions (networkx DiGraph):
 - node attribute `kind`: "tool" (a toolkit method), "reason" (a reasoning step such as comparing
@@ -107,23 +107,23 @@ BuildFn = Callable[[Walk, Point, random.Random, Any], Built]
 TextFn = Callable[[Built, random.Random], str]
 CheckFn = Callable[[World, Built], list[str]]
 DeriveFn = Callable[[Sequence[Mapping[str, Any]]], list[dict[str, Any]]]
-PoolsFn = Callable[[str | None], Any]
 
 
 @dataclass(frozen=True)
-class SynthesisSpec:
+class DagSpec:
     """Everything the engine needs from a domain.
 
     - `graph()` builds the tool dependency DAG (called once and cached by the engine);
     - `plan(point, rng)` turns a point into the ordered intents with one sub-point each (the first
       intent follows the point's axes; later intents may draw their own valid values);
     - `build(walk, point, rng, pools)` builds the world and the golden calls, or raises
-      `BuildRejected`;
+      `BuildRejected` (`pools` come from the domain's `Domain.pools` hook);
     - `text(built, rng)` writes the customer's request;
     - `check(world, built)` domain checks run on the validated world (e.g. answer uniqueness),
       returning problems;
     - `derive(tasks)` maps a benchmark's task list to points (for `params derive`);
-    - `pools(path)` loads entity pools (None: the domain's own; a path: drawn from that world).
+    - `customer` names who writes the request and `kept_facts` the kinds of fact a rewrite of
+      it must keep word for word (the optional LLM paraphrase step tells the model both).
     """
 
     graph: Callable[[], nx.DiGraph]
@@ -134,4 +134,5 @@ class SynthesisSpec:
     text: TextFn
     check: CheckFn | None = None
     derive: DeriveFn | None = None
-    pools: PoolsFn | None = None
+    customer: str = "customer"
+    kept_facts: str = "name, id, date, amount and preference"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from domains.synthesis_spec import IntentSpec
+from domains.dag import IntentSpec
 
 TOOLS = (
     "get_user_details",

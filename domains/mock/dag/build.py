@@ -1,12 +1,13 @@
-"""World builder of the mock shop: one user, a few items and orders, plus distractors."""
+"""World builder of the mock shop: one user, a few items and orders, plus distractors (and the
+plan of its intents)."""
 
 from __future__ import annotations
 
 import random
 from typing import Any
 
+from domains.dag import Built, Walk
 from domains.params import Point
-from domains.synthesis_spec import Built, Walk
 
 NAMES = ("Ann", "Bob", "Cleo", "Dara", "Eli", "Fay")
 ITEMS = ("lamp", "mug", "chair", "desk", "rug", "vase", "clock")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from domains.synthesis_spec import Built
+from domains.dag import Built
 
 OPENERS = ("Hi, this is {name} (user id {user_id}).", "Hello! I'm {name}, user id {user_id}.")
 

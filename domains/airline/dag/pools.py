@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domains.airline.constants import AIRPORTS, FLIGHT_NUMBERS
+
 FIRST_NAMES = (
     "Avery", "Bram", "Calla", "Dorian", "Elsa", "Fenn", "Greta", "Hollis", "Ines", "Jasper",
     "Kaia", "Linus", "Mireille", "Nico", "Odette", "Pavel", "Quinn", "Rosalind", "Soren", "Tamsin",
@@ -42,15 +44,6 @@ CITIES = (
     ("Albany", "NY", "12207"),
 )  # fmt: skip
 
-# The airports the airline tools list (IATA code -> city as the tools name it).
-AIRPORTS = {
-    "SFO": "San Francisco", "JFK": "New York", "LAX": "Los Angeles", "ORD": "Chicago",
-    "DFW": "Dallas", "DEN": "Denver", "SEA": "Seattle", "ATL": "Atlanta", "MIA": "Miami",
-    "BOS": "Boston", "PHX": "Phoenix", "IAH": "Houston", "LAS": "Las Vegas", "MCO": "Orlando",
-    "EWR": "Newark", "CLT": "Charlotte", "MSP": "Minneapolis", "DTW": "Detroit",
-    "PHL": "Philadelphia", "LGA": "LaGuardia",
-}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Pools:
@@ -59,8 +52,7 @@ class Pools:
     streets: tuple[str, ...] = STREETS
     cities: tuple[tuple[str, str, str], ...] = CITIES
     airports: dict[str, str] = field(default_factory=lambda: dict(AIRPORTS))
-    # Our flight numbers start above tau2's HAT001-HAT300 so exported worlds never collide.
-    flight_numbers: tuple[int, int] = (301, 999)
+    flight_numbers: tuple[int, int] = FLIGHT_NUMBERS
     used_flight_numbers: frozenset[str] = frozenset()
     source: str = "toolmine"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from domains.synthesis_spec import IntentSpec
+from domains.dag import IntentSpec
 
 INTENTS: dict[str, IntentSpec] = {
     "place": IntentSpec("place", "get_user", frozenset({"place_order"}), "buy one item"),

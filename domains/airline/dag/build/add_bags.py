@@ -1,0 +1,66 @@
+"""Intent `add_bags`: add checked bags to a reservation, charging only the bags beyond the free
+allowance (by the user's membership and the reservation's cabin, per passenger)."""
+
+from __future__ import annotations
+
+from domains.airline.constants import BAG_PRICE, FREE_BAGS
+from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.reservations import (
+    created_long_ago,
+    make_reservation,
+    target_reservation,
+    update_payment,
+)
+from domains.dag import BuildRejected, WalkSegment
+
+
+def build_add_bags(ctx: Ctx, seg: WalkSegment) -> None:
+    p, w, text = seg.point, ctx.world, ctx.text
+    cabin, pax, trip = str(p["cabin"]), int(p["passengers"]), str(p["trip_type"])
+    rng = ctx.rng
+    allowance = FREE_BAGS[str(w.user["membership"])][cabin]
+    free = allowance * pax
+    if p["bags"] == "free":
+        if free < 1:
+            raise BuildRejected("no free bag allowance")
+        old = max(0, free - rng.randint(1, 3))
+        add = rng.randint(1, free - old)
+    else:
+        old = max(0, free - rng.randint(0, 2))
+        add = free - old + rng.randint(1, 2)
+    new_total = old + add
+    nonfree = max(0, new_total - free)
+    fee = BAG_PRICE * nonfree
+    out_day = rng.randint(16, 26)
+    res = make_reservation(
+        ctx,
+        cabin=cabin,
+        trip=trip,
+        one_stop=p["stops"] == "one_stop",
+        passengers=w.travellers(pax),
+        out_day=out_day,
+        back_day=rng.randint(out_day + 1, 30) if trip == "round_trip" else None,
+        created_at=created_long_ago(rng),
+        insurance=rng.choice(["yes", "no"]),
+        bags=old,
+        pay_with=w.any_card(),
+    )
+    w.shuffle_reservations()
+    ctx.lookup_user()
+    facts = target_reservation(ctx, seg, res)
+    pid, pay = update_payment(ctx, str(p["payment_mix"]), fee)
+    text.required.append(pay["fact"])
+    idx = ctx.gold.call(
+        "update_reservation_baggages",
+        reservation_id=res["reservation_id"],
+        total_baggages=new_total,
+        nonfree_baggages=nonfree,
+        payment_id=pid,
+    )
+    wrong = sorted({add, max(0, new_total - max(0, allowance - 1) * pax), 0} - {nonfree})
+    alternatives = [{"value": v, "why": "free-bag miscount"} for v in wrong]
+    ctx.notes.choice(idx, "bags", "nonfree_baggages", nonfree, alternatives)
+    if fee:
+        ctx.gold.communicate.append(str(fee))
+    text.required.append(str(add))
+    text.requests.append({"kind": "add_bags", "add": add, "payment": pay, **facts})

@@ -1,0 +1,255 @@
+"""Intent `book`: search each direction, pick by the criterion, book with the right bags,
+insurance and payment split.
+
+The customer states route, dates, cabin, travellers, bags, insurance and how to pay; the agent
+must find the gold flights (the only best ones with seats), count free bags by membership and
+cabin, and split the payment as asked (one card; a gift card used whole then a card; a
+certificate then a card; or several gift cards in the stated order).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domains.airline.constants import (
+    BAG_PRICE,
+    CABIN_WORDS,
+    CERTIFICATE_AMOUNTS,
+    FREE_BAGS,
+    INSURANCE_PER_PASSENGER,
+    day,
+)
+from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.search import Option, search_options, search_tool
+from domains.dag import BuildRejected, WalkSegment
+
+Payments = list[dict[str, Any]]
+
+
+def build_book(ctx: Ctx, seg: WalkSegment) -> None:
+    p, w, text = seg.point, ctx.world, ctx.text
+    cabin, pax, trip = str(p["cabin"]), int(p["passengers"]), str(p["trip_type"])
+    one_stop, criterion = p["stops"] == "one_stop", str(p["selection"])
+    origin, dest = w.route()
+    out_day = ctx.rng.randint(16, 26)
+    back_day = ctx.rng.randint(out_day + 1, min(30, out_day + 6)) if trip == "round_trip" else None
+    ctx.lookup_user()
+    directions = [(origin, dest, day(out_day))]
+    if back_day:
+        directions.append((dest, origin, day(back_day)))
+    golds: list[Option] = []
+    alts: list[list[Option]] = []
+    for a, b, d in directions:
+        ctx.gold.call(search_tool(one_stop), origin=a, destination=b, date=d)
+        gold, others = search_options(ctx, a, b, d, cabin, pax, criterion, one_stop)
+        golds.append(gold)
+        alts.append(others)
+    travellers = w.travellers(pax)
+    for t in travellers[1:]:
+        if ctx.rng.random() < 0.4:
+            w.user["saved_passengers"].append(dict(t))
+    if ctx.k >= 1:
+        twin = w.person(last=travellers[-1]["last_name"])
+        w.user["saved_passengers"].append(twin)  # similar name, not travelling
+        ctx.notes.distractors += 1
+    membership = str(p["membership"])
+    free = FREE_BAGS[membership][cabin] * pax
+    bags_mode = str(p["bags"])
+    if bags_mode == "none":
+        total_bags = 0
+    elif bags_mode == "free":
+        total_bags = ctx.rng.randint(1, free)
+    else:
+        total_bags = free + ctx.rng.randint(1, 3)
+    nonfree = max(0, total_bags - free)
+    insurance = str(p["insurance"])
+    fare = sum(g.price for g in golds) * pax
+    extras = (INSURANCE_PER_PASSENGER * pax if insurance == "yes" else 0) + BAG_PRICE * nonfree
+    total = fare + extras
+    payments, pay_facts, wrong_splits = _book_payment(ctx, str(p["payment_mix"]), total)
+    flights = [{"flight_number": fn, "date": g.date} for g in golds for fn in g.legs]
+    idx = ctx.gold.call(
+        "book_reservation",
+        user_id=w.user["user_id"],
+        origin=origin,
+        destination=dest,
+        flight_type=trip,
+        cabin=cabin,
+        flights=flights,
+        passengers=travellers,
+        payment_methods=payments,
+        total_baggages=total_bags,
+        nonfree_baggages=nonfree,
+        insurance=insurance,
+    )
+    for direction, others in enumerate(alts):
+        alternatives = []
+        for o in others:
+            swapped = [
+                {"flight_number": fn, "date": g.date}
+                for j, g in enumerate(golds)
+                for fn in (o.legs if j == direction else g.legs)
+            ]
+            alternatives.append({"value": swapped, "why": o.kind})
+        if alternatives:
+            ctx.notes.choices.append(
+                {
+                    "call": idx,
+                    "kind": "flight",
+                    "path": "flights",
+                    "direction": direction,
+                    "gold": flights,
+                    "alternatives": alternatives,
+                }
+            )
+    wrong_cabins = [c for c in CABIN_WORDS if c != cabin]
+    cabin_alts = [{"value": c, "why": "cabin confusion"} for c in wrong_cabins]
+    ctx.notes.choice(idx, "cabin", "cabin", cabin, cabin_alts)
+    if wrong_splits:
+        ctx.notes.choice(idx, "payment", "payment_methods", payments, wrong_splits)
+    bag_alts = sorted(
+        {total_bags, max(0, total_bags - FREE_BAGS["regular"][cabin] * pax)} - {nonfree}
+    )
+    if bags_mode != "none":
+        wrong_bags = [{"value": v, "why": "bag count"} for v in bag_alts]
+        ctx.notes.choice(idx, "bags", "nonfree_baggages", nonfree, wrong_bags)
+    if criterion != "named":
+        text.forbidden.extend(fn for g in golds for fn in g.legs)
+    ctx.gold.communicate.append(str(total))
+    facts: dict[str, Any] = {
+        "kind": "book",
+        "trip": trip,
+        "origin": text.place_text(origin),
+        "destination": text.place_text(dest),
+        "out_date": text.date_text(day(out_day)),
+        "back_date": text.date_text(day(back_day)) if back_day else None,
+        "cabin": CABIN_WORDS[cabin],
+        "stops": "one_stop" if one_stop else "direct",
+        "criterion": criterion,
+        "named": [list(g.legs) for g in golds] if criterion == "named" else None,
+        "travellers": travellers,
+        "bags": total_bags,
+        "insurance": insurance,
+        "payment": pay_facts,
+    }
+    text.required += [facts["origin"], facts["destination"], facts["out_date"], facts["cabin"]]
+    if back_day:
+        text.required.append(str(facts["back_date"]))
+    for t in travellers:
+        text.required += [t["first_name"], t["last_name"], t["dob"]]
+    if criterion == "named":
+        text.required.extend(fn for g in golds for fn in g.legs)
+    text.requests.append(facts)
+
+
+def _book_payment(ctx: Ctx, mix: str, total: int) -> tuple[Payments, dict[str, Any], Payments]:
+    """Payment split for a booking, the text that asks for it, and wrong splits."""
+    w = ctx.world
+    card = w.credit_card()
+    card_text = w.card_text(card)
+    facts: dict[str, Any] = {"mix": mix, "card": card_text}
+    ctx.text.required.append(card_text.split()[-1])
+    wrong: Payments = []
+    if ctx.k >= 1:
+        other = w.credit_card()
+        ctx.notes.distractors += 1
+        wrong.append({"value": [{"payment_id": other, "amount": total}], "why": "other card"})
+    if mix == "card":
+        return [{"payment_id": card, "amount": total}], facts, wrong
+    if mix == "card_gift":
+        return _gift_then_card(ctx, card, total, facts, wrong)
+    if mix == "certificate":
+        return _certificate_then_card(ctx, card, total, facts, wrong)
+    ctx.text.required.remove(card_text.split()[-1])
+    facts["card"] = None  # the card exists but is not part of this mix: gift cards only
+    return _gift_cards(ctx, total, facts, wrong)
+
+
+def _gift_then_card(
+    ctx: Ctx, card: str, total: int, facts: dict[str, Any], wrong: Payments
+) -> tuple[Payments, dict[str, Any], Payments]:
+    """A gift card used whole, the rest on the card."""
+    rng, w = ctx.rng, ctx.world
+    balance = rng.randint(max(1, total // 5), max(2, total * 4 // 5))
+    gift = w.add_payment("gift_card", amount=float(balance))
+    facts["gift_balance"] = balance
+    ctx.text.required.append(str(balance))
+    if ctx.k >= 2:
+        w.add_payment("gift_card", amount=float(balance + rng.randint(15, 120)))
+        ctx.notes.distractors += 1
+    wrong += [
+        {"value": [{"payment_id": card, "amount": total}], "why": "gift card unused"},
+        {
+            "value": [
+                {"payment_id": gift, "amount": balance // 2},
+                {"payment_id": card, "amount": total - balance // 2},
+            ],
+            "why": "gift card partly used",
+        },
+    ]
+    split = [
+        {"payment_id": gift, "amount": balance},
+        {"payment_id": card, "amount": total - balance},
+    ]
+    return split, facts, wrong
+
+
+def _certificate_then_card(
+    ctx: Ctx, card: str, total: int, facts: dict[str, Any], wrong: Payments
+) -> tuple[Payments, dict[str, Any], Payments]:
+    """A travel certificate first, the rest (if any) on the card."""
+    rng, w = ctx.rng, ctx.world
+    amount = rng.choice(list(CERTIFICATE_AMOUNTS))
+    cert = w.add_payment("certificate", amount=float(amount))
+    facts["certificate"] = amount
+    ctx.text.required.append(str(amount))
+    if ctx.k >= 1:
+        other_amount = rng.choice([a for a in CERTIFICATE_AMOUNTS if a != amount])
+        other = w.add_payment("certificate", amount=float(other_amount))
+        ctx.notes.distractors += 1
+        rest = [{"payment_id": card, "amount": total - other_amount}]
+        if other_amount >= total:
+            rest = []
+        wrong.append(
+            {
+                "value": [{"payment_id": other, "amount": min(other_amount, total)}] + rest,
+                "why": "other certificate",
+            }
+        )
+    if amount >= total:
+        return [{"payment_id": cert, "amount": total}], facts, wrong
+    wrong.append({"value": [{"payment_id": card, "amount": total}], "why": "certificate unused"})
+    split = [
+        {"payment_id": cert, "amount": amount},
+        {"payment_id": card, "amount": total - amount},
+    ]
+    return split, facts, wrong
+
+
+def _gift_cards(
+    ctx: Ctx, total: int, facts: dict[str, Any], wrong: Payments
+) -> tuple[Payments, dict[str, Any], Payments]:
+    """Several gift cards, used in the stated order; the last one covers the rest."""
+    rng, w = ctx.rng, ctx.world
+    n = rng.choice([2, 3])
+    if total < 30 * n:
+        raise BuildRejected("total too small to split over gift cards")
+    cuts = sorted(rng.sample(range(10, total - 10), n - 1))
+    used = [cuts[0]] + [b - a for a, b in zip(cuts, cuts[1:], strict=False)] + [total - cuts[-1]]
+    balances = used[:-1] + [used[-1] + rng.randint(5, 150)]
+    if len(set(balances)) < n:
+        raise BuildRejected("gift card balances tie")
+    ids = [w.add_payment("gift_card", amount=float(b)) for b in balances]
+    facts["gift_balances"] = balances
+    ctx.text.required.extend(str(b) for b in balances)
+    if ctx.k >= 2:
+        w.add_payment("gift_card", amount=float(rng.randint(10, 90)))  # a 4th card: <= 3 rule
+        ctx.notes.distractors += 1
+    wrong.append({"value": [{"payment_id": ids[-1], "amount": total}], "why": "one gift card"})
+    wrong.append(
+        {
+            "value": [{"payment_id": i, "amount": b} for i, b in zip(ids, balances, strict=True)],
+            "why": "full balances",
+        }
+    )
+    return [{"payment_id": i, "amount": u} for i, u in zip(ids, used, strict=True)], facts, wrong

@@ -1,0 +1,119 @@
+"""Intent `cancel`: cancel a reservation when the policy allows it, refuse when it does not, and
+hand a reservation with a flown flight to a human agent.
+
+Allowed paths: booked within the last 24 hours, the airline cancelled a flight, business cabin,
+or travel insurance with a covered reason. A policy trap is a reservation none of these covers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domains.airline.constants import day
+from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.reservations import (
+    created_long_ago,
+    created_within_a_day,
+    landed,
+    make_reservation,
+    reservation_choice,
+    target_reservation,
+)
+from domains.dag import WalkSegment
+
+
+def build_cancel(ctx: Ctx, seg: WalkSegment) -> None:
+    p, w = seg.point, ctx.world
+    if p.get("flown") == "yes":
+        _cancel_flown(ctx, seg)
+        return
+    trap = p["policy_trap"] == "yes"
+    cabin, insurance = str(p["cabin"]), str(p["insurance"])
+    pax, trip = int(p["passengers"]), str(p["trip_type"])
+    rng = ctx.rng
+    created = created_long_ago(rng)
+    statuses: dict[int, Any] = {}
+    reason = "change of plans"
+    if trap:
+        path = "not_eligible"
+        reason = rng.choice(["change of plans", "I found a better option elsewhere"])
+    else:
+        paths = ["24h", "airline_cancelled"]
+        if cabin == "business":
+            paths = ["business"]
+        elif insurance == "yes":
+            paths.append("insurance")
+        path = rng.choice(paths)
+        if path == "24h":
+            created = created_within_a_day(rng)
+        elif path == "airline_cancelled":
+            statuses[0] = {"status": "cancelled"}
+            reason = "the airline cancelled my flight"
+        elif path == "insurance":
+            reason = rng.choice(
+                ["I'm sick and can't travel", "a storm is forecast at my destination"]
+            )
+    out_day = rng.randint(17, 26)
+    res = make_reservation(
+        ctx,
+        cabin=cabin,
+        trip=trip,
+        one_stop=p["stops"] == "one_stop",
+        passengers=w.travellers(pax),
+        out_day=out_day,
+        back_day=rng.randint(out_day + 1, 30) if trip == "round_trip" else None,
+        created_at=created,
+        insurance=insurance,
+        bags=rng.randint(0, pax),
+        pay_with=w.any_card()
+        if rng.random() < 0.5
+        else w.add_payment("gift_card", amount=float(rng.randint(0, 80))),
+        statuses=statuses,
+    )
+    w.shuffle_reservations()
+    ctx.lookup_user()
+    facts = target_reservation(ctx, seg, res)
+    if path == "airline_cancelled":
+        f = res["flights"][0]
+        ctx.gold.call("get_flight_status", flight_number=f["flight_number"], date=f["date"])
+    if trap:
+        ctx.notes.refusals.append(f"cancel {res['reservation_id']}: not eligible ({reason})")
+    else:
+        idx = ctx.gold.call("cancel_reservation", reservation_id=res["reservation_id"])
+        reservation_choice(ctx, idx, res)
+    ctx.text.requests.append({"kind": "cancel", "reason": reason, "path": path, **facts})
+
+
+def _cancel_flown(ctx: Ctx, seg: WalkSegment) -> None:
+    """Cancel a round trip whose outbound was already flown: no agent may cancel it, so the
+    correct action is a transfer to a human agent (and nothing in the world changes)."""
+    p, rng, w = seg.point, ctx.rng, ctx.world
+    pax, one_stop = int(p["passengers"]), p["stops"] == "one_stop"
+    out_day, back_day = rng.randint(6, 13), rng.randint(17, 28)
+    res = make_reservation(
+        ctx,
+        cabin=str(p["cabin"]),
+        trip="round_trip",
+        one_stop=one_stop,
+        passengers=w.travellers(pax),
+        out_day=out_day,
+        back_day=back_day,
+        created_at=f"{day(out_day - rng.randint(2, 5))}T{rng.randint(8, 20):02d}:12:00",
+        insurance=str(p["insurance"]),
+        bags=rng.randint(0, pax),
+        pay_with=w.any_card(),
+        statuses={i: landed(day(out_day), i) for i in range(2 if one_stop else 1)},
+    )
+    w.shuffle_reservations()
+    ctx.lookup_user()
+    facts = target_reservation(ctx, seg, res)
+    reason = rng.choice(["change of plans", "I can't make the return trip anymore"])
+    rid = res["reservation_id"]
+    ctx.gold.call(
+        "transfer_to_human_agents",
+        summary=f"User {w.user['user_id']} wants to cancel reservation {rid}, "
+        "whose outbound flight was already flown; agents cannot cancel it.",
+    )
+    ctx.notes.transfer = True
+    ctx.notes.refusals.append(f"cancel {rid}: a flight was already flown (transfer to a human)")
+    ctx.text.requests.append({"kind": "cancel", "reason": reason, "path": "flown", **facts})

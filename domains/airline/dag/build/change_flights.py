@@ -1,0 +1,103 @@
+"""Intent `change_flights`: move a reservation's outbound to another date, picking the new flight
+by the criterion, same cabin, paying or refunding the fare difference.
+
+A policy trap is a basic-economy reservation (it cannot be modified): the agent must refuse; the
+new date's flights exist anyway, since a refusing agent may still search them.
+"""
+
+from __future__ import annotations
+
+from domains.airline.constants import day
+from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.reservations import (
+    created_long_ago,
+    make_reservation,
+    target_reservation,
+    update_payment,
+)
+from domains.airline.dag.build.search import search_options, search_tool
+from domains.dag import WalkSegment
+
+
+def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
+    p, w, text = seg.point, ctx.world, ctx.text
+    trap = p["policy_trap"] == "yes"
+    cabin, pax, trip = str(p["cabin"]), int(p["passengers"]), str(p["trip_type"])
+    one_stop, criterion = p["stops"] == "one_stop", str(p["selection"])
+    rng = ctx.rng
+    out_day = rng.randint(17, 24)
+    back_day = rng.randint(out_day + 3, 30) if trip == "round_trip" else None
+    new_day = rng.choice([d for d in range(16, (back_day or 31)) if d != out_day])
+    res = make_reservation(
+        ctx,
+        cabin=cabin,
+        trip=trip,
+        one_stop=one_stop,
+        passengers=w.travellers(pax),
+        out_day=out_day,
+        back_day=back_day,
+        created_at=created_long_ago(rng),
+        insurance=rng.choice(["yes", "no"]),
+        bags=0,
+        pay_with=w.any_card(),
+    )
+    w.shuffle_reservations()
+    ctx.lookup_user()
+    facts = target_reservation(ctx, seg, res)
+    n_out = 2 if one_stop else 1
+    old_out = res["flights"][:n_out]
+    kept = res["flights"][n_out:]
+    facts.update(
+        {
+            "kind": "change_flights",
+            "new_date": text.date_text(day(new_day)),
+            "criterion": criterion,
+            "stops": "one_stop" if one_stop else "direct",
+            "round_trip": trip == "round_trip",
+            "named": None,
+        }
+    )
+    text.required.append(facts["new_date"])
+    if not trap:
+        origin, dest = res["origin"], res["destination"]
+        ctx.gold.call(search_tool(one_stop), origin=origin, destination=dest, date=day(new_day))
+    gold, others = search_options(
+        ctx, res["origin"], res["destination"], day(new_day), cabin, pax, criterion, one_stop
+    )
+    if criterion == "named":
+        facts["named"] = [list(gold.legs)]
+        text.required.extend(gold.legs)
+    if trap:
+        _, facts["payment"] = update_payment(ctx, str(p["payment_mix"]), 0)
+        ctx.notes.refusals.append(f"change flights of {res['reservation_id']}: basic economy")
+        text.requests.append(facts)
+        return
+    diff = (gold.price - sum(f["price"] for f in old_out)) * pax
+    pay_pid, pay = update_payment(ctx, str(p["payment_mix"]), diff)
+    facts["payment"] = pay
+    text.required.append(pay["fact"])
+    new_flights = [{"flight_number": fn, "date": gold.date} for fn in gold.legs] + [
+        {"flight_number": f["flight_number"], "date": f["date"]} for f in kept
+    ]
+    idx = ctx.gold.call(
+        "update_reservation_flights",
+        reservation_id=res["reservation_id"],
+        cabin=cabin,
+        flights=new_flights,
+        payment_id=pay_pid,
+    )
+    alts = [
+        {
+            "value": [{"flight_number": fn, "date": o.date} for fn in o.legs]
+            + new_flights[len(gold.legs) :],
+            "why": o.kind,
+        }
+        for o in others
+    ]
+    if alts:
+        ctx.notes.choice(idx, "flight", "flights", new_flights, alts)
+    if criterion != "named":
+        text.forbidden.extend(gold.legs)
+    if diff:
+        ctx.gold.communicate.append(str(abs(diff)))
+    text.requests.append(facts)

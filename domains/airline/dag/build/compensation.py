@@ -1,0 +1,89 @@
+"""Intent `compensation`: a certificate for a cancelled flight, or for a delayed one that the user
+cancels (the cancellation first, then the certificate), per passenger.
+
+Compensation is for silver or gold members, insured travellers or business passengers; a policy
+trap is a regular member without insurance in an economy cabin (refused; a delayed flight is
+still cancelled).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domains.airline.constants import COMPENSATION_PER_PASSENGER, day
+from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.reservations import (
+    created_long_ago,
+    created_within_a_day,
+    make_reservation,
+    reservation_choice,
+    target_reservation,
+)
+from domains.dag import BuildRejected, WalkSegment
+
+
+def build_compensation(ctx: Ctx, seg: WalkSegment) -> None:
+    p, w, text = seg.point, ctx.world, ctx.text
+    trap = p["policy_trap"] == "yes"
+    cabin, insurance, pax = str(p["cabin"]), str(p["insurance"]), int(p["passengers"])
+    rng = ctx.rng
+    if not trap and w.user["membership"] == "regular" and insurance == "no" and cabin != "business":
+        raise BuildRejected("compensation would not be allowed")
+    delayed = p.get("disruption") == "delayed"
+    if delayed:
+        # A delayed flight still ahead (today after now, or tomorrow); the user cancels, and the
+        # cancellation itself must be allowed: business, or booked less than 24 hours ago.
+        flight_day = rng.randint(15, 16)
+        hour = rng.randint(17, 21)
+        status: dict[str, Any] = {
+            "status": "delayed",
+            "estimated_departure_time_est": f"{day(flight_day)}T{hour}:{rng.randint(0, 5)}5:00",
+            "estimated_arrival_time_est": f"{day(flight_day)}T{hour + 2}:{rng.randint(0, 5)}0:00",
+        }
+        created = created_long_ago(rng) if cabin == "business" else created_within_a_day(rng)
+    else:
+        flight_day = rng.randint(9, 14)
+        status = {"status": "cancelled"}
+        created = day(flight_day - rng.randint(3, 8)) + "T09:15:00"
+    res = make_reservation(
+        ctx,
+        cabin=cabin,
+        trip="one_way",
+        one_stop=False,
+        passengers=w.travellers(pax),
+        out_day=flight_day,
+        back_day=None,
+        created_at=created,
+        insurance=insurance,
+        bags=0,
+        pay_with=w.any_card(),
+        statuses={0: status},
+    )
+    w.shuffle_reservations()
+    ctx.lookup_user()
+    facts = target_reservation(ctx, seg, res)
+    f = res["flights"][0]
+    ctx.gold.call("get_flight_status", flight_number=f["flight_number"], date=f["date"])
+    disruption = "delayed" if delayed else "cancelled"
+    per_passenger = COMPENSATION_PER_PASSENGER[disruption]
+    amount = per_passenger * pax
+    fdate = text.date_text(f["date"])
+    text.required += [f["flight_number"], fdate]
+    if delayed:
+        ctx.notes.delayed = True
+        idx = ctx.gold.call("cancel_reservation", reservation_id=res["reservation_id"])
+        reservation_choice(ctx, idx, res)
+    if trap:
+        ctx.notes.refusals.append("compensation: regular member, no insurance, economy cabin")
+    else:
+        idx = ctx.gold.call("send_certificate", user_id=w.user["user_id"], amount=amount)
+        ctx.gold.communicate.append(str(amount))
+        # Plausible wrong amounts: the other disruption's rate, one passenger too many.
+        other_rate = sum(COMPENSATION_PER_PASSENGER.values()) - per_passenger
+        rates = set(COMPENSATION_PER_PASSENGER.values())
+        wrong = (rates | {per_passenger * (pax + 1), other_rate * pax}) - {amount}
+        alternatives = [{"value": v, "why": "wrong amount"} for v in sorted(wrong)]
+        ctx.notes.choice(idx, "amount", "amount", amount, alternatives)
+    flight = f["flight_number"]
+    request = {"kind": "compensation", "flight": flight, "date": fdate, "disruption": disruption}
+    text.requests.append({**request, **facts})

@@ -1,0 +1,59 @@
+"""The numeric features of an airline task (`Task.features`), read by simulated targets' profiles
+and by analysis.
+
+On top of the engine's own (n_intents, walk_length, golden_calls, golden_writes, refusal,
+world_kb, intent_<name>), an airline task has (0/1 unless noted): passengers (count),
+distractor_density (0..3), distractors (count of distractor entities), policy_trap (a flown
+flight to cancel counts), round_trip, one_stop, insurance, reservation_unknown,
+user_reservations (count), price_gap (relative gap between the gold flight and the nearest
+distractor on the criterion, 0..1; 1 when there is no competitor), payment_methods_used (count),
+cabin_basic_economy / _economy / _business, selection_cheapest / _shortest / _earliest / _named,
+payment_mix_card / _card_gift / _certificate / _gift_cards, membership_regular / _silver /
+_gold, transfer_expected, compensation_delayed, bags_extra, bags_free. Axis features are 1 only
+when the first intent uses that axis.
+"""
+
+from __future__ import annotations
+
+from domains.airline.constants import CABINS
+from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.graph import RESERVATION_INTENTS
+from domains.airline.dag.params import DENSITY_COUNTS, USES
+from domains.dag import Walk
+from domains.params import Point
+
+
+def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
+    p, notes = point, ctx.notes
+    first = walk.segments[0].intent
+    on_reservation = first in RESERVATION_INTENTS
+    uses = USES[first]
+    f: dict[str, float] = {
+        "passengers": float(p["passengers"]),
+        "distractor_density": float(list(DENSITY_COUNTS).index(str(p["distractor_density"]))),
+        "distractors": float(notes.distractors),
+        # A flown flight to cancel is a trap too: the policy forbids the cancellation asked for.
+        "policy_trap": float(p["policy_trap"] == "yes" or p.get("flown") == "yes"),
+        "round_trip": float(p["trip_type"] == "round_trip"),
+        "one_stop": float(p["stops"] == "one_stop"),
+        "insurance": float(p["insurance"] == "yes"),
+        "reservation_unknown": float(p["reservation_known"] == "no" and on_reservation),
+        "user_reservations": float(len(ctx.world.user["reservations"])),
+        "price_gap": round(min(notes.price_gaps), 4) if notes.price_gaps else 1.0,
+        "payment_methods_used": float(
+            max((len(c["arguments"].get("payment_methods", [])) for c in ctx.gold.calls), default=0)
+        ),
+    }
+    for c in CABINS:
+        f[f"cabin_{c}"] = float("cabin" in uses and p["cabin"] == c)
+    for s in ("cheapest", "shortest", "earliest", "named"):
+        f[f"selection_{s}"] = float("selection" in uses and p["selection"] == s)
+    for m in ("card", "card_gift", "certificate", "gift_cards"):
+        f[f"payment_mix_{m}"] = float("payment_mix" in uses and p["payment_mix"] == m)
+    for m in ("regular", "silver", "gold"):
+        f[f"membership_{m}"] = float(p["membership"] == m)
+    f["transfer_expected"] = float(notes.transfer)
+    f["compensation_delayed"] = float(notes.delayed)
+    f["bags_extra"] = float("bags" in uses and p["bags"] == "extra")
+    f["bags_free"] = float("bags" in uses and p["bags"] == "free")
+    return f

@@ -1,0 +1,1 @@
+"""DAG mining for the mock shop: graph, parameter space, world builder and task text."""

@@ -1,0 +1,56 @@
+"""The layout rules of DESIGN.md that a careless edit breaks silently: small domain modules, and
+domain knowledge behind `Domain` hooks, never named in the engine."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from domains import registry
+from mining.core.paths import REPO_ROOT
+
+LINE_LIMIT = 450  # "no module much over 400 lines"
+
+
+def _string_literals(path: Path) -> set[str]:
+    """String constants of a module, docstrings left out (they may explain with examples)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if id(node) not in docstrings
+    }
+
+
+def test_domain_modules_stay_small() -> None:
+    sizes = {
+        str(path.relative_to(REPO_ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in (REPO_ROOT / "domains").rglob("*.py")
+    }
+    assert sizes and not {p: n for p, n in sizes.items() if n > LINE_LIMIT}
+
+
+def test_the_engine_names_no_domain_tool() -> None:
+    """mining/ reaches a domain's tools only through its hooks (e.g. `Domain.transfer`), so no
+    string in it is the name of a domain tool or the text of a domain's hand-off message."""
+    names: set[str] = set()
+    for name in registry.names():
+        domain = registry.get(name)
+        names |= set(domain.toolkit_type.tool_names())
+        if domain.transfer is not None:
+            names.add(domain.transfer.message)
+    found = {
+        f"{path.relative_to(REPO_ROOT)}: {literal!r}"
+        for path in (REPO_ROOT / "mining").rglob("*.py")
+        for literal in _string_literals(path) & names
+    }
+    assert not found
