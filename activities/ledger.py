@@ -56,7 +56,7 @@ class LedgerActivities:
     @activity.defn(name=names.PROPOSE)
     def propose(self, inp: ProposeInput) -> ProposeOutput:
         with boundary():
-            history = self.store.history(inp.harvest_id)
+            history = self.store.digest(inp.harvest_id)
             spent = self.store.rollouts_spent(inp.harvest_id)
             return ProposeOutput(points=steps.propose(inp.config, inp.iteration, history, spent))
 

@@ -24,6 +24,7 @@ def _register_commands() -> None:
         bench_analyst,
         bench_orchestration,
         bench_proposer,
+        bench_store,
         bench_synth,
         bench_wg,
         demo,

@@ -28,7 +28,7 @@ from mining.propose.adaptive import (
     window_probability,
 )
 from mining.propose.registry import random_proposer
-from mining.store.records import HistoryEntry
+from mining.store.digest import EMPTY, Candidate, HistoryDigest, build_digest, candidate
 
 SPACE = ParamSpace(
     axes=(
@@ -70,7 +70,7 @@ def simulate(proposer, seed: int, n_tasks: int = 30, batch: int = 8) -> dict[str
     capped = proposer is adaptive_proposer
     ctx = ProposerContext(target_tasks=n_tasks, max_cell_share=0.2 if capped else None)
     rng = random.Random(seed)
-    history: list[HistoryEntry] = []
+    history: list[Candidate] = []
     cells: list[str] = []
     veins: set[str] = set()
     rollouts = 0
@@ -78,7 +78,8 @@ def simulate(proposer, seed: int, n_tasks: int = 30, batch: int = 8) -> dict[str
         if len(cells) >= n_tasks:
             break
         extra = {} if proposer is random_proposer else {"context": ctx}
-        for j, point in enumerate(proposer(SPACE, history, batch, seed * 1000 + it, **extra)):
+        digest = build_digest(history)
+        for j, point in enumerate(proposer(SPACE, digest, batch, seed * 1000 + it, **extra)):
             passes = runs = 0
             while runs < ctx.k and passes <= 2:
                 runs += 1
@@ -91,16 +92,8 @@ def simulate(proposer, seed: int, n_tasks: int = 30, batch: int = 8) -> dict[str
                 cells.append(cell)
                 veins |= {name for name, holds in VEINS.items() if holds(point)}
             history.append(
-                HistoryEntry(
-                    candidate_id=f"{it}/{j}",
-                    iteration=it,
-                    params=point,
-                    cell=cell,
-                    synthesized=True,
-                    rollouts=runs,
-                    passes=passes,
-                    pass_rate=passes / runs,
-                    in_window=hit,
+                candidate(
+                    SPACE, f"{it}/{j}", it, point, rollouts=runs, passes=passes, in_window=hit
                 )
             )
     share = max(Counter(cells).values()) / len(cells)
@@ -154,7 +147,7 @@ def test_pass_rate_model_composes_hard_and_easy_values_into_the_window() -> None
     history = [entry(i, hard, passes=0) for i in range(10)]
     history += [entry(10 + i, easy, passes=4) for i in range(10)]
     ctx = ProposerContext()
-    passes, hits = pass_rate_model(SPACE, history), hit_model(SPACE, history)
+    passes, hits = pass_rate_model(SPACE, recent(history)), hit_model(SPACE, recent(history))
 
     def window(point: dict) -> float:
         return window_predictive(passes.posterior(point_items(SPACE, point)), ctx)
@@ -183,11 +176,11 @@ def test_exploration_follows_the_pass_rate_models_window_chance(
 
 
 def test_same_seed_same_batch() -> None:
-    assert adaptive_proposer(SPACE, [], 8, 7) == adaptive_proposer(SPACE, [], 8, 7)
+    assert adaptive_proposer(SPACE, EMPTY, 8, 7) == adaptive_proposer(SPACE, EMPTY, 8, 7)
 
 
 def test_cold_start_spreads_over_every_axis_value() -> None:
-    batch = adaptive_proposer(SPACE, [], 5, 1)
+    batch = adaptive_proposer(SPACE, EMPTY, 5, 1)
     for axis in SPACE.axes:
         if len(axis.values) <= 5:
             assert {p[axis.name] for p in batch} == set(axis.values), axis.name
@@ -196,20 +189,7 @@ def test_cold_start_spreads_over_every_axis_value() -> None:
 def test_cell_at_cap_gets_no_more_proposals() -> None:
     full: dict[str, str | int] = {"intent": "change", "cabin": "basic_economy", "passengers": 1}
     point: dict[str, str | int] = {**full, "payment": "card", "density": "low"}
-    history = [
-        HistoryEntry(
-            candidate_id=str(i),
-            iteration=0,
-            params=point,
-            cell=SPACE.cell(point),
-            synthesized=True,
-            rollouts=4,
-            passes=1,
-            pass_rate=0.25,
-            in_window=True,
-        )
-        for i in range(6)
-    ]
+    history = digest([entry(i, point, passes=1) for i in range(6)])
     ctx = ProposerContext(target_tasks=30)  # cap = 6 tasks per cell
     for seed in range(5):
         batch = adaptive_proposer(SPACE, history, 8, seed, context=ctx)
@@ -231,19 +211,19 @@ def test_adaptive_spends_fewer_rollouts_than_random_and_greedy_collapses() -> No
     assert median(greedy_runs, "max_cell_share") > median(adaptive_runs, "max_cell_share")
 
 
-def entry(i: int, point: dict, passes: int, rollouts: int = 4) -> HistoryEntry:
+def entry(i: int, point: dict, passes: int, rollouts: int = 4) -> Candidate:
     ctx = ProposerContext()
-    return HistoryEntry(
-        candidate_id=str(i),
-        iteration=0,
-        params=point,
-        cell=SPACE.cell(point),
-        synthesized=True,
-        rollouts=rollouts,
-        passes=passes,
-        pass_rate=passes / rollouts,
-        in_window=ctx.in_window(passes, rollouts),
-    )
+    in_window = ctx.in_window(passes, rollouts)
+    return candidate(SPACE, str(i), 0, point, rollouts=rollouts, passes=passes, in_window=in_window)
+
+
+def digest(entries: list[Candidate]) -> HistoryDigest:
+    return build_digest(entries)
+
+
+def recent(entries: list[Candidate]) -> list:
+    """The evaluated candidates as the models see them."""
+    return list(build_digest(entries).recent)
 
 
 def test_hit_model_is_calibrated_when_pass_rates_split_into_easy_and_hopeless() -> None:
@@ -252,8 +232,8 @@ def test_hit_model_is_calibrated_when_pass_rates_split_into_easy_and_hopeless() 
     rng = random.Random(0)
     history = [entry(i, dict(SPACE.sample(rng)), passes=4 if i % 2 else 0) for i in range(40)]
     fresh = dict(SPACE.sample(random.Random(99)))
-    assert pass_rate_model(SPACE, history).global_rate == pytest.approx(0.5, abs=0.02)
-    assert hit_model(SPACE, history).mean(point_items(SPACE, fresh)) < 0.1
+    assert pass_rate_model(SPACE, recent(history)).global_rate == pytest.approx(0.5, abs=0.02)
+    assert hit_model(SPACE, recent(history)).mean(point_items(SPACE, fresh)) < 0.1
 
 
 @pytest.mark.parametrize("pairs", [True, False])
@@ -269,7 +249,7 @@ def test_pair_effects_learn_an_interaction_the_axis_effects_cannot(
     history = [
         entry(i, p, 0 if f else 4) for i, (p, f) in enumerate(zip(points, fails, strict=True))
     ]
-    model = pass_rate_model(SPACE, history)
+    model = pass_rate_model(SPACE, recent(history))
     base = {"intent": "book", "cabin": "basic_economy", "passengers": 2}
     queries = [
         base | {"payment": pay, "density": den}
@@ -286,7 +266,7 @@ def test_pair_effects_learn_an_interaction_the_axis_effects_cannot(
 def test_local_evidence_fades_with_distance() -> None:
     point = {"intent": "change", "cabin": "economy", "passengers": 2, "payment": "card"}
     point |= {"density": "low"}
-    model = pass_rate_model(SPACE, [entry(0, point, passes=0)])
+    model = pass_rate_model(SPACE, recent([entry(0, point, passes=0)]))
     one_off = point | {"density": "high"}
     far = {"intent": "book", "cabin": "business", "passengers": 5, "payment": "gifts"}
     far |= {"density": "mid"}
@@ -321,7 +301,9 @@ def test_adaptive_moves_off_a_vein_the_harvest_already_holds(
     ctx = ProposerContext(target_tasks=30)
 
     def counts() -> tuple[list[int], list[int]]:
-        batches = [adaptive_proposer(SPACE, history, 8, seed, context=ctx) for seed in range(3)]
+        batches = [
+            adaptive_proposer(SPACE, digest(history), 8, seed, context=ctx) for seed in range(3)
+        ]
         gift = [sum(p["payment"] == "gifts" for p in b) for b in batches]
         crowd = [
             sum(p["density"] == "high" and p["payment"] != "gifts" for p in b) for b in batches
@@ -346,8 +328,9 @@ def test_batch_does_not_depend_on_the_hash_seed() -> None:
         "from tests.test_adaptive import pass_rate_model\n"
         "rng = random.Random(1)\n"
         "history = [entry(i, dict(SPACE.sample(rng)), passes=i % 5) for i in range(40)]\n"
-        "print(adaptive_proposer(SPACE, history, 8, 3, context=ProposerContext()))\n"
-        "print(sorted(pass_rate_model(SPACE, history).effects.items(), key=repr))\n"
+        "from tests.test_adaptive import digest, recent\n"
+        "print(adaptive_proposer(SPACE, digest(history), 8, 3, context=ProposerContext()))\n"
+        "print(sorted(pass_rate_model(SPACE, recent(history)).effects.items(), key=repr))\n"
     )
     outputs = {
         subprocess.run(

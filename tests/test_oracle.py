@@ -15,7 +15,7 @@ from mining.harvest.loop import run_harvest
 from mining.propose import registry as proposer
 from mining.propose.context import ProposerContext
 from mining.store.db import Store
-from mining.store.records import HistoryEntry
+from mining.store.digest import EMPTY, HarvestedPoint, HistoryDigest
 
 SPACE = spec_of(get_domain("mock")).space
 
@@ -76,31 +76,21 @@ def _rate(hit: float, regions: dict[str, float], point: dict[str, Any]) -> Point
     return PointRate(point, SPACE.cell(point), hit, 4.0, regions)
 
 
-def _hits(point: dict[str, Any], n: int) -> list[HistoryEntry]:
-    return [
-        HistoryEntry(
-            candidate_id=f"c{i}",
-            iteration=0,
-            params=point,
-            cell=SPACE.cell(point),
-            synthesized=True,
-            rollouts=4,
-            passes=1,
-            pass_rate=0.25,
-            in_window=True,
-        )
-        for i in range(n)
-    ]
+def _harvested(*points: tuple[dict[str, Any], int]) -> HistoryDigest:
+    """A history whose harvest holds `n` tasks of each point."""
+    return HistoryDigest(
+        harvested=tuple(HarvestedPoint(p, SPACE.cell(p)) for p, n in points for _ in range(n))
+    )
 
 
 def test_pick_covers_a_region_first_then_the_best_point_within_the_cap() -> None:
     best, rare = _two_cells()
     rates = [_rate(0.6, {}, best), _rate(0.2, {"r": 1.0}, rare)]
     ctx = ProposerContext(k=4, target_tasks=30, max_cell_share=0.2)  # cap: 6 per cell
-    picks = pick(rates, {}, [], 4, ctx)
+    picks = pick(rates, {}, EMPTY, 4, ctx)
     assert [SPACE.cell(p) for p in picks] == [SPACE.cell(rare)] + [SPACE.cell(best)] * 3
     # The best cell holds its 6 and the region is covered: only the rare cell is left.
-    history = _hits(best, 6) + _hits(rare, 5)
+    history = _harvested((best, 6), (rare, 5))
     picks = pick(rates, {"r": 5.0}, history, 4, ctx)
     assert picks and {SPACE.cell(p) for p in picks} == {SPACE.cell(rare)}
     # Near the end a batch is trimmed to what the missing tasks need.

@@ -19,7 +19,7 @@ from mining.propose.context import ProposerContext, cell_cap
 from mining.reports.diversity import diversity, entities
 from mining.reports.export import harvest_rows
 from mining.store.db import Store
-from mining.store.records import HistoryEntry
+from mining.store.digest import EMPTY, HistoryDigest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
 
@@ -35,12 +35,12 @@ def test_context_reaches_proposers_that_accept_it() -> None:
     seen: list[Any] = []
 
     def spy(
-        space: ParamSpace, history: list[HistoryEntry], batch: int, seed: int, context: Any = None
+        space: ParamSpace, history: HistoryDigest, batch: int, seed: int, context: Any = None
     ) -> list[dict[str, Any]]:
         seen.append(context)
         return []
 
-    def plain(space: ParamSpace, history: list[HistoryEntry], batch: int, seed: int) -> list:
+    def plain(space: ParamSpace, history: HistoryDigest, batch: int, seed: int) -> list:
         return []
 
     proposer.PROPOSERS["_spy"] = spy
@@ -49,7 +49,7 @@ def test_context_reaches_proposers_that_accept_it() -> None:
         cfg = HarvestConfig(
             domain="mock", proposer="_spy", n_tasks=17, k=5, max_pass_rate=0.4, max_cell_share=0.3
         )
-        steps.propose(cfg, 0, [], 0)
+        steps.propose(cfg, 0, EMPTY, 0)
         ctx = seen[0]
         assert isinstance(ctx, ProposerContext)
         assert (ctx.target_tasks, ctx.k, ctx.max_pass_rate, ctx.max_cell_share) == (
@@ -59,7 +59,9 @@ def test_context_reaches_proposers_that_accept_it() -> None:
             0.3,
         )
         assert ctx.wave == cfg.rollout_concurrency
-        steps.propose(cfg.model_copy(update={"proposer": "_plain"}), 0, [], 0)  # no context: fine
+        steps.propose(
+            cfg.model_copy(update={"proposer": "_plain"}), 0, EMPTY, 0
+        )  # no context: fine
     finally:
         del proposer.PROPOSERS["_spy"], proposer.PROPOSERS["_plain"]
 

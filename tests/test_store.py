@@ -150,7 +150,7 @@ def test_harvested_needs_a_decision() -> None:
         store.record_harvested(HID, ["nope"], k=2, limit=5)
 
 
-def test_summary_and_history() -> None:
+def test_summary_and_digest() -> None:
     store = Store(":memory:")
     ids = _fill(store)
     store.record_harvested(HID, ids, k=2, limit=2)
@@ -160,9 +160,10 @@ def test_summary_and_history() -> None:
     assert s.top_failure_modes[0].label == "wrong_flight" and s.top_failure_modes[0].count == 3
     # diversity of the harvested tasks (cell0, cell1), not of all three candidates
     assert s.distinct_cells == 2 and s.largest_cell_share == pytest.approx(1 / 2)
-    hist = store.history(HID)
-    assert [h.candidate_id for h in hist] == ids
-    assert hist[0].pass_rate == 0.5 and hist[0].failure_modes == ["wrong_flight"]
+    digest = store.digest(HID)
+    assert [h.candidate_id for h in digest.recent] == ids
+    assert (digest.recent[0].passes, digest.recent[0].rollouts) == (1, 2)
+    assert [h.failure_modes for h in digest.harvested] == [("wrong_flight",)] * 2
 
 
 def test_unknown_harvest_is_a_user_error() -> None:

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from domains.params import ParamSpace
-from mining.propose.adaptive import expected_rollouts, harvested_per_cell, trim_to_need
+from mining.propose.adaptive import expected_rollouts, trim_to_need
 from mining.propose.context import ProposerContext
-from mining.store.records import HistoryEntry
+from mining.store.digest import HistoryDigest
 
 POOL = 300  # fresh points screened per proposal
 SCREEN_TASKS = 4  # tasks synthesized per screened point
@@ -90,7 +90,7 @@ class Oracle:
     def __call__(
         self,
         space: ParamSpace,
-        history: Sequence[HistoryEntry],
+        history: HistoryDigest,
         batch: int,
         seed: int,
         context: ProposerContext | None = None,
@@ -104,9 +104,8 @@ class Oracle:
         )
         for r in screened[: CONFIRM_PER_PICK * batch]:
             self._confirmed.setdefault(_key(space, r.point), r.point)
-        for h in history:  # the regions harvested tasks cover are measured, not guessed
-            if h.in_window:
-                self._confirmed.setdefault(_key(space, h.params), h.params)
+        for h in history.harvested:  # the regions harvested tasks cover are measured
+            self._confirmed.setdefault(_key(space, h.params), h.params)
         rates = {key: self.confirm(space, p, ctx) for key, p in self._confirmed.items()}
         covered = _expected_regions(space, history, rates)
         picks = pick(list(rates.values()), covered, history, batch, ctx)
@@ -148,13 +147,13 @@ def _key(space: ParamSpace, point: dict[str, Any]) -> str:
 
 
 def _expected_regions(
-    space: ParamSpace, history: Sequence[HistoryEntry], rates: dict[str, PointRate]
+    space: ParamSpace, history: HistoryDigest, rates: dict[str, PointRate]
 ) -> dict[str, float]:
     """Expected harvested tasks per weak region (the history has points, not tasks)."""
     expected: defaultdict[str, float] = defaultdict(float)
-    for h in history:
+    for h in history.harvested:
         rate = rates.get(_key(space, h.params))
-        if h.in_window and rate is not None:
+        if rate is not None:
             for region, share in rate.region_share.items():
                 expected[region] += share
     return expected
@@ -163,14 +162,14 @@ def _expected_regions(
 def pick(
     rates: Sequence[PointRate],
     covered: dict[str, float],
-    history: Sequence[HistoryEntry],
+    history: HistoryDigest,
     batch: int,
     ctx: ProposerContext,
 ) -> list[dict[str, Any]]:
     """Best points by hits per rollout within the cell cap, after one pick per weak region the
     harvest is not yet expected to hold a task of (`covered`: expected tasks per region)."""
-    harvested = harvested_per_cell(history, ctx)
-    cap = ctx.cell_cap(sum(harvested.values()))
+    harvested = history.harvested_per_cell()
+    cap = ctx.cell_cap(history.harvested_count)
     regions = sorted({r for rate in rates for r in rate.region_share})
     room = {rate.cell: float(cap - harvested[rate.cell]) for rate in rates}
     picks: list[tuple[dict[str, Any], float]] = []
@@ -192,7 +191,7 @@ def pick(
         if chosen is None:
             break
         take(chosen)
-    return trim_to_need(picks, remaining=ctx.target_tasks - sum(harvested.values()))
+    return trim_to_need(picks, remaining=ctx.target_tasks - history.harvested_count)
 
 
 def _order(rate: PointRate) -> str:

@@ -80,7 +80,7 @@ def _iteration(
     rollouts: ThreadPoolExecutor,
 ) -> IterationTotals:
     hid, iteration = cfg.harvest_id, counters.iterations
-    points = steps.propose(cfg, iteration, store.history(hid), counters.rollouts)
+    points = steps.propose(cfg, iteration, store.digest(hid), counters.rollouts)
 
     def candidate(index: int) -> CandidateOutcome:
         rec, task = steps.synthesize(cfg, hid, iteration, index, points[index])

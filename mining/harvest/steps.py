@@ -19,11 +19,11 @@ from mining.harvest.config import (
     rollout_seed,
 )
 from mining.propose import registry as proposer
+from mining.store.digest import HistoryDigest, item_keys
 from mining.store.records import (
     AnalysisRecord,
     CandidateRecord,
     HarvestRecord,
-    HistoryEntry,
     RolloutRecord,
     candidate_key,
     rollout_key,
@@ -31,7 +31,7 @@ from mining.store.records import (
 
 
 def propose(
-    cfg: HarvestConfig, iteration: int, history: list[HistoryEntry], rollouts_spent: int
+    cfg: HarvestConfig, iteration: int, history: HistoryDigest, rollouts_spent: int
 ) -> list[dict[str, Any]]:
     """The proposer's batch, cut to what the rollout budget still pays for (its head: the
     proposers put their best picks first)."""
@@ -53,11 +53,12 @@ def synthesize(
     cfg: HarvestConfig, harvest_id: str, iteration: int, index: int, params: dict[str, Any]
 ) -> tuple[CandidateRecord, Task | None]:
     """Synthesize and validate one candidate; a rejection is a recorded result, not an error."""
-    from mining.dag.synthesize import Rejection, synthesize_candidate
+    from mining.dag.synthesize import Rejection, get_domain, spec_of, synthesize_candidate
 
     cid = candidate_key(harvest_id, iteration, index)
     seed = candidate_seed(cfg.seed, iteration, index)
     out = synthesize_candidate(cfg.domain, params, seed, cid)
+    space = spec_of(get_domain(cfg.domain)).space
     rec = CandidateRecord(
         candidate_id=cid,
         harvest_id=harvest_id,
@@ -65,11 +66,20 @@ def synthesize(
         index=index,
         seed=seed,
         params=params,
+        # A rejected point counts too (as tried, in its cell and terms), so proposers see it.
+        cell=space.cell(params),
+        items=item_keys(space.relevant(params)),
     )
     if isinstance(out, Rejection):
         return rec.model_copy(update={"rejection": out.reason}), None
     task = out.model_dump(mode="json")
-    update = {"params": out.params, "cell": out.cell, "signature": out.signature, "task": task}
+    update = {
+        "params": out.params,
+        "cell": out.cell,
+        "items": item_keys(space.relevant(out.params)),
+        "signature": out.signature,
+        "task": task,
+    }
     return rec.model_copy(update=update), out
 
 

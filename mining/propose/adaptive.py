@@ -7,7 +7,9 @@ and how diverse the harvest is. The adaptive proposer:
    of them (log-odds, shrunk towards the global rate) plus the distance-weighted evidence of
    earlier candidates near a point (`SmoothedRate`): the chance that a candidate lands inside the
    window (the hit model, which is what the score is about) and the target's pass rate (for the
-   rollouts a candidate is expected to cost, since easy candidates stop early);
+   rollouts a candidate is expected to cost, since easy candidates stop early), both fitted on
+   the latest evaluated candidates of the history digest (`mining.store.digest`); caps, coverage
+   and the end-of-harvest trim use its whole-history counts;
 2. scores each pool point (fresh samples plus neighbours of earlier hits) by expected hits per
    expected rollout;
 3. keeps the harvest from collapsing onto one vein: a cap on the share of any one cell among
@@ -33,7 +35,7 @@ from typing import Any
 
 from domains.params import ParamError, ParamSpace
 from mining.propose.context import ProposerContext
-from mining.store.records import HistoryEntry
+from mining.store.digest import HistoryDigest, HistoryEntry
 
 __all__ = ["ProposerContext", "adaptive_proposer", "greedy_proposer"]
 
@@ -187,7 +189,8 @@ def _evaluated(history: Sequence[HistoryEntry]) -> list[HistoryEntry]:
 
 
 def pass_rate_model(space: ParamSpace, history: Sequence[HistoryEntry]) -> SmoothedRate:
-    """The target's pass rate over the space (trials: rollouts)."""
+    """The target's pass rate over the space (trials: rollouts), from evaluated candidates
+    (a digest's `recent` ones)."""
     rows = [
         (point_items(space, h.params), float(h.passes), float(h.rollouts))
         for h in _evaluated(history)
@@ -356,13 +359,6 @@ def _neighbours(
     return out
 
 
-def harvested_per_cell(history: Sequence[HistoryEntry], ctx: ProposerContext) -> Counter[str]:
-    """In-window candidates per cell, as the selection step keeps them (never above the cap)."""
-    cap = ctx.cell_cap()
-    counts = Counter(h.cell for h in history if h.in_window)
-    return Counter({cell: min(n, cap) for cell, n in counts.items()})
-
-
 def _cold_start(
     space: ParamSpace, pool: list[dict[str, Any]], batch: int, rng: random.Random
 ) -> list[dict[str, Any]]:
@@ -387,7 +383,7 @@ def _cold_start(
 
 def adaptive_proposer(
     space: ParamSpace,
-    history: Sequence[HistoryEntry],
+    history: HistoryDigest,
     batch: int,
     seed: int,
     context: ProposerContext | None = None,
@@ -396,19 +392,16 @@ def adaptive_proposer(
     ctx = context or ProposerContext()
     rng = random.Random(seed)
     pool = _candidate_pool(space, rng, POOL_PER_PICK * max(batch, 1))
-    if not _evaluated(history):
+    recent = _evaluated(history.recent)
+    if not recent:
         return _cold_start(space, pool, batch, rng)
     space_sample = [point_items(space, p) for p in pool]
-    pool += _neighbours(space, history, rng)
-    passes = pass_rate_model(space, history)
-    hits = hit_model(space, history)
-    harvested = harvested_per_cell(history, ctx)
-    cap = ctx.cell_cap(sum(harvested.values()))
-    tried_cells = Counter(h.cell for h in history)
-    tried_values: Counter[tuple[str, Any]] = Counter(
-        item for h in history for item in point_items(space, h.params)
-    )
-    max_value_tries = max(tried_values.values(), default=1)
+    pool += _neighbours(space, recent, rng)
+    passes = pass_rate_model(space, recent)
+    hits = hit_model(space, recent)
+    harvested = history.harvested_per_cell()
+    cap = ctx.cell_cap(history.harvested_count)
+    max_value_tries = max((t.candidates for t in history.items.values()), default=1)
 
     scored: list[_Scored] = []
     for point in pool:
@@ -420,19 +413,19 @@ def adaptive_proposer(
         # Expected hits per expected rollout (an easy candidate may stop early).
         gain = hit / expected_rollouts(passes.mean(items), ctx)
         gain *= math.exp(TIE_NOISE * rng.gauss(0.0, 1.0))
-        bonus = COVERAGE_BONUS / math.sqrt(1 + tried_cells[cell])
-        rare = [1 - tried_values[item] / max_value_tries for item in items]
+        bonus = COVERAGE_BONUS / math.sqrt(1 + history.cell(cell).candidates)
+        rare = [1 - history.item(f"{a}={v}").candidates / max_value_tries for a, v in items]
         bonus += AXIS_VALUE_BONUS * (sum(rare) / max(1, len(rare)))
         explore_hit = window_predictive(passes.posterior(items), ctx)
         scored.append(
             _Scored(gain * (1 + bonus), hit, cell, point, items, _pairs(items), explore_hit)
         )
 
-    mix = _HarvestMix(space_sample, [point_items(space, h.params) for h in history if h.in_window])
+    mix = _HarvestMix(space_sample, [point_items(space, h.params) for h in history.harvested])
     picks = [(sc.point, sc.hit) for sc in _select(scored, batch, mix, harvested, cap)]
     while len(picks) < batch:  # every cell capped: keep the harvest going with fresh points
         picks.append((dict(space.sample(rng)), FILL_HIT))
-    return trim_to_need(picks, remaining=ctx.target_tasks - sum(harvested.values()))
+    return trim_to_need(picks, remaining=ctx.target_tasks - history.harvested_count)
 
 
 def _select(
@@ -489,7 +482,7 @@ def trim_to_need(picks: list[tuple[dict[str, Any], float]], remaining: int) -> l
 
 def greedy_proposer(
     space: ParamSpace,
-    history: Sequence[HistoryEntry],
+    history: HistoryDigest,
     batch: int,
     seed: int,
     context: ProposerContext | None = None,
@@ -499,8 +492,9 @@ def greedy_proposer(
     rng = random.Random(seed)
     pool = _candidate_pool(space, rng, POOL_PER_PICK * max(batch, 1))
     # Earlier points compete too: once a vein is found greedy keeps mining it (the collapse).
-    failed = {json.dumps(h.params, sort_keys=True) for h in history if h.passes < h.rollouts}
+    recent = _evaluated(history.recent)
+    failed = {json.dumps(h.params, sort_keys=True) for h in recent if h.passes < h.rollouts}
     pool += [json.loads(p) for p in sorted(failed)]
-    model = pass_rate_model(space, history)
+    model = pass_rate_model(space, recent)
     pool.sort(key=lambda point: model.mean(point_items(space, point)))
     return pool[:batch]

@@ -3,15 +3,16 @@
 Pluggable by name (`--proposer`): `random` (the baseline), `adaptive` (the default: models the
 pass rate and aims at the window without collapsing, see `mining.propose.adaptive`) and `greedy`
 (always the hardest region; shows collapse). A proposer is a pure function of its inputs (seeded),
-so a retried propose activity returns the same batch. Proposers that take a `context` keyword also
-get the harvest's window, k, N and cell cap (`ProposerContext`).
+so a retried propose activity returns the same batch. It sees the history as a `HistoryDigest`
+(whole-history aggregates plus the latest candidates, `mining.store.digest`); proposers that take
+a `context` keyword also get the harvest's window, k, N and cell cap (`ProposerContext`).
 """
 
 from __future__ import annotations
 
 import inspect
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,14 +20,14 @@ from domains.params import ParamSpace
 from mining.core.errors import UserError
 from mining.propose.adaptive import adaptive_proposer, greedy_proposer
 from mining.propose.context import ProposerContext
-from mining.store.records import HistoryEntry
+from mining.store.digest import HistoryDigest
 
 Proposer = Callable[..., list[dict[str, Any]]]
-"""(space, history, batch, seed[, context=ProposerContext]) -> batch points."""
+"""(space, history digest, batch, seed[, context=ProposerContext]) -> batch points."""
 
 
 def random_proposer(
-    space: ParamSpace, history: Sequence[HistoryEntry], batch: int, seed: int
+    space: ParamSpace, history: HistoryDigest, batch: int, seed: int
 ) -> list[dict[str, Any]]:
     """Uniform (per the axes' weights) points; ignores history. The baseline every other
     proposer is measured against."""
@@ -77,7 +78,7 @@ def takes_context(fn: Proposer) -> bool:
 def propose(
     name: str,
     space: ParamSpace,
-    history: Sequence[HistoryEntry],
+    history: HistoryDigest,
     batch: int,
     seed: int,
     context: ProposerContext | None = None,

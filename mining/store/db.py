@@ -2,7 +2,9 @@
 
 Every write is idempotent on a deterministic key (`INSERT OR IGNORE` / `OR REPLACE`), so an activity
 that is retried, or re-run after a crash, never duplicates a row. A lock serialises the threads of
-the owning process over its single connection.
+the owning process over its single connection. Writes live here, reads in `mining.store.reads`;
+the writes also keep the whole-history term counts (`history_terms`) current, in the same
+transaction as the row they count, so the proposer's input never has to scan the history.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +21,18 @@ import duckdb
 
 from mining.core.errors import UserError
 from mining.core.paths import home_dir
-from mining.reports.diversity import diversity
-from mining.reports.summary import FailureCount, HarvestSummary
 from mining.store import delta
+from mining.store.digest import pair_keys
+from mining.store.reads import Reads
 from mining.store.records import (
     AnalysisRecord,
     CandidateRecord,
     DecisionRecord,
     HarvestRecord,
-    HistoryEntry,
     RolloutRecord,
     content_hash,
 )
-from mining.store.schema import MIGRATIONS
+from mining.store.schema import MIGRATIONS, TERM_COUNTS
 
 
 def default_path() -> Path:
@@ -44,10 +47,19 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-class Store:
-    """Reads and idempotent writes over the history file (":memory:" for tests)."""
+_SUMS = ", ".join(f"{c} = {c} + excluded.{c}" for c in TERM_COUNTS.split(", "))
+_ADD_TERMS = f"""INSERT INTO history_terms (harvest_id, kind, term, {TERM_COUNTS})
+    SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?, ?, ?, ?, ?
+    ON CONFLICT DO UPDATE SET {_SUMS}"""
 
-    def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
+
+class Store(Reads):
+    """Idempotent writes (and, from `Reads`, the reads) over the history file (":memory:" for
+    tests)."""
+
+    def __init__(
+        self, path: str | Path | None = None, read_only: bool = False, threads: int | None = None
+    ) -> None:
         self.path = str(path if path is not None else default_path())
         if self.path != ":memory:" and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -60,6 +72,9 @@ class Store:
                     "read it through the worker or stop the worker first"
                 ) from exc
             raise
+        self._conn.execute("SET enable_progress_bar = false")  # no bars in a worker's output
+        if threads is not None:  # benchmarks pin DuckDB to one core
+            self._conn.execute(f"SET threads = {int(threads)}")
         self._lock = threading.Lock()
         if not read_only:
             self.migrate()
@@ -70,6 +85,18 @@ class Store:
 
     # --- migrations --------------------------------------------------------------------------
 
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection inside one transaction, under the lock: all of it or nothing."""
+        with self._lock:
+            self._conn.execute("BEGIN TRANSACTION")
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
     def migrate(self) -> int:
         """Apply pending migrations in order; returns the schema version reached."""
         with self._lock:
@@ -78,20 +105,15 @@ class Store:
                 "name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
             )
             done = {r[0] for r in self._conn.execute("SELECT version FROM _migrations").fetchall()}
-            for version, name, statements in MIGRATIONS:
-                if version in done:
-                    continue
-                self._conn.execute("BEGIN TRANSACTION")
-                try:
-                    for sql in statements:
-                        self._conn.execute(sql)
-                    self._conn.execute(
-                        "INSERT INTO _migrations (version, name) VALUES (?, ?)", [version, name]
-                    )
-                    self._conn.execute("COMMIT")
-                except Exception:
-                    self._conn.execute("ROLLBACK")
-                    raise
+        for version, name, statements in MIGRATIONS:
+            if version in done:
+                continue
+            with self._transaction() as conn:
+                for sql in statements:
+                    conn.execute(sql)
+                conn.execute(
+                    "INSERT INTO _migrations (version, name) VALUES (?, ?)", [version, name]
+                )
         return self.schema_version()
 
     def schema_version(self) -> int:
@@ -125,13 +147,31 @@ class Store:
         )
         return key
 
+    def _add_terms(self, harvest_id: str, candidate_id: str, counts: list[int]) -> None:
+        """Add `counts` (candidates, evaluated, rollouts, passes, hits) to every term of the
+        candidate: the harvest total, its cell, its items and their pairs."""
+        row = self._conn.execute(
+            "SELECT cell, items FROM candidates WHERE candidate_id = ?", [candidate_id]
+        ).fetchone()
+        if row is None:
+            return  # not a recorded candidate: no term counts it (as `count_terms` agrees)
+        cell, items = row[0], list(row[1] or [])
+        pairs = pair_keys(items)
+        kinds = ["total", "cell"] + ["item"] * len(items) + ["pair"] * len(pairs)
+        self._conn.execute(_ADD_TERMS, [harvest_id, kinds, ["", cell, *items, *pairs], *counts])
+
     def record_candidate(self, c: CandidateRecord) -> None:
-        with self._lock:
+        with self._transaction() as conn:
+            known = conn.execute(
+                "SELECT 1 FROM candidates WHERE candidate_id = ?", [c.candidate_id]
+            ).fetchone()
+            if known:
+                return  # a retried write: the row and its counts are already there
             world_hash = self._put_world(c.task["world"]) if c.task else None
-            self._conn.execute(
-                "INSERT OR IGNORE INTO candidates (candidate_id, harvest_id, iteration, idx, seed, "
-                "params, cell, signature, world_hash, task, rejection) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            conn.execute(
+                "INSERT INTO candidates (candidate_id, harvest_id, iteration, idx, seed, "
+                "params, cell, signature, world_hash, task, rejection, items) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     c.candidate_id,
                     c.harvest_id,
@@ -144,8 +184,10 @@ class Store:
                     world_hash,
                     _dumps(c.task) if c.task is not None else None,
                     c.rejection,
+                    sorted(c.items),
                 ],
             )
+            self._add_terms(c.harvest_id, c.candidate_id, [1, 0, 0, 0, 0])
 
     def _final_world(self, r: RolloutRecord) -> dict[str, Any] | None:
         """The rollout's final world, rebuilt from the candidate's world when it came as a delta."""
@@ -210,28 +252,30 @@ class Store:
                 )
 
     def record_decision(self, harvest_id: str, d: DecisionRecord) -> None:
-        self._exec(
-            "INSERT OR REPLACE INTO decisions (candidate_id, harvest_id, passes, rollouts, "
-            "pass_rate, in_window) VALUES (?, ?, ?, ?, ?, ?)",
-            [d.candidate_id, harvest_id, d.passes, d.rollouts, d.pass_rate, d.in_window],
-        )
+        """Record (or correct) a candidate's decision; its term counts change by the difference,
+        so a retried write changes nothing."""
+        with self._transaction() as conn:
+            old = conn.execute(
+                "SELECT rollouts, passes, in_window::INTEGER FROM decisions WHERE candidate_id = ?",
+                [d.candidate_id],
+            ).fetchone()
+            new = (d.rollouts, d.passes, int(d.in_window))
+            if old is not None and tuple(old) == new:
+                return
+            conn.execute(
+                "INSERT OR REPLACE INTO decisions (candidate_id, harvest_id, passes, rollouts, "
+                "pass_rate, in_window) VALUES (?, ?, ?, ?, ?, ?)",
+                [d.candidate_id, harvest_id, d.passes, d.rollouts, d.pass_rate, d.in_window],
+            )
+            before = (0, 0, 0) if old is None else tuple(old)
+            change = [n - b for n, b in zip(new, before, strict=True)]
+            self._add_terms(harvest_id, d.candidate_id, [0, int(old is None), *change])
 
     def record_iteration(self, harvest_id: str, iteration: int, summary: dict[str, Any]) -> None:
         self._exec(
             "INSERT OR REPLACE INTO iterations (harvest_id, iteration, summary) VALUES (?, ?, ?)",
             [harvest_id, iteration, _dumps(summary)],
         )
-
-    def iteration_summaries(self, harvest_id: str) -> list[dict[str, Any]]:
-        """The recorded iterations of a harvest, in order (what a resumed run starts from)."""
-        rows = self._all(
-            "SELECT summary FROM iterations WHERE harvest_id = ? ORDER BY iteration", [harvest_id]
-        )
-        return [json.loads(r[0]) for r in rows]
-
-    def rollouts_spent(self, harvest_id: str) -> int:
-        """Rollouts of the recorded iterations: what the rollout budget is checked against."""
-        return sum(int(s.get("rollouts", 0)) for s in self.iteration_summaries(harvest_id))
 
     def record_harvested(
         self,
@@ -247,50 +291,43 @@ class Store:
         Returns which of `candidate_ids` are harvested (now or by an earlier run of this call), so
         a retried call answers exactly as the first one did.
         """
-        with self._lock:
-            self._conn.execute("BEGIN TRANSACTION")
-            try:
-                rows = self._conn.execute(
-                    "SELECT h.candidate_id, c.cell FROM harvested_tasks h "
-                    "JOIN candidates c USING (candidate_id) WHERE h.harvest_id = ?",
-                    [harvest_id],
-                ).fetchall()
-                existing = {r[0] for r in rows}
-                per_cell = Counter(r[1] for r in rows)
-                count = len(existing)
-                accepted: list[str] = []
-                for cid in candidate_ids:
-                    if cid in existing:
-                        accepted.append(cid)
-                        continue
-                    if count >= limit:
-                        continue
-                    if max_per_cell is not None:
-                        cell_row = self._conn.execute(
-                            "SELECT cell FROM candidates WHERE candidate_id = ?", [cid]
-                        ).fetchone()
-                        cell = cell_row[0] if cell_row else ""
-                        if per_cell[cell] >= max_per_cell:
-                            continue  # this cell already holds its share of the harvest
-                        per_cell[cell] += 1
-                    dec = self._conn.execute(
-                        "SELECT pass_rate FROM decisions WHERE candidate_id = ?", [cid]
-                    ).fetchone()
-                    if dec is None:
-                        raise ValueError(f"candidate {cid} has no recorded decision")
-                    modes = self._failure_modes(cid)
-                    count += 1
-                    self._conn.execute(
-                        "INSERT INTO harvested_tasks (candidate_id, harvest_id, position, "
-                        "pass_rate, k, failure_modes) VALUES (?, ?, ?, ?, ?, ?)",
-                        [cid, harvest_id, count, dec[0], k, _dumps(modes)],
-                    )
-                    existing.add(cid)
+        with self._transaction():
+            rows = self._conn.execute(
+                "SELECT candidate_id, cell FROM harvested_tasks WHERE harvest_id = ?",
+                [harvest_id],
+            ).fetchall()
+            existing = {r[0] for r in rows}
+            per_cell = Counter(r[1] for r in rows)
+            count = len(existing)
+            accepted: list[str] = []
+            for cid in candidate_ids:
+                if cid in existing:
                     accepted.append(cid)
-                self._conn.execute("COMMIT")
-            except Exception:
-                self._conn.execute("ROLLBACK")
-                raise
+                    continue
+                if count >= limit:
+                    continue
+                point = self._conn.execute(
+                    "SELECT params, cell FROM candidates WHERE candidate_id = ?", [cid]
+                ).fetchone()
+                params, cell = point if point else (None, "")
+                if max_per_cell is not None:
+                    if per_cell[cell] >= max_per_cell:
+                        continue  # this cell already holds its share of the harvest
+                    per_cell[cell] += 1
+                dec = self._conn.execute(
+                    "SELECT pass_rate FROM decisions WHERE candidate_id = ?", [cid]
+                ).fetchone()
+                if dec is None:
+                    raise ValueError(f"candidate {cid} has no recorded decision")
+                modes = self._failure_modes(cid)
+                count += 1
+                self._conn.execute(
+                    "INSERT INTO harvested_tasks (candidate_id, harvest_id, position, "
+                    "pass_rate, k, failure_modes, params, cell) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [cid, harvest_id, count, dec[0], k, _dumps(modes), params, cell],
+                )
+                existing.add(cid)
+                accepted.append(cid)
         return accepted
 
     def _failure_modes(self, candidate_id: str) -> list[str]:
@@ -300,210 +337,3 @@ class Store:
             [candidate_id],
         ).fetchall()
         return [r[0] for r in rows]
-
-    # --- reads -------------------------------------------------------------------------------
-
-    def _all(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
-
-    def _tau2_column(self) -> str:
-        """`tau2_passed`, or NULL in a file opened read-only before migration 6 added it."""
-        found = self._all(
-            "SELECT count(*) FROM information_schema.columns "
-            "WHERE table_name = 'rollouts' AND column_name = 'tau2_passed'",
-            [],
-        )
-        return "tau2_passed" if found[0][0] else "CAST(NULL AS BOOLEAN)"
-
-    def query(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        """Rows of a read query (reports keep their own SQL; writes go through the methods)."""
-        return self._all(sql, params)
-
-    def table_counts(self, harvest_id: str) -> dict[str, int]:
-        tables = ["candidates", "rollouts", "analyses", "decisions", "harvested_tasks"]
-        return {
-            t: int(self._all(f"SELECT count(*) FROM {t} WHERE harvest_id = ?", [harvest_id])[0][0])
-            for t in tables
-        }
-
-    def harvested_count(self, harvest_id: str) -> int:
-        return self.table_counts(harvest_id)["harvested_tasks"]
-
-    def harvested_per_cell(self, harvest_id: str) -> Counter[str]:
-        """Parameter cell -> tasks harvested from it so far."""
-        return Counter(
-            r[0]
-            for r in self._all(
-                "SELECT c.cell FROM harvested_tasks h JOIN candidates c USING (candidate_id) "
-                "WHERE h.harvest_id = ?",
-                [harvest_id],
-            )
-        )
-
-    def history(self, harvest_id: str, limit: int = 500) -> list[HistoryEntry]:
-        """The latest candidates of a harvest with their outcomes (the proposer's input)."""
-        rows = self._all(
-            "SELECT c.candidate_id, c.iteration, c.params, c.cell, c.task IS NOT NULL, "
-            "d.rollouts, d.passes, d.pass_rate, d.in_window FROM candidates c "
-            "LEFT JOIN decisions d USING (candidate_id) WHERE c.harvest_id = ? "
-            "ORDER BY c.iteration DESC, c.idx DESC LIMIT ?",
-            [harvest_id, limit],
-        )
-        labels: dict[str, list[str]] = {}
-        for cid, label in self._all(
-            "SELECT candidate_id, top_label FROM analyses WHERE harvest_id = ? ORDER BY rollout_id",
-            [harvest_id],
-        ):
-            labels.setdefault(cid, []).append(label)
-        return [
-            HistoryEntry(
-                candidate_id=r[0],
-                iteration=r[1],
-                params=json.loads(r[2]),
-                cell=r[3],
-                synthesized=bool(r[4]),
-                rollouts=r[5] or 0,
-                passes=r[6] or 0,
-                pass_rate=r[7],
-                in_window=r[8],
-                failure_modes=labels.get(r[0], []),
-            )
-            for r in reversed(rows)
-        ]
-
-    def harvest_record(self, harvest_id: str) -> tuple[HarvestRecord, str] | None:
-        rows = self._all(
-            "SELECT domain, mode, target, n_tasks, config, status FROM harvests "
-            "WHERE harvest_id = ?",
-            [harvest_id],
-        )
-        if not rows:
-            return None
-        d, m, t, n, cfg, status = rows[0]
-        rec = HarvestRecord(
-            harvest_id=harvest_id, domain=d, mode=m, target=t, n_tasks=n, config=json.loads(cfg)
-        )
-        return rec, status
-
-    def harvest_ids(self) -> list[str]:
-        return [r[0] for r in self._all("SELECT harvest_id FROM harvests ORDER BY created_at", [])]
-
-    def summary(self, harvest_id: str, top: int = 5) -> HarvestSummary:
-        found = self.harvest_record(harvest_id)
-        if found is None:
-            raise UserError(f"unknown harvest {harvest_id!r}; known: {self.harvest_ids()}")
-        rec, status = found
-        (cands, rejected, iters) = self._all(
-            "SELECT count(*), count(*) FILTER (WHERE task IS NULL), count(DISTINCT iteration) "
-            "FROM candidates WHERE harvest_id = ?",
-            [harvest_id],
-        )[0]
-        tau2 = self._tau2_column()
-        (n_roll, passes, errors, t_in, t_out, cost, tau2_passes, tau2_scored) = self._all(
-            "SELECT count(*), count(*) FILTER (WHERE passed), count(*) FILTER (WHERE error IS NOT "
-            "NULL), coalesce(sum(tokens_in), 0), coalesce(sum(tokens_out), 0), "
-            f"coalesce(sum(cost_usd), 0), count(*) FILTER (WHERE {tau2}), count({tau2}) "
-            "FROM rollouts WHERE harvest_id = ?",
-            [harvest_id],
-        )[0]
-        # The harvested tasks' rollouts, on both terms (tau2's only where every one has it).
-        (kept, kept_passes, kept_tau2, kept_scored) = self._all(
-            "SELECT count(*), count(*) FILTER (WHERE r.passed), "
-            f"count(*) FILTER (WHERE {tau2}), count({tau2}) FROM rollouts r "
-            "JOIN harvested_tasks h USING (candidate_id) WHERE h.harvest_id = ?",
-            [harvest_id],
-        )[0]
-        hist = Counter(
-            f"{r[0]:.2f}"
-            for r in self._all("SELECT pass_rate FROM decisions WHERE harvest_id = ?", [harvest_id])
-        )
-        modes = self._all(
-            "SELECT top_label, count(*) AS n FROM analyses WHERE harvest_id = ? "
-            "GROUP BY top_label ORDER BY n DESC, top_label LIMIT ?",
-            [harvest_id, top],
-        )
-        # Diversity of what the harvest kept (not of everything it tried).
-        div = diversity(
-            {**json.loads(r[0]), "cell": r[1]}
-            for r in self._all(
-                "SELECT c.task, c.cell FROM harvested_tasks h JOIN candidates c "
-                "USING (candidate_id) WHERE h.harvest_id = ? ORDER BY h.position",
-                [harvest_id],
-            )
-        )
-        return HarvestSummary(
-            harvest_id=harvest_id,
-            domain=rec.domain,
-            target=rec.target,
-            mode=rec.mode,
-            status=status,
-            n_tasks=rec.n_tasks,
-            harvested=self.harvested_count(harvest_id),
-            iterations=iters,
-            candidates=cands,
-            rejected=rejected,
-            rollouts=n_roll,
-            passes=passes,
-            rollout_errors=errors,
-            tokens_in=int(t_in),
-            tokens_out=int(t_out),
-            cost_usd=float(cost),
-            tau2_passes=tau2_passes,
-            tau2_scored=tau2_scored,
-            harvested_pass_rate=round(kept_passes / kept, 4) if kept else None,
-            harvested_tau2_pass_rate=(
-                round(kept_tau2 / kept, 4) if kept and kept_scored == kept else None
-            ),
-            pass_rate_histogram=dict(hist),
-            top_failure_modes=[FailureCount(label=m[0], count=m[1]) for m in modes],
-            distinct_cells=div.distinct_cells,
-            largest_cell_share=div.largest_cell_share,
-            distinct_users=div.distinct_users,
-            distinct_routes=div.distinct_routes,
-        )
-
-    def harvested(self, harvest_id: str) -> list[dict[str, Any]]:
-        """Harvested tasks in acceptance order: task JSON, pass rate, k, failure modes, target,
-        domain, mode, and the rollouts behind the pass rate (passes, rollouts)."""
-        tau2 = self._tau2_column()
-        rows = self._all(
-            "SELECT c.task, h.pass_rate, h.k, h.failure_modes, hv.target, hv.domain, hv.mode, "
-            "d.passes, d.rollouts, t.tau2_passes "
-            "FROM harvested_tasks h JOIN candidates c USING (candidate_id) "
-            "JOIN harvests hv ON hv.harvest_id = h.harvest_id "
-            "LEFT JOIN decisions d ON d.candidate_id = h.candidate_id "
-            # rollouts recorded before the tau2 verdict existed leave it unknown (NULL)
-            f"LEFT JOIN (SELECT candidate_id, CASE WHEN count({tau2}) = count(*) THEN "
-            f"count(*) FILTER (WHERE {tau2}) END AS tau2_passes FROM rollouts "
-            "WHERE harvest_id = ? GROUP BY candidate_id) t "
-            "ON t.candidate_id = h.candidate_id "
-            "WHERE h.harvest_id = ? ORDER BY h.position",
-            [harvest_id, harvest_id],
-        )
-        return [
-            {
-                "task": json.loads(r[0]),
-                "pass_rate": r[1],
-                "k": r[2],
-                "failure_modes": json.loads(r[3]),
-                "target": r[4],
-                "domain": r[5],
-                "mode": r[6],
-                "passes": r[7],
-                "rollouts": r[8],
-                "tau2_passes": r[9],
-            }
-            for r in rows
-        ]
-
-    def duplicate_keys(self) -> dict[str, int]:
-        """Rows sharing a natural key (should always be 0): a check for crash tests."""
-        checks = {
-            "candidates": "SELECT count(*) - count(DISTINCT (harvest_id, iteration, idx)) "
-            "FROM candidates",
-            "rollouts": "SELECT count(*) - count(DISTINCT (candidate_id, idx)) FROM rollouts",
-            "harvested_tasks": "SELECT count(*) - count(DISTINCT candidate_id) "
-            "FROM harvested_tasks",
-        }
-        return {t: int(self._all(sql, [])[0][0]) for t, sql in checks.items()}

@@ -49,6 +49,10 @@ class CandidateRecord(BaseModel):
     params: dict[str, Any]
     cell: str = ""
     signature: str = ""
+    items: list[str] = Field(
+        default_factory=list,
+        description="the point's relevant axis values as `axis=value` keys (the proposer's terms)",
+    )
     task: dict[str, Any] | None = Field(default=None, description="Task JSON; None if rejected")
     rejection: str | None = None
 
@@ -99,18 +103,3 @@ class DecisionRecord(BaseModel):
     rollouts: int
     pass_rate: float
     in_window: bool
-
-
-class HistoryEntry(BaseModel):
-    """What a proposer sees of one earlier candidate."""
-
-    candidate_id: str
-    iteration: int
-    params: dict[str, Any]
-    cell: str
-    synthesized: bool
-    rollouts: int
-    passes: int
-    pass_rate: float | None
-    in_window: bool | None
-    failure_modes: list[str] = Field(default_factory=list)

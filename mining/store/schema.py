@@ -6,6 +6,39 @@ ran it).
 
 from __future__ import annotations
 
+TERM_COUNTS = "candidates, evaluated, rollouts, passes, hits"
+
+
+def count_terms(where: str = "") -> str:
+    """A query counting every term (total, cell, item, pair; see `mining.store.digest`) of the
+    candidates matching `where` (e.g. `c.harvest_id = ?`), in the columns of `history_terms`.
+    The store keeps that table current as it writes; this recounts it from the base tables
+    (migration 5 fills the table with it; tests and synthetic histories check against it).
+    Changing it changes what migration 5 did: add a new migration instead."""
+    filter_ = f"WHERE {where}" if where else ""
+    per_candidate = "evaluated, rollouts, passes, hits FROM c"
+    pairs = (
+        "flatten(list_transform(range(len(items)), "
+        "lambda i: list_transform(items[i + 2:], lambda y: items[i + 1] || ' & ' || y)))"
+    )
+    return f"""WITH c AS (
+            SELECT c.harvest_id, c.cell, coalesce(c.items, []) AS items,
+                (d.candidate_id IS NOT NULL)::BIGINT AS evaluated,
+                coalesce(d.rollouts, 0)::BIGINT AS rollouts,
+                coalesce(d.passes, 0)::BIGINT AS passes,
+                coalesce(d.in_window, false)::BIGINT AS hits
+            FROM candidates c LEFT JOIN decisions d USING (candidate_id) {filter_}
+        ), t AS (
+            SELECT harvest_id, 'total' AS kind, '' AS term, {per_candidate}
+            UNION ALL SELECT harvest_id, 'cell', cell, {per_candidate}
+            UNION ALL SELECT harvest_id, 'item', unnest(items), {per_candidate}
+            UNION ALL SELECT harvest_id, 'pair', unnest({pairs}), {per_candidate}
+        )
+        SELECT harvest_id, kind, term, count(*), sum(evaluated), sum(rollouts), sum(passes),
+            sum(hits)
+        FROM t GROUP BY harvest_id, kind, term"""
+
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (
         1,
@@ -99,6 +132,35 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         2,
         "rollout attempt: which try of a (re-run) rollout produced the row",
         ["ALTER TABLE rollouts ADD COLUMN attempt INTEGER DEFAULT 1"],
+    ),
+    (
+        5,
+        "history terms: whole-history counts per axis value, pair and cell, and the harvested "
+        "tasks' points (the proposer's input)",
+        [
+            # Relevant axis values of the point, sorted `axis=value` keys. Rows written before
+            # this migration get every axis of their params (irrelevant ones included).
+            "ALTER TABLE candidates ADD COLUMN items VARCHAR[]",
+            """UPDATE candidates SET items = list_sort(list_transform(json_keys(params),
+                lambda k: k || '=' || json_extract_string(params, '$."' || k || '"')))""",
+            """CREATE TABLE history_terms (
+                harvest_id VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                term VARCHAR NOT NULL,
+                candidates BIGINT NOT NULL,
+                evaluated BIGINT NOT NULL,
+                rollouts BIGINT NOT NULL,
+                passes BIGINT NOT NULL,
+                hits BIGINT NOT NULL,
+                PRIMARY KEY (harvest_id, kind, term)
+            )""",
+            f"INSERT INTO history_terms (harvest_id, kind, term, {TERM_COUNTS}) {count_terms()}",
+            # The harvested tasks' points, so reading them never scans the candidates.
+            "ALTER TABLE harvested_tasks ADD COLUMN params VARCHAR",
+            "ALTER TABLE harvested_tasks ADD COLUMN cell VARCHAR",
+            """UPDATE harvested_tasks SET params = c.params, cell = c.cell FROM candidates c
+                WHERE c.candidate_id = harvested_tasks.candidate_id""",
+        ],
     ),
     (
         6,
