@@ -14,7 +14,7 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_type_hints
 
@@ -266,6 +266,37 @@ PoolsFn = Callable[[str | None], Any]
 # (a write's arguments, the world JSON) -> None: after a simulated mistake edited the arguments,
 # make their payments add up again in place, so the write succeeds and leaves a wrong state.
 RepriceFn = Callable[[dict[str, Any], Mapping[str, Any]], None]
+# (a look-alike entity's id, the date it is wanted for, the world JSON, the write's arguments)
+# -> whether an agent could pick it for that date (False: e.g. a full or cancelled flight).
+BookableFn = Callable[[str, Any, Mapping[str, Any], Mapping[str, Any]], bool]
+
+
+@dataclass(frozen=True)
+class Mistakes:
+    """What simulated targets and the failure analyst need to know about a domain's mistakes,
+    beyond a task's own hints (`meta["choices"]`). The defaults know nothing: no look-alikes,
+    confusions or miscounts, payments left as they are, every look-alike bookable.
+
+    - `hint_kinds`: simulated mistake (as `mining/targets/sim/errors.py` names it) -> the choice
+      kinds it takes its wrong values from (`distractor_flight`: a flight, a reservation);
+    - `look_alike_kinds`: choice kinds whose wrong value the analyst labels `distractor_chosen`
+      (look-alike entities, including ones no simulated mistake picks, such as a passenger);
+    - `look_alike_keys`: fields a look-alike entity shares with the right one (same owner, same
+      route), for calls no hint covers;
+    - `confusions`: argument -> value -> the value an agent confuses it with (a cabin);
+    - `miscounts`: a count argument an agent gets wrong -> the total argument that must stay at
+      least as large (the bags it pays for, of all its bags);
+    - `reprice`: how the itinerary a mistake chose is paid for (see `RepriceFn`);
+    - `bookable`: whether a look-alike could be chosen for a date (see `BookableFn`).
+    """
+
+    hint_kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    look_alike_kinds: frozenset[str] = frozenset()
+    look_alike_keys: tuple[str, ...] = ()
+    confusions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    miscounts: Mapping[str, str] = field(default_factory=dict)
+    reprice: RepriceFn | None = None
+    bookable: BookableFn | None = None
 
 
 @dataclass(frozen=True)
@@ -280,8 +311,8 @@ class Domain:
     - `transfer`: the hand-off to a human agent (None: the domain has no such tool);
     - `consistency`: a world consistency checker (None: worlds are only checked by the model);
     - `task_entities`: the people and routes a task is about (None: diversity counts none);
-    - `reprice`: how a simulated target pays for the itinerary it mistakenly chose (None: it
-      leaves the payments as they were).
+    - `mistakes`: what simulated targets and the failure analyst know of the domain's mistakes
+      (see `Mistakes`; its defaults know nothing).
     """
 
     name: str
@@ -296,7 +327,7 @@ class Domain:
     transfer: Transfer | None = None
     consistency: ConsistencyFn | None = None
     task_entities: EntitiesFn | None = None
-    reprice: RepriceFn | None = None
+    mistakes: Mistakes = field(default_factory=Mistakes)
 
     def toolkit(self, world: World) -> Toolkit:
         return self.toolkit_type(world)

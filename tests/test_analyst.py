@@ -63,6 +63,29 @@ def test_distractor_chosen_from_the_synthesizer_hint() -> None:
     assert analysis.labels[0].evidence.actual == wrong
 
 
+def test_the_domain_names_its_look_alikes() -> None:
+    """Replacing the wrong passenger is a look-alike pick because the airline says passengers
+    are look-alikes (`Mistakes.look_alike_kinds`); names are no ids, so nothing else says so."""
+    (task,) = sample_tasks(
+        "airline", 1, 3, {"intent": "change_passengers", "n_intents": 1, "passengers": 3}
+    )
+    choice = next(c for c in task.meta["choices"] if c["kind"] == "passenger")
+    turns = _golden(task)
+    turns[choice["call"]] = call(
+        "update_reservation_passengers",
+        {
+            **task.golden_trajectory[choice["call"]].arguments,
+            "passengers": choice["alternatives"][0]["value"],
+        },
+        "wrong",
+    )
+    analysis = analyze(task, _run(task, [*turns, _done(task)]))
+    assert analysis.top_label is L.distractor_chosen
+    assert analysis.labels[0].evidence.field and analysis.labels[0].evidence.field.startswith(
+        "passengers"
+    )
+
+
 def test_wrong_argument_names_the_field(tmp_path: Path) -> None:
     tasks = [
         t

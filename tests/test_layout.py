@@ -39,15 +39,21 @@ def test_domain_modules_stay_small() -> None:
     assert sizes and not {p: n for p, n in sizes.items() if n > LINE_LIMIT}
 
 
-def test_the_engine_names_no_domain_tool() -> None:
-    """mining/ reaches a domain's tools only through its hooks (e.g. `Domain.transfer`), so no
-    string in it is the name of a domain tool or the text of a domain's hand-off message."""
+def test_the_engine_names_no_domain_vocabulary() -> None:
+    """mining/ reaches a domain's subject only through its hooks (`Domain.transfer`,
+    `Domain.mistakes`, ...), so no string in it is a domain's tool name, hand-off message, or
+    the kinds, arguments and values its mistakes are about."""
     names: set[str] = set()
     for name in registry.names():
         domain = registry.get(name)
         names |= set(domain.toolkit_type.tool_names())
         if domain.transfer is not None:
             names.add(domain.transfer.message)
+        mistakes = domain.mistakes
+        names |= set(mistakes.look_alike_kinds).union(*mistakes.hint_kinds.values())
+        for argument, swap in mistakes.confusions.items():
+            names |= {argument, *swap, *swap.values()}
+        names |= set(mistakes.miscounts) | set(mistakes.miscounts.values())
     found = {
         f"{path.relative_to(REPO_ROOT)}: {literal!r}"
         for path in (REPO_ROOT / "mining").rglob("*.py")

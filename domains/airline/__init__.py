@@ -36,8 +36,8 @@ from domains.airline.data_model import (
     tau2_sha256,
 )
 from domains.airline.entities import task_entities
+from domains.airline.mistakes import MISTAKES
 from domains.airline.policy import policy_text
-from domains.airline.pricing import reprice
 from domains.airline.tools import AirlineTools
 from domains.airline.wg import VOCABULARY as WG_VOCABULARY
 from domains.airline.world_file import default_world_path, load_world, parse_world
@@ -56,7 +56,7 @@ DOMAIN = Domain(
         tool=AirlineTools.transfer_to_human_agents.__name__, message=TRANSFER_MESSAGE
     ),
     task_entities=task_entities,
-    reprice=reprice,
+    mistakes=MISTAKES,
     wg=WG_VOCABULARY,
 )
 

@@ -1,6 +1,6 @@
 """A tiny shop domain (two users, a few orders, five tools) that backs the core tests."""
 
-from domains.base import Domain, Transfer
+from domains.base import Domain, Mistakes, Transfer
 from domains.mock.dag.spec import DAG
 from domains.mock.data_model import MockWorld, default_world, load_world
 from domains.mock.tools import MockTools
@@ -22,6 +22,12 @@ DOMAIN = Domain(
     transfer=Transfer(
         tool=MockTools.transfer_to_human_agents.__name__,
         message="YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON.",
+    ),
+    # Look-alikes: another item to buy, another order of the same user to cancel.
+    mistakes=Mistakes(
+        hint_kinds={"distractor_flight": frozenset({"item", "order"})},
+        look_alike_kinds=frozenset({"item", "order"}),
+        look_alike_keys=("user_id",),
     ),
 )
 

@@ -77,7 +77,6 @@ class Analysis(BaseModel):
 ID_LIKE = re.compile(r"^[A-Za-z_]*[A-Za-z0-9_]*\d[A-Za-z0-9_]*$")
 GAVE_UP = re.compile(r"\b(not able|unable|can(?:no|')t (?:complete|help|do)|sorry)\b", re.I)
 LOOP_RUN = 3
-DISTRACTOR_KINDS = {"flight", "reservation", "item", "order", "passenger"}
 
 
 def _norm(value: Any) -> str:
@@ -295,6 +294,7 @@ def _diff_label(
     ]
     if not diffs:
         return None
+    look_alikes = registry.get(task.domain).mistakes.look_alike_kinds
     hinted: dict[str, str] = {}
     for choice in task.meta.get("choices") or []:
         if isinstance(choice, dict) and choice.get("call") == gi:
@@ -303,7 +303,7 @@ def _diff_label(
     for path, expected, value in diffs:
         if isinstance(value, str) and ID_LIKE.match(value) and value not in seen:
             label = FailureLabel.fabricated_id
-        elif hinted.get(re.split(r"[.\[]", path)[0]) in DISTRACTOR_KINDS or (
+        elif hinted.get(re.split(r"[.\[]", path)[0]) in look_alikes or (
             isinstance(value, str) and ID_LIKE.match(value) and value != expected
         ):
             label = FailureLabel.distractor_chosen

@@ -1,13 +1,18 @@
 """The errors a simulated target commits, each a small edit of the oracle's plan.
 
 The simulated agent starts from the task's golden trajectory (a `Draft`: planned calls plus how
-the conversation ends) and each sampled error edits it the way a real model goes wrong:
+the conversation ends) and each sampled error edits it the way a real model goes wrong. The
+names come from the airline domain, where they were first modelled, and are the profile format
+(profiles weight them by name); what each one edits comes from the domain:
 
 - fabricate_payment_id (-> fabricated_id): skips the user lookup, invents a payment (or other)
   id, and gives up when the write fails;
-- distractor_flight (-> distractor_chosen): picks a look-alike flight, reservation or item;
-- cabin_confusion (-> wrong_argument): swaps economy and basic economy;
-- bag_miscount (-> wrong_argument): miscounts the free bags (nonfree_baggages off by one);
+- distractor_flight (-> distractor_chosen): picks a look-alike entity (airline: a flight or a
+  reservation; mock: an item or an order);
+- cabin_confusion (-> wrong_argument): uses a value the domain says is confused with the right
+  one (airline: economy and basic economy);
+- bag_miscount (-> wrong_argument): gets a count the domain says is miscounted off by one
+  (airline: the bags to pay for);
 - payment_split (-> wrong_argument): splits the amount between payment methods wrongly;
 - drop_second_intent (-> missing_write): forgets the customer's second request;
 - modify_basic_economy (-> policy_violation): on a refusal task, makes the forbidden change;
@@ -15,11 +20,11 @@ the conversation ends) and each sampled error edits it the way a real model goes
 - stop_early (-> gave_up): stops before the first change;
 - tool_error_loop (-> tool_error_loop): repeats a failing call until the error limit.
 
-An error applies only where the task gives it room (no cabin swap without a cabin argument...).
-Domain knowledge is used where it makes the mistake realistic (a booking's payment is recomputed
-for the wrong cabin, through the domain's `Domain.reprice` hook, so the write succeeds and the
-state is wrong, as with a real model); the hints come from `Task.meta` when the synthesizer
-provides them, else from the world.
+An error applies only where the task gives it room (no confusion without a confusable
+argument...). Wrong values come from the task's hints (`Task.meta["choices"]` of the kinds the
+domain's `Mistakes.hint_kinds` names for the error) when the synthesizer provides them, else
+from the world and the domain's `Mistakes`; a changed booking is repriced through
+`Mistakes.reprice`, so the write succeeds and the state is wrong, as with a real model.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
-from domains.base import ToolCall
+from domains.base import Mistakes, ToolCall
 from mining.core.task import Task
 
 ID_LIKE = re.compile(r"^[A-Za-z_]*[A-Za-z0-9_]*\d[A-Za-z0-9_]*$")
@@ -114,12 +119,17 @@ def _fabricate(value: str, ctx: Ctx) -> str:
     return prefix + "9" * (digits + 3)
 
 
+def _mistakes(ctx: Ctx) -> Mistakes:
+    """What the task's domain says about its mistakes (look-alikes, confusions, pricing)."""
+    from domains import registry
+
+    return registry.get(ctx.task.domain).mistakes
+
+
 def _recompute_booking_payment(args: dict[str, Any], ctx: Ctx) -> None:
     """After an argument edit, let the domain make the write's payments add up again (a real
     model prices the itinerary it chose), so the write succeeds and leaves a wrong state."""
-    from domains import registry
-
-    reprice = registry.get(ctx.task.domain).reprice
+    reprice = _mistakes(ctx).reprice
     if reprice is not None:
         reprice(args, ctx.world)
 
@@ -140,11 +150,11 @@ def _path_of(raw: Any) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in parts)
 
 
-def _choices(
-    draft: Draft, ctx: Ctx, kinds: set[str]
-) -> list[tuple[int, tuple[Any, ...], list[Any]]]:
-    """Synthesizer hints (`Task.meta["choices"]`) of these kinds that point at planned calls:
-    (draft position, argument path, wrong alternatives)."""
+def _choices(draft: Draft, ctx: Ctx, error: str) -> list[tuple[int, tuple[Any, ...], list[Any]]]:
+    """Synthesizer hints (`Task.meta["choices"]`) that `error` may use (of the kinds the domain
+    names for it) and that point at planned calls: (draft position, argument path, wrong
+    alternatives)."""
+    kinds = _mistakes(ctx).hint_kinds.get(error, frozenset())
     out = []
     position = {
         pc.golden_index: i for i, pc in enumerate(draft.calls) if pc.golden_index is not None
@@ -209,14 +219,15 @@ def fabricate_payment_id(draft: Draft, ctx: Ctx) -> bool:
 
 
 def _entity_alternatives(value: str, ctx: Ctx, args: dict[str, Any]) -> list[str]:
-    """Look-alike entities of the same collection: same owner or same route, bookable."""
+    """Look-alike entities of the same collection: sharing the domain's look-alike keys (the
+    same owner, the same route), not cancelled."""
     for collection in ctx.world.values():
         if not isinstance(collection, dict) or value not in collection:
             continue
         entry = collection[value]
         if not isinstance(entry, dict):
             continue
-        keys = [k for k in ("user_id", "origin", "destination") if k in entry]
+        keys = [k for k in _mistakes(ctx).look_alike_keys if k in entry]
         out = []
         for other, candidate in collection.items():
             if other == value or not isinstance(candidate, dict):
@@ -230,23 +241,9 @@ def _entity_alternatives(value: str, ctx: Ctx, args: dict[str, Any]) -> list[str
     return []
 
 
-def _flight_bookable(flight: str, date: Any, ctx: Ctx, args: dict[str, Any]) -> bool:
-    try:
-        info = ctx.world["flights"][flight]["dates"][date]
-    except (KeyError, TypeError):
-        return True  # not an airline flight: nothing to check
-    if info.get("status") != "available":
-        return False
-    cabin = args.get("cabin")
-    need = len(args.get("passengers") or []) or 1
-    return cabin is None or int(info.get("available_seats", {}).get(cabin, 0)) >= need
-
-
-DISTRACTOR_KINDS = {"flight", "reservation", "item", "order"}
-
-
 def distractor_flight(draft: Draft, ctx: Ctx) -> bool:
-    hinted = _choices(draft, ctx, DISTRACTOR_KINDS)
+    mistakes = _mistakes(ctx)
+    hinted = _choices(draft, ctx, "distractor_flight")
     if hinted:
         return _apply_choice(draft, ctx, hinted, "distractor_flight")
     options: list[tuple[int, tuple[Any, ...], list[Any]]] = []
@@ -262,8 +259,8 @@ def distractor_flight(draft: Draft, ctx: Ctx) -> bool:
                 for key in path[:-1]:
                     parent = parent[key]
                 date = parent.get("date") if isinstance(parent, dict) else None
-            if date is not None:
-                alts = [a for a in alts if _flight_bookable(a, date, ctx, args)]
+            if date is not None and mistakes.bookable is not None:
+                alts = [a for a in alts if mistakes.bookable(a, date, ctx.world, args)]
             if alts:
                 options.append((i, path, alts))
     if not options:
@@ -272,33 +269,34 @@ def distractor_flight(draft: Draft, ctx: Ctx) -> bool:
 
 
 def cabin_confusion(draft: Draft, ctx: Ctx) -> bool:
-    hinted = _choices(draft, ctx, {"cabin"})
+    hinted = _choices(draft, ctx, "cabin_confusion")
     if hinted:
         return _apply_choice(draft, ctx, hinted, "cabin_confusion")
-    swap = {"economy": "basic_economy", "basic_economy": "economy"}
     for i in _writes(draft):
-        if draft.calls[i].call.arguments.get("cabin") in swap:
-            args = _edit(draft.calls[i], "cabin_confusion")
-            args["cabin"] = swap[args["cabin"]]
-            _recompute_booking_payment(args, ctx)
-            return True
+        for argument, swap in _mistakes(ctx).confusions.items():
+            if draft.calls[i].call.arguments.get(argument) in swap:
+                args = _edit(draft.calls[i], "cabin_confusion")
+                args[argument] = swap[args[argument]]
+                _recompute_booking_payment(args, ctx)
+                return True
     return False
 
 
 def bag_miscount(draft: Draft, ctx: Ctx) -> bool:
-    hinted = _choices(draft, ctx, {"bags"})
+    hinted = _choices(draft, ctx, "bag_miscount")
     if hinted:
         return _apply_choice(draft, ctx, hinted, "bag_miscount")
     for i in _writes(draft):
-        value = draft.calls[i].call.arguments.get("nonfree_baggages")
-        if isinstance(value, int):
-            args = _edit(draft.calls[i], "bag_miscount")
-            step = 1 if value == 0 or ctx.rng.random() < 0.5 else -1
-            args["nonfree_baggages"] = value + step
-            if isinstance(args.get("total_baggages"), int):
-                args["total_baggages"] = max(args["total_baggages"], args["nonfree_baggages"])
-            _recompute_booking_payment(args, ctx)
-            return True
+        for count, total in _mistakes(ctx).miscounts.items():
+            value = draft.calls[i].call.arguments.get(count)
+            if isinstance(value, int):
+                args = _edit(draft.calls[i], "bag_miscount")
+                step = 1 if value == 0 or ctx.rng.random() < 0.5 else -1
+                args[count] = value + step
+                if isinstance(args.get(total), int):
+                    args[total] = max(args[total], args[count])
+                _recompute_booking_payment(args, ctx)
+                return True
     return False
 
 
