@@ -178,3 +178,38 @@ def test_structured_helper_contract() -> None:
     with pytest.raises(ProviderError) as info:
         call_structured(spec, Out, "sys", "user", completion=limited)
     assert info.value.retryable and info.value.retry_after_s == 3.0
+
+
+LIVE_MODEL = os.environ.get("TOOLMINE_LIVE_MODEL", "openai/gpt-4.1-mini")
+@pytest.mark.live
+@pytest.mark.skipif(not os.environ.get("OPENAI_API_KEY"), reason="needs OPENAI_API_KEY")
+def test_live_wg_loop_with_real_models() -> None:
+    """Strategist, worker, world actor and oracle are a real model; the target too. Whatever the
+    models answer, every probe ends with a status and its evidence (errors are data)."""
+    s = WGSettings(
+        harvest_id="live",
+        target=LIVE_MODEL,
+        oracle=LIVE_MODEL,
+        strategist=LIVE_MODEL,
+        world_actor=LIVE_MODEL,
+        n_tasks=1,
+        max_hypotheses=2,
+        max_variants=1,
+        oracle_attempts=1,
+        max_turns=16,
+    )
+    run = run_wg(s)
+    assert len(run.outcomes) >= 1
+    for out in run.outcomes:
+        assert out.status in ("confirmed", "holds", "disproved", "broken") and out.evidence
+        assert out.hypothesis.tag
+
+
+@pytest.mark.live
+@pytest.mark.skipif(not os.environ.get("OPENAI_API_KEY"), reason="needs OPENAI_API_KEY")
+def test_live_strategist_answers_the_schema() -> None:
+    from mining.wg.strategist import next_hypothesis
+
+    s = WGSettings(harvest_id="live", strategist=LIVE_MODEL)
+    h = next_hypothesis(s, [], 0)
+    assert "model answer unusable" not in h.move, h.move
