@@ -2,14 +2,17 @@
 record on the ledger queue.
 
 Compute steps are pure functions of their input (seeded; simulated targets are deterministic),
-so a retry recomputes the same answer; the record is idempotent on the hypothesis id. Worlds
-travel inline (a scenario is tens of KB), checked against the payload limit.
+so a retry recomputes the same answer; each heartbeats while it runs, so a killed worker's step
+is retried after the heartbeat timeout, not after its whole start-to-close timeout. The record
+is idempotent on the hypothesis id. Worlds travel inline (a scenario is tens of KB), checked
+against the payload limit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from temporalio import activity
 
@@ -34,17 +37,32 @@ from mining.wg.models import Built, ConsistencyReport, Hypothesis, OracleVerdict
 from mining.wg.simplify import next_variants
 from mining.wg.strategist import next_hypothesis
 
+T = TypeVar("T")
+BEAT_EVERY_S = 1.0
+
+
+def beating(work: Callable[[], T]) -> T:
+    """Run `work` while heartbeating, so a dead worker is noticed within the heartbeat timeout
+    whatever the step waits on (a model answering slowly, a long rollout)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="wg-step") as pool:
+        future = pool.submit(work)
+        while True:
+            try:
+                return future.result(timeout=BEAT_EVERY_S)
+            except TimeoutError:
+                activity.heartbeat()
+
 
 @activity.defn(name=names.WG_STRATEGIZE)
 def strategize(inp: StrategizeInput) -> Hypothesis:
     with boundary():
-        return next_hypothesis(inp.settings, inp.entries, inp.index)
+        return beating(lambda: next_hypothesis(inp.settings, inp.entries, inp.index))
 
 
 @activity.defn(name=names.WG_BUILD)
 def build(inp: BuildInput) -> Built:
     with boundary():
-        out = probe.build(inp.settings, inp.hypothesis, inp.params, inp.tag)
+        out = beating(lambda: probe.build(inp.settings, inp.hypothesis, inp.params, inp.tag))
     check_payload(out, f"scenario {inp.hypothesis.hypothesis_id}-{inp.tag}")
     return out
 
@@ -52,14 +70,14 @@ def build(inp: BuildInput) -> Built:
 @activity.defn(name=names.WG_CHECK)
 def check(inp: ScenarioInput) -> ConsistencyReport:
     with boundary():
-        return consistency.check(inp.settings.domain, inp.scenario)
+        return beating(lambda: consistency.check(inp.settings.domain, inp.scenario))
 
 
 @activity.defn(name=names.WG_TRIAL)
 def trial(inp: ScenarioInput) -> Trial:
     task = oracle_filter.scenario_task(inp.settings.domain, inp.scenario, inp.hypothesis)
     with boundary():
-        return oracle_filter.run_trial(inp.settings, task, heartbeat=activity.heartbeat)
+        return beating(lambda: oracle_filter.run_trial(inp.settings, task))
 
 
 @activity.defn(name=names.WG_ORACLE)
@@ -68,7 +86,8 @@ def oracle(inp: ScenarioInput) -> OracleVerdict:
         raise ValueError("the oracle step needs the target's trial")
     task = oracle_filter.scenario_task(inp.settings.domain, inp.scenario, inp.hypothesis)
     with boundary():
-        out = oracle_filter.judge(inp.settings, task, inp.trial, inp.hypothesis)
+        trial = inp.trial
+        out = beating(lambda: oracle_filter.judge(inp.settings, task, trial, inp.hypothesis))
     check_payload(out, f"oracle verdict {inp.scenario.scenario_id}")
     return out
 
@@ -76,7 +95,8 @@ def oracle(inp: ScenarioInput) -> OracleVerdict:
 @activity.defn(name=names.WG_VARIANTS)
 def variants(inp: VariantsInput) -> VariantsOutput:
     with boundary():
-        return VariantsOutput(steps=next_variants(inp.settings.domain, inp.hypothesis, inp.params))
+        steps = beating(lambda: next_variants(inp.settings.domain, inp.hypothesis, inp.params))
+        return VariantsOutput(steps=steps)
 
 
 WG_COMPUTE_ACTIVITIES: list[Callable[..., Any]] = [

@@ -153,3 +153,22 @@ def test_bad_settings_are_refused_by_name() -> None:
         check_settings(
             WGSettings(break_rates={"dangling_reference": 0.7, "ambiguous_duplicate": 0.6})
         )
+
+
+def test_the_domains_world_checker_plugs_into_the_consistency_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+
+    from domains import registry
+
+    sc = build_offline(CLEAN, _hypothesis("rebooking", 1))
+    assert not isinstance(sc, str)
+    airline = registry.get("airline")
+    strict = dataclasses.replace(airline, consistency=lambda world: ["no flight may be late"])
+    monkeypatch.setattr(registry, "get", lambda name: strict if name == "airline" else airline)
+    report = consistency.check("airline", sc)
+    assert report.problems["domain"] == [
+        "world: no flight may be late",
+        "expected: no flight may be late",
+    ]

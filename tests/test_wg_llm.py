@@ -181,6 +181,8 @@ def test_structured_helper_contract() -> None:
 
 
 LIVE_MODEL = os.environ.get("TOOLMINE_LIVE_MODEL", "openai/gpt-4.1-mini")
+
+
 @pytest.mark.live
 @pytest.mark.skipif(not os.environ.get("OPENAI_API_KEY"), reason="needs OPENAI_API_KEY")
 def test_live_wg_loop_with_real_models() -> None:

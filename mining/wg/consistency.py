@@ -10,6 +10,8 @@ Each check reports problems as text; none raises.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 
 from domains import registry
@@ -81,6 +83,22 @@ def _solution(domain: str, sc: Scenario) -> list[str]:
     return []
 
 
+def _checker(domain: str, sc: Scenario, expected: dict[str, Any]) -> list[str]:
+    """The domain's world consistency checker (`Domain.consistency`), on the initial world and
+    on the verifier's expected final world; nothing when the domain has none (yet)."""
+    dom = registry.get(domain)
+    if dom.consistency is None:
+        return []
+    problems = []
+    for label, world in (("world", sc.world), ("expected", expected)):
+        try:
+            loaded = dom.world_type.model_validate(world)
+        except ValidationError:
+            continue  # the data-model check reports it
+        problems += [f"{label}: {p}" for p in dom.consistency(loaded)]
+    return problems
+
+
 def check(domain: str, sc: Scenario) -> ConsistencyReport:
     vocab = vocabulary(domain)
     expected = assertions.apply(sc.world, sc.assertions)
@@ -92,7 +110,7 @@ def check(domain: str, sc: Scenario) -> ConsistencyReport:
     return ConsistencyReport(
         problems={
             "data_model": _data_model(domain, sc),
-            "domain": domain_problems,
+            "domain": domain_problems + _checker(domain, sc, expected),
             "entities": _entities(sc),
             "reachable": _reachable(domain, sc),
             "solution": _solution(domain, sc),

@@ -11,7 +11,6 @@ state), no pass discards the world as broken.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -60,7 +59,7 @@ def scenario_task(domain: str, sc: Scenario, h: Hypothesis) -> Task:
     )
 
 
-def run_trial(s: WGSettings, task: Task, heartbeat: Callable[[int], None] | None = None) -> Trial:
+def run_trial(s: WGSettings, task: Task) -> Trial:
     """Up to k target rollouts, one after another, stopping once the window verdict cannot
     change (a candidate surely inside still runs all k, so its rate is measured over k, as in
     DAG harvests). A verifier that does not load runs all k and passes nobody."""
@@ -71,8 +70,7 @@ def run_trial(s: WGSettings, task: Task, heartbeat: Callable[[int], None] | None
     cost = 0.0
     modes: list[str] = []
     while rollouts < s.k and (invalid or not window.can_stop(passes, rollouts - passes)):
-        # `heartbeat` (under Temporal) beats every turn, so a dead worker is noticed mid-rollout.
-        res = run_rollout(task, target, rollouts, seed, heartbeat, max_turns=s.max_turns)
+        res = run_rollout(task, target, rollouts, seed, max_turns=s.max_turns)
         rollouts += 1
         passes += int(res.passed and not invalid)
         tokens += res.tokens_in + res.tokens_out
