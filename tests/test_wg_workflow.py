@@ -60,3 +60,7 @@ async def test_wg_harvest_on_the_dev_server_matches_the_in_process_loop(
         assert wg["hypothesis"]["tag"] and isinstance(wg["simplification"], list)
         assert row.golden_trajectory and 0 < row.pass_rate <= 0.5
     assert store.duplicate_keys()["harvested_tasks"] == 0
+    summary = store.summary(hid)
+    assert summary.mode == "wg" and summary.harvested == 2
+    assert summary.iterations == len(local.outcomes) and summary.rollouts == local.target_rollouts
+    assert summary.candidates == len(local.outcomes) + chains

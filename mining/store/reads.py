@@ -206,7 +206,7 @@ class Reads:
                 [harvest_id],
             )
         )
-        return HarvestSummary(
+        summary = HarvestSummary(
             harvest_id=harvest_id,
             domain=rec.domain,
             target=rec.target,
@@ -236,6 +236,11 @@ class Reads:
             distinct_users=div.distinct_users,
             distinct_routes=div.distinct_routes,
         )
+        if rec.mode == "wg":  # WG keeps its trials in its own tables (mining/store/wg.py)
+            from mining.store.wg import summary_counts
+
+            summary = summary.model_copy(update=summary_counts(self, harvest_id))
+        return summary
 
     def harvested(self, harvest_id: str) -> list[dict[str, Any]]:
         """Harvested tasks in acceptance order: task JSON, pass rate, k, failure modes, target,

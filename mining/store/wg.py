@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from mining.store.db import Store
+from mining.store.reads import Reads
 from mining.store.records import CandidateRecord, DecisionRecord
 from mining.wg.frontier import FrontierEntry
 from mining.wg.models import ProbeOutcome
@@ -125,3 +126,26 @@ def probe_outcomes(store: Store, harvest_id: str) -> list[dict[str, Any]]:
         "SELECT outcome FROM wg_hypotheses WHERE harvest_id = ? ORDER BY idx", [harvest_id]
     )
     return [json.loads(r[0]) for r in rows]
+
+
+def summary_counts(store: Reads, harvest_id: str) -> dict[str, int]:
+    """A WG harvest's counts in the summary's terms: a hypothesis is an iteration, each world it
+    built (first and simplification variants) a candidate, one stopped before any target rollout
+    a rejected one, and the target rollouts of every trial the rollouts."""
+    hyps, rollouts, first_unrun = store._all(
+        "SELECT count(*), coalesce(sum(target_rollouts), 0), "
+        "count(*) FILTER (WHERE scenario_id NOT IN (SELECT scenario_id FROM wg_trials)) "
+        "FROM wg_hypotheses WHERE harvest_id = ?",
+        [harvest_id],
+    )[0]
+    variants, variants_unrun = store._all(
+        "SELECT count(*), count(*) FILTER (WHERE target_rollouts = 0) FROM wg_chains "
+        "WHERE harvest_id = ?",
+        [harvest_id],
+    )[0]
+    return {
+        "iterations": int(hyps),
+        "candidates": int(hyps + variants),
+        "rejected": int(first_unrun + variants_unrun),
+        "rollouts": int(rollouts),
+    }
