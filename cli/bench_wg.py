@@ -22,6 +22,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("confirmed failures (WG) / harvested (DAG)", "both", "confirmed|harvested"),
     ("target rollouts", "both", "target_rollouts|target_rollouts"),
     ("per 100 target rollouts", "both", "confirmed_per_100_rollouts|harvested_per_100_rollouts"),
+    ("  of them simplifying failures", "wg", "simplification_rollouts"),
     ("oracle rollouts", "wg", "oracle_runs"),
     ("broken worlds (ground truth)", "wg", "broken_worlds"),
     ("stopped by consistency checks", "wg", "checks_stop_share"),

@@ -65,6 +65,21 @@ def test_each_kind_of_broken_world_is_caught_by_its_check(kind: str, check: str)
     assert report.problems[check], report.problems
 
 
+def test_a_full_flight_is_caught_without_a_proposed_solution() -> None:
+    s = CLEAN.model_copy(update={"break_rates": {"unsatisfiable_request": 1.0}, "solution_rate": 0})
+    caught = 0
+    for i in range(6):
+        sc = build_offline(s, _hypothesis("cheapest-booking", 1, i, s))
+        assert not isinstance(sc, str) and sc.solution is None
+        if "is full" in sc.truth.note:
+            assert any(
+                "no tool frees seats" in p
+                for p in consistency.check("airline", sc).problems["domain"]
+            )
+            caught += 1
+    assert caught
+
+
 def test_a_cancellation_the_policy_forbids_reaches_the_oracle_and_is_discarded() -> None:
     s = CLEAN.model_copy(update={"break_rates": {"policy_contradiction": 1.0}})
     out = probe(s, _hypothesis("cancellation-refusal", 1, s=s))

@@ -49,6 +49,7 @@ def wg_figures(run: WGRun, profile: Profile) -> dict[str, Any]:
         "confirmed": len(confirmed),
         "target_rollouts": rollouts,
         "oracle_runs": sum(o.oracle_runs for o in outcomes),
+        "simplification_rollouts": sum(v.target_rollouts for o in outcomes for v in o.chain),
         "confirmed_per_100_rollouts": _rate(100 * len(confirmed), rollouts),
         "broken_worlds": broken,
         "stopped_by_checks": stopped,

@@ -24,6 +24,11 @@ from mining.wg.models import (
 )
 from mining.wg.rules import ScenarioResult, after_oracle, stamp, tally, verdict
 
+# Confirmed failures are simplified to a minimum; disproved ones (the target failed every time,
+# the oracle passed: a real failure, but too hard to learn from) are simplified too, since a
+# simpler variant may bring the failure into the window.
+SIMPLIFIED = ("confirmed", "disproved")
+
 
 class ProbeSteps(Protocol):
     async def build(self, h: Hypothesis, params: dict[str, Any] | None, tag: str) -> Built: ...
@@ -70,9 +75,14 @@ async def run_probe(s: WGSettings, h: Hypothesis, steps: ProbeSteps) -> ProbeOut
         original_complexity=sc.complexity if sc else 0.0,
     )  # fmt: skip
     tally(out, first)
-    if first.status != "confirmed" or sc is None:
+    if first.status not in SIMPLIFIED or sc is None:
         return out
     await _simplify(s, h, steps, out, sc.params)
+    if out.status == "disproved" and out.task is not None:
+        # Too hard at first (the target always failed, the oracle passed): a simpler variant
+        # brought the failure into the window, so the hypothesis is confirmed after all.
+        out.status = "confirmed"
+        out.evidence += "; a simpler variant is a failure inside the window"
     stamp(out)
     return out
 

@@ -114,6 +114,23 @@ def invariants(world: Mapping[str, Any], label: str) -> list[str]:
     return problems
 
 
+def seats_never_freed(world: Mapping[str, Any], expected: Mapping[str, Any]) -> list[str]:
+    """No airline tool frees a seat (a booking takes seats; neither a flight change nor a
+    cancellation gives them back), so an expected state with more free seats is unreachable."""
+    problems = []
+    for number, flight in expected.get("flights", {}).items():
+        before = world.get("flights", {}).get(number, {}).get("dates", {})
+        for date, day in flight.get("dates", {}).items():
+            had = (before.get(date) or {}).get("available_seats") or {}
+            for cabin, seats in (day.get("available_seats") or {}).items():
+                if cabin in had and isinstance(seats, int | float) and seats > had[cabin]:
+                    problems.append(
+                        f"expected {seats} free {cabin} seats on {number} {date}, but the world "
+                        f"has {had[cabin]} and no tool frees seats"
+                    )
+    return problems
+
+
 def unowed_certificates(
     world: Mapping[str, Any], expected: Mapping[str, Any], intents: Sequence[str]
 ) -> list[str]:
@@ -144,5 +161,6 @@ def check(
         ambiguous_flights(world)
         + invariants(world, "world")
         + invariants(expected, "expected")
+        + seats_never_freed(world, expected)
         + unowed_certificates(world, expected, intents)
     )
