@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import time
 from typing import Any
 
 import pytest
@@ -107,3 +108,65 @@ def test_the_module_never_calls_eval_or_exec() -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     }
     assert not called & {"eval", "exec"}
+
+
+def _balanced(n: int, term: str, op: str) -> str:
+    """n copies of `term` combined pairwise: ((t*t)*(t*t))*... (the shape that hurts most)."""
+    terms = [term] * n
+    while len(terms) > 1:
+        terms = [f"({op.join(terms[i : i + 2])})" for i in range(0, len(terms), 2)]
+    return terms[0]
+
+
+@pytest.mark.parametrize("n", [256, 1024])  # 3.8 KB and 15 KB: 16.7 s / 428 MB and 75.7 s / 1.2 GB
+def test_products_of_huge_powers_are_refused_before_they_are_computed(n: int) -> None:
+    expression = _balanced(n, "(2**2000000)", "*")
+    started = time.monotonic()
+    with pytest.raises((OverflowError, ValueError), match="int too large|too complex"):
+        calculate(expression)
+    # Refused at the first product, whose result would pass the bound; generous for a busy box.
+    assert time.monotonic() - started < 5.0
+
+
+def test_every_integer_result_stays_within_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No operation ever produces an integer far past MAX_INT_BITS (memory is bounded)."""
+    biggest = 0
+    real = dict(calculator._BINARY)
+
+    def watch(op: Any) -> Any:
+        def run(a: Any, b: Any) -> Any:
+            nonlocal biggest
+            out = op(a, b)
+            if type(out) is int:
+                biggest = max(biggest, out.bit_length())
+            return out
+
+        return run
+
+    monkeypatch.setattr(calculator, "_BINARY", {k: watch(v) for k, v in real.items()})
+    for expression in (
+        _balanced(64, "(9**20000)", "*"),
+        _balanced(64, "(2**60000)", "+"),
+        "(3**40000)*(3**40000)",
+        "2**2**2**2**2",
+    ):
+        with pytest.raises(OverflowError):
+            calculate(expression)
+    assert 0 < biggest <= 2 * calculator.MAX_INT_BITS
+
+
+def test_deep_long_or_slow_expressions_are_refused_as_too_complex(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(ValueError, match="too complex.*characters"):
+        calculate("1+" * calculator.MAX_CHARS + "1")
+    with pytest.raises(ValueError, match="too complex.*nested deeper"):
+        calculate("+".join(["1"] * (calculator.MAX_DEPTH + 5)))
+    monkeypatch.setattr(calculator, "MAX_SECONDS", 0.0)  # every expression is now "too slow"
+    with pytest.raises(ValueError, match="too complex.*not done"):
+        calculate("1+2")
+
+
+def test_big_but_bounded_integers_still_compute_exactly() -> None:
+    assert calculate("(2**60000)/(2**59990)") == "1024.0"  # eval's answer, within the bound
+    assert calculate("(12345678901234567890*98765432109876543210)/10**38") == "12.19"
