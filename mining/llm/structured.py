@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from domains.base import one_line_errors
 from mining.llm.errors import ProviderError, classify
+from mining.llm.quiet import litellm_module
 from mining.llm.spec import ModelSpec
 
 T = TypeVar("T", bound=BaseModel)
@@ -69,10 +70,7 @@ def call_structured(
     """One chat completion whose answer must be an `output`. Raises `ProviderError` (endpoint
     failures, classified) or `StructuredOutputError` (an answer that does not fit)."""
     if completion is None:
-        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # never fetch prices
-        import litellm  # lazily: offline roles never need it
-
-        completion = litellm.completion
+        completion = litellm_module().completion  # lazily: offline roles never need it
     kwargs: dict[str, Any] = dict(spec.extra)
     kwargs.pop("latency_ms", None)  # a simulated-target knob, not a completion parameter
     if spec.api_base:  # a self-hosted endpoint: the same key rule as the rollout agent's

@@ -23,6 +23,7 @@ from mining.llm.spec import ModelSpec
 from mining.rollout.analyst import Analysis, analyze
 from mining.rollout.estimators import pass_at_k, pass_hat_k
 from mining.rollout.loop import RolloutResult, run_rollout
+from mining.rollout.retry import OnRetry, with_retries
 
 
 class CandidateEvaluation(BaseModel):
@@ -54,10 +55,12 @@ def evaluate_candidate(
     concurrency: int = 4,
     max_turns: int = 30,
     early_stop: bool = True,
+    on_retry: OnRetry | None = None,
 ) -> CandidateEvaluation:
     """Run up to `window.k` rollouts (index 0..k-1, all with `seed`), stopping early when the
     window decision is certain (unless `early_stop` is False: plain measurement, all k run).
-    Provider errors propagate (after cancelling the others)."""
+    Retryable provider errors are retried as a harvest retries them (mining.rollout.retry);
+    others, and the last failed attempt, propagate (after cancelling the other rollouts)."""
     started = time.monotonic()
     stop = threading.Event()
     registry.get(task.domain)  # load the domain registry here, not racing in the worker threads
@@ -67,7 +70,15 @@ def evaluate_candidate(
             if stop.is_set():
                 raise _Cancelled
 
-        return run_rollout(task, target, index, seed, on_turn=on_turn, max_turns=max_turns)
+        def wait_or_cancel(seconds: float) -> None:
+            if stop.wait(seconds):
+                raise _Cancelled
+
+        return with_retries(
+            lambda: run_rollout(task, target, index, seed, on_turn=on_turn, max_turns=max_turns),
+            wait_or_cancel,
+            on_retry=on_retry,
+        )
 
     results: dict[int, RolloutResult] = {}
     counted: list[RolloutResult] = []

@@ -8,12 +8,12 @@ agent asks for information (twice at most), and otherwise ends the conversation 
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any, Protocol
 
 from mining.core.task import Task
 from mining.llm.errors import classify
+from mining.llm.quiet import litellm_module
 from mining.llm.spec import ModelSpec
 
 STOP = "###STOP###"
@@ -75,8 +75,7 @@ class LLMUserProxy:
         return task.task_description
 
     def reply(self, task: Task, conversation: list[dict[str, Any]], agent_text: str) -> str:
-        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-        import litellm
+        litellm = litellm_module()
 
         facts = "; ".join(f"{k}: {v}" for k, v in task.user_facts.items()) or "none"
         messages: list[dict[str, Any]] = [

@@ -15,6 +15,7 @@ from typing import Any
 
 from mining.core.task import Task
 from mining.llm.errors import ProviderError, classify
+from mining.llm.quiet import litellm_module
 from mining.llm.spec import ModelSpec
 from mining.targets.base import AgentTurn, RawToolCall
 
@@ -40,10 +41,7 @@ class LiteLLMAgent:
             self._sim_body = {"task": encode_task(task), "seed": seed, "index": index}
 
     def next_turn(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> AgentTurn:
-        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-        import litellm
-
-        litellm.suppress_debug_info = True  # its hints go to stdout, which carries JSON lines
+        litellm = litellm_module()
         kwargs: dict[str, Any] = dict(self.spec.extra)
         kwargs.pop("latency_ms", None)
         if self.spec.api_base:

@@ -16,10 +16,10 @@ Standard library only (http.server), one thread per request.
 from __future__ import annotations
 
 import base64
-import gzip
 import json
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -29,11 +29,23 @@ from mining.targets.litellm_target import SIM_BODY_FIELD
 from mining.targets.sim.agent import plan_for_encoded, turn_for
 from mining.targets.sim.profiles import builtin_names
 
-MAX_BODY = 64 * 1024 * 1024
+MAX_BODY = 16 * 1024 * 1024  # a request (conversation + compressed task)
+MAX_TASK = 16 * 1024 * 1024  # the task once inflated: a gzip bomb stops here, not at gigabytes
 
 
 class _BadRequest(Exception):
     pass
+
+
+def inflate(data: bytes, limit: int) -> bytes:
+    """gunzip `data`, refusing output beyond `limit` bytes without ever producing more."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    out = inflater.decompress(data, limit)
+    if inflater.unconsumed_tail or (not inflater.eof and inflater.decompress(b"", 1)):
+        raise _BadRequest(f"the task in '{SIM_BODY_FIELD}' inflates beyond {limit} bytes")
+    if not inflater.eof:
+        raise _BadRequest(f"the task in '{SIM_BODY_FIELD}' is truncated gzip data")
+    return out
 
 
 def complete(body: dict[str, Any]) -> dict[str, Any]:
@@ -54,13 +66,13 @@ def complete(body: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(messages, list):
         raise _BadRequest("'messages' must be a list")
     try:
-        task_json = gzip.decompress(base64.b64decode(sim["task"])).decode()
+        task_json = inflate(base64.b64decode(sim["task"]), MAX_TASK).decode()
         plan = plan_for_encoded(
             task_json, name[len("sim:") :], int(sim.get("seed", 0)), int(sim.get("index", 0))
         )
     except UserError as exc:
         raise _BadRequest(str(exc)) from None
-    except (ValueError, OSError, EOFError) as exc:
+    except (ValueError, OSError, EOFError, zlib.error) as exc:
         raise _BadRequest(f"cannot read the task in '{SIM_BODY_FIELD}': {exc}") from None
     latency = float(dict(parse_qsl(query)).get("latency_ms", 0) or 0)
     if latency > 0:
@@ -123,9 +135,15 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._error(404, f"no route {self.path}")
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self._error(400, "bad Content-Length")
+            return
         if length > MAX_BODY:
-            self._error(413, "request too large")
+            self._error(413, f"request too large (limit {MAX_BODY} bytes)")
             return
         try:
             body = json.loads(self.rfile.read(length) or b"{}")
