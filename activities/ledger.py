@@ -30,6 +30,7 @@ from activities.models import (
 from activities.payloads import check_payload
 from mining.harvest import steps
 from mining.harvest.config import IterationTotals, check_config, max_per_cell, totals
+from mining.llm.spec import parse_target
 from mining.reports.export import ExportRow, harvest_rows
 from mining.reports.summary import HarvestSummary
 from mining.store.db import Store
@@ -45,7 +46,8 @@ class LedgerActivities:
         cfg = inp.config
         with boundary():
             check_config(cfg)
-            self.store.record_harvest(steps.harvest_record(cfg, inp.harvest_id))
+            parse_target(cfg.target, cfg.api_base)  # e.g. a key in the target: never stored
+            self.store.record_harvest(steps.harvest_record(cfg, inp.harvest_id), inp.owner)
         return Ack()
 
     @activity.defn(name=names.FINISH_HARVEST)

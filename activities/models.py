@@ -20,6 +20,9 @@ class Ack(BaseModel):
 class StartHarvestInput(BaseModel):
     harvest_id: str
     config: HarvestConfig
+    owner: str | None = Field(
+        default=None, description="the workflow chain's first run id: a start by another is refused"
+    )
 
 
 class FinishHarvestInput(BaseModel):

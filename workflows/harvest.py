@@ -86,7 +86,10 @@ class HarvestWorkflow:
     async def run(self, inp: HarvestInput) -> HarvestResult:
         cfg = self._cfg
         self._publish()
-        start = StartHarvestInput(harvest_id=cfg.harvest_id, config=cfg)
+        # The chain's first run id marks this harvest's start: the ledger refuses a start of
+        # another harvest under the same id (only the activity input changes: replay-safe).
+        owner = workflow.info().first_execution_run_id
+        start = StartHarvestInput(harvest_id=cfg.harvest_id, config=cfg, owner=owner)
         iterations_here = 0
         try:
             if not inp.started:

@@ -43,6 +43,37 @@ class StoreLockedError(UserError):
     """Another process (usually the ledger worker) holds the file."""
 
 
+class HarvestIdTaken(UserError):
+    """A start under an id that the history already gives to another harvest."""
+
+
+def _same_config(recorded: dict[str, Any], new: dict[str, Any]) -> bool:
+    # Settings added to the config since the row was written are absent from it: compare the
+    # settings both sides know.
+    return all(recorded[key] == new[key] for key in recorded.keys() & new.keys())
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+def check_store_path(path: Path, *, must_exist: bool) -> None:
+    """Refuse a directory, a file that is not a DuckDB database (DuckDB would open some of them
+    as something else and lose the history), or a missing file where one must exist."""
+    if path.is_dir():
+        raise UserError(f"history file {path} is a directory; expected a DuckDB file")
+    if not path.exists():
+        if must_exist:
+            raise UserError(f"history file {path} does not exist")
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(12)
+    except OSError as exc:
+        raise UserError(f"cannot read history file {path}: {exc.strerror or exc}") from None
+    if head[8:12] != DUCKDB_MAGIC:
+        raise UserError(f"history file {path} is not a DuckDB database")
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
@@ -61,6 +92,8 @@ class Store(Reads):
         self, path: str | Path | None = None, read_only: bool = False, threads: int | None = None
     ) -> None:
         self.path = str(path if path is not None else default_path())
+        if self.path != ":memory:":
+            check_store_path(Path(self.path), must_exist=read_only)
         if self.path != ":memory:" and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -78,6 +111,9 @@ class Store(Reads):
         self._lock = threading.Lock()
         if not read_only:
             self.migrate()
+        elif self.path != ":memory:" and not self._has_history():
+            self._conn.close()
+            raise UserError(f"history file {self.path} is a DuckDB file without toolmine history")
 
     def close(self) -> None:
         with self._lock:
@@ -116,6 +152,12 @@ class Store(Reads):
                 )
         return self.schema_version()
 
+    def _has_history(self) -> bool:
+        tables = {
+            r[0] for r in self._conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+        return {"_migrations", "harvests"} <= tables
+
     def schema_version(self) -> int:
         with self._lock:
             row = self._conn.execute("SELECT max(version) FROM _migrations").fetchone()
@@ -127,12 +169,37 @@ class Store(Reads):
         with self._lock:
             self._conn.execute(sql, params)
 
-    def record_harvest(self, h: HarvestRecord) -> None:
-        self._exec(
-            "INSERT OR IGNORE INTO harvests (harvest_id, domain, mode, target, n_tasks, config, "
-            "status) VALUES (?, ?, ?, ?, ?, ?, 'running')",
-            [h.harvest_id, h.domain, h.mode, h.target, h.n_tasks, _dumps(h.config)],
-        )
+    def record_harvest(self, h: HarvestRecord, owner: str | None = None) -> None:
+        """Record a harvest's start. Idempotent for the same harvest (a retried or continued
+        start); a different harvest under a recorded id raises HarvestIdTaken and writes nothing.
+        `owner` names the start (Temporal: the first run id of the workflow chain); without one
+        on either side, the same harvest is the same config."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT config, owner, status FROM harvests WHERE harvest_id = ?", [h.harvest_id]
+            ).fetchone()
+            if row is None:
+                self._conn.execute(
+                    "INSERT INTO harvests (harvest_id, domain, mode, target, n_tasks, config, "
+                    "status, owner) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)",
+                    [h.harvest_id, h.domain, h.mode, h.target, h.n_tasks, _dumps(h.config), owner],
+                )
+                return
+            config, recorded_owner, status = row
+            if owner and recorded_owner:
+                same = owner == recorded_owner
+            else:
+                same = _same_config(json.loads(config), h.config)
+            if not same:
+                raise HarvestIdTaken(
+                    f"harvest id {h.harvest_id!r} already names another harvest ({status}) in "
+                    f"the history {self.path}; an id names one harvest forever: start this one "
+                    "under a new id"
+                )
+            if owner and not recorded_owner:  # a row from before owners were recorded
+                self._conn.execute(
+                    "UPDATE harvests SET owner = ? WHERE harvest_id = ?", [owner, h.harvest_id]
+                )
 
     def set_status(self, harvest_id: str, status: str) -> None:
         self._exec(

@@ -134,6 +134,11 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         ["ALTER TABLE rollouts ADD COLUMN attempt INTEGER DEFAULT 1"],
     ),
     (
+        4,
+        "harvest owner: the run chain that started a harvest (another start is refused)",
+        ["ALTER TABLE harvests ADD COLUMN owner VARCHAR"],
+    ),
+    (
         5,
         "history terms: whole-history counts per axis value, pair and cell, and the harvested "
         "tasks' points (the proposer's input)",
