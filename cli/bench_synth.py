@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from cli.bench import bench_app
+from cli.sample import reading_world
 from mining.dag.synthesize import (
     Rejection,
     candidate_seed,
@@ -88,7 +89,8 @@ def synth_command(
     Example: toolmine bench synth --n 400
     """
     spec = spec_of(get_domain(domain))
-    synthesize_candidate(domain, sample_params(domain, seed), seed, "warmup", world)  # imports
+    with reading_world(world):  # the warm-up also checks the world file
+        synthesize_candidate(domain, sample_params(domain, seed), seed, "warmup", world)
     rows = [{"density": "all", **measure(domain, n, seed, None, world)}]
     names = spec.space.names()
     if "distractor_density" in names:

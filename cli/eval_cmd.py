@@ -15,6 +15,8 @@ import typer
 
 from cli.main import app
 from mining.core.errors import UserError
+from mining.llm.errors import ProviderError
+from mining.rollout.retry import OnRetry
 
 
 @app.command("eval")
@@ -41,13 +43,12 @@ def eval_command(
     """
     from mining.core.window import Window
     from mining.dag.synthesize import sample_tasks
-    from mining.llm.errors import ProviderError
-    from mining.llm.spec import parse_target
     from mining.rollout.evaluation import evaluate_candidate
+    from mining.targets import resolve_target
 
     window = Window(min_pass_rate=min_pass_rate, max_pass_rate=max_pass_rate, k=k)
     window.check()
-    spec = parse_target(target, api_base=api_base)
+    spec = resolve_target(target, api_base=api_base)
     started = time.monotonic()
     tasks = sample_tasks(domain, n, seed)
     if not tasks:
@@ -64,6 +65,7 @@ def eval_command(
                 concurrency=concurrency,
                 max_turns=max_turns,
                 early_stop=False,
+                on_retry=_announce_retry(task.task_id),
             )
         except ProviderError as exc:
             raise UserError(f"provider error on task {task.task_id}: {exc}") from None
@@ -100,6 +102,13 @@ def eval_command(
         _print_table(rows, summary)
     else:
         print(json.dumps(summary), flush=True)
+
+
+def _announce_retry(task_id: str) -> OnRetry:
+    def announce(attempt: int, exc: ProviderError, delay: float) -> None:
+        print(f"[{task_id}] attempt {attempt} failed, retry in {delay:g} s: {exc}", file=sys.stderr)
+
+    return announce
 
 
 def _print_table(rows: list[dict[str, object]], summary: dict[str, object]) -> None:

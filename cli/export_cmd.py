@@ -14,9 +14,9 @@ import typer
 
 from cli.harvest_ops import read_export, read_local
 from cli.main import app
-from cli.temporal_cli import address_or_default, run_client
+from cli.temporal_cli import open_client, run_client
 from mining.harvest.config import LEDGER_QUEUE
-from mining.reports.export import ExportRow, harvest_rows, write_jsonl
+from mining.reports.export import ExportRow, check_out_path, harvest_rows, write_jsonl
 
 
 def load_rows(
@@ -29,9 +29,7 @@ def load_rows(
         return local
 
     async def go() -> list[ExportRow]:
-        from worker import connect
-
-        client = await connect(address_or_default(address))
+        client = await open_client(address)
         return await read_export(client, harvest, ledger_queue)
 
     rows: list[ExportRow] = run_client(go())
@@ -101,6 +99,8 @@ def export(
 
     if format_ not in FORMATS:
         raise UserError(f"--format {format_!r}: allowed {', '.join(FORMATS)}")
+    # before any read: a bad --out must not cost a trip to the worker
+    check_out_path(out, folder=format_ != "jsonl")
     rows = load_rows(harvest, store, address, ledger_queue)
     if not rows:
         raise UserError(f"harvest {harvest!r} has no harvested tasks (yet)")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.service import RPCError, RPCStatusCode
 
-from cli.harvest_ops import follow, read_local, read_summary, start, validate
+from cli.boundary import CommandFailed
+from cli.harvest_ops import closed_line, follow, read_local, read_summary, start, validate
 from cli.main import app
-from cli.temporal_cli import address_or_default, run_client, ui_url
+from cli.temporal_cli import address_or_default, open_client, run_client, ui_url
+from mining.core.errors import UserError
 from mining.harvest.config import (
     COMPUTE_QUEUE,
     LEDGER_QUEUE,
@@ -37,12 +41,12 @@ Address = Annotated[
 LedgerQueue = Annotated[str, typer.Option(help="ledger task queue (where workflows run)")]
 HarvestArg = Annotated[str, typer.Argument(help="harvest id (= workflow id)")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
+QUERY_TIMEOUT_S = 10.0
 
 
 async def _client(address: str | None) -> Client:
-    from worker import connect
-
-    return await connect(address_or_default(address))
+    client: Client = await open_client(address)
+    return client
 
 
 @harvest_app.command("start")
@@ -52,6 +56,13 @@ def start_cmd(
     target: Annotated[
         str, typer.Option(help="model under test: litellm name or sim:<profile>")
     ] = "sim:mid",
+    api_base: Annotated[
+        str | None,
+        typer.Option(
+            help="endpoint of the target (wg: and of the model roles), e.g. http://host:8000/v1; "
+            "keys come from the worker's environment"
+        ),
+    ] = None,
     k: Annotated[int, typer.Option(help="rollouts per candidate")] = 4,
     min_pass_rate: Annotated[float, typer.Option(help="window lower bound (exclusive)")] = 0.0,
     max_pass_rate: Annotated[float, typer.Option(help="window upper bound (inclusive)")] = 0.5,
@@ -86,9 +97,6 @@ def start_cmd(
     world_actor: Annotated[
         str, typer.Option(help="wg: the worker and world-actor model, or offline")
     ] = "offline",
-    api_base: Annotated[
-        str | None, typer.Option(help="wg: endpoint of the model roles (self-hosted models)")
-    ] = None,
     address: Address = None,
     ledger_queue: LedgerQueue = LEDGER_QUEUE,
     compute_queue: Annotated[str, typer.Option(help="compute task queue")] = COMPUTE_QUEUE,
@@ -108,6 +116,7 @@ def start_cmd(
             oracle=oracle, strategist=strategist, world_actor=world_actor, api_base=api_base
         ),
         target=target,
+        api_base=api_base,
         k=k,
         min_pass_rate=min_pass_rate,
         max_pass_rate=max_pass_rate,
@@ -152,8 +161,23 @@ def status_cmd(
     async def go() -> None:
         client = await _client(address)
         handle = client.get_workflow_handle(harvest)
+        desc = await handle.describe()  # an unknown id fails here, before any progress bar
+        if desc.status != WorkflowExecutionStatus.RUNNING:
+            if desc.status != WorkflowExecutionStatus.COMPLETED:
+                raise CommandFailed(await closed_line(handle))
+            done: HarvestResult = await handle.result()
+            print(f"harvest {harvest} completed: harvested {done.counters.harvested} tasks")
+            return
         if once:
-            p: Progress = await handle.query(HarvestWorkflow.progress)
+            try:
+                p: Progress = await asyncio.wait_for(
+                    handle.query(HarvestWorkflow.progress), timeout=QUERY_TIMEOUT_S
+                )
+            except TimeoutError:
+                raise CommandFailed(
+                    f"harvest {harvest} is running but no worker answered its progress query "
+                    f"within {QUERY_TIMEOUT_S:.0f} s (is `toolmine worker` running?)"
+                ) from None
             print(p.model_dump_json(indent=2))
             return
         result: HarvestResult = await follow(handle)
@@ -166,6 +190,7 @@ def _set_paused(harvest: str, paused: bool, address: str | None) -> None:
     async def go() -> None:
         client = await _client(address)
         handle = client.get_workflow_handle(harvest)
+        await _require_running(handle, "paused" if paused else "resumed")
         p: Progress = await handle.execute_update(
             HarvestWorkflow.set_paused, SetPausedInput(paused=paused)
         )
@@ -173,6 +198,17 @@ def _set_paused(harvest: str, paused: bool, address: str | None) -> None:
         print(f"{harvest}: {word}; harvested {p.counters.harvested}/{p.n_tasks}")
 
     run_client(go())
+
+
+async def _require_running(handle: WorkflowHandle[Any, Any], what: str) -> None:
+    """A harvest that has ended cannot be steered: say so, naming it and how it ended."""
+    desc = await handle.describe()
+    if desc.status != WorkflowExecutionStatus.RUNNING:
+        status = desc.status.name.lower().replace("_", " ") if desc.status else "unknown"
+        raise UserError(
+            f"harvest {handle.id} has ended ({status}) and cannot be {what}; "
+            f"see it with `toolmine harvest show {handle.id}`"
+        )
 
 
 @harvest_app.command("pause")
@@ -193,7 +229,9 @@ def cancel_cmd(harvest: HarvestArg, address: Address = None) -> None:
 
     async def go() -> None:
         client = await _client(address)
-        await client.get_workflow_handle(harvest).cancel()
+        handle = client.get_workflow_handle(harvest)
+        await _require_running(handle, "cancelled")
+        await handle.cancel()
         print(f"{harvest}: cancel requested")
 
     run_client(go())
@@ -211,23 +249,32 @@ def list_cmd(
 
     async def go() -> None:
         client = await _client(address)
-        q = "WorkflowType = 'HarvestWorkflow'" + (f" AND {query}" if query else "")
+        q = "WorkflowType = 'HarvestWorkflow'" + (f" AND ({query})" if query else "")
         seen = set()
         listed: list[dict[str, Any]] = []
-        async for wf in client.list_workflows(q):
-            if wf.id in seen:
-                continue
-            seen.add(wf.id)
-            attrs: dict[str, Any] = {k: v[0] if v else "" for k, v in wf.search_attributes.items()}
-            listed.append(
-                {
-                    "harvest_id": wf.id,
-                    "workflow_status": wf.status.name.lower() if wf.status else "?",
-                    "harvest_status": attrs.get("HarvestStatus", ""),
-                    "harvested": attrs.get("Harvested", 0),
-                    "target": attrs.get("TargetModel", ""),
+        try:
+            async for wf in client.list_workflows(q):
+                if wf.id in seen:
+                    continue
+                seen.add(wf.id)
+                attrs: dict[str, Any] = {
+                    k: v[0] if v else "" for k, v in wf.search_attributes.items()
                 }
-            )
+                listed.append(
+                    {
+                        "harvest_id": wf.id,
+                        "workflow_status": wf.status.name.lower() if wf.status else "?",
+                        "harvest_status": attrs.get("HarvestStatus", ""),
+                        "harvested": attrs.get("Harvested", 0),
+                        "target": attrs.get("TargetModel", ""),
+                    }
+                )
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.INVALID_ARGUMENT:
+                raise
+            raise UserError(
+                f"--query {query!r}: {exc.message}; e.g. \"HarvestStatus='running'\""
+            ) from None
         if as_json:
             print(json.dumps(listed, indent=2))
             return

@@ -4,17 +4,31 @@ follow its progress, and read its summary and export through the ledger worker."
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+)
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from activities.models import ExportPageInput, SummaryInput
+from cli.boundary import CommandFailed
 from mining.core.errors import UserError
 from mining.harvest.config import HarvestConfig, check_config
 from mining.reports.export import ExportRow
@@ -27,19 +41,30 @@ from workflows.models import Progress as HarvestProgress
 from workflows.reads import ExportPageWorkflow, HarvestSummaryWorkflow
 
 T = TypeVar("T")
+HARVEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
+# A read through the ledger worker that takes longer than this has lost its worker.
+READ_TIMEOUT = timedelta(minutes=2)
 
 
 def validate(cfg: HarvestConfig) -> None:
     """Check names against the registries so a typo fails here, not in a worker."""
     from domains import registry
-    from mining.llm.spec import parse_target
     from mining.propose import registry as proposer
+    from mining.targets import resolve_target
 
     check_config(cfg)
     if cfg.domain not in registry.names():
         raise UserError(f"unknown domain {cfg.domain!r}; allowed: {', '.join(registry.names())}")
     proposer.get(cfg.proposer)
-    parse_target(cfg.target)
+    resolve_target(cfg.target, cfg.api_base)
+    if cfg.mode == "wg":  # its model roles are targets too: the same checks, keys refused
+        from mining.llm.spec import parse_target
+        from mining.wg.config import OFFLINE
+
+        resolve_target(cfg.wg.oracle, cfg.wg.api_base)
+        for role in (cfg.wg.strategist, cfg.wg.world_actor):
+            if role != OFFLINE:
+                parse_target(role, cfg.wg.api_base)
 
 
 def new_harvest_id(cfg: HarvestConfig) -> str:
@@ -47,13 +72,50 @@ def new_harvest_id(cfg: HarvestConfig) -> str:
     return f"{cfg.domain}-{target}-s{cfg.seed}-{uuid.uuid4().hex[:6]}"
 
 
+def check_harvest_id(hid: str) -> None:
+    """Ids end up in visibility queries (`HarvestId='...'`) and child ids (`<id>/iter-3`)."""
+    if not HARVEST_ID.fullmatch(hid):
+        raise UserError(
+            f"--id {hid!r}: use 1-200 letters, digits and . _ : - (starting with a letter or digit)"
+        )
+
+
 async def start(client: Client, cfg: HarvestConfig) -> WorkflowHandle[Any, HarvestResult]:
+    """Start a new harvest. A harvest id names one harvest forever: an id that Temporal still
+    knows (running, completed, failed or cancelled) is refused; the ledger refuses one that only
+    the history file remembers."""
     hid = cfg.harvest_id or new_harvest_id(cfg)
+    check_harvest_id(hid)
     cfg = cfg.model_copy(update={"harvest_id": hid})
+    try:
+        return await _start_workflow(client, cfg)
+    except WorkflowAlreadyStartedError:
+        raise UserError(await id_taken_line(client, hid)) from None
+
+
+async def id_taken_line(client: Client, hid: str) -> str:
+    desc = await client.get_workflow_handle(hid).describe()
+    running = desc.status == WorkflowExecutionStatus.RUNNING
+    status = desc.status.name.lower().replace("_", " ") if desc.status else "unknown"
+    how = (
+        f"follow it with `toolmine harvest status {hid}` (pause/resume it likewise)"
+        if running
+        else f"see it with `toolmine harvest show {hid}`"
+    )
+    return (
+        f"harvest id {hid!r} is taken by a harvest that is {status} (an id names one harvest "
+        f"forever): {how}, or start a new harvest with another --id (or none: one is generated)"
+    )
+
+
+async def _start_workflow(client: Client, cfg: HarvestConfig) -> WorkflowHandle[Any, HarvestResult]:
+    hid = cfg.harvest_id
     return await client.start_workflow(
         HarvestWorkflow.run,
         HarvestInput(config=cfg),
         id=hid,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
         task_queue=cfg.queues.ledger,
         search_attributes=TypedSearchAttributes(
             [
@@ -106,18 +168,42 @@ async def follow(
             except TimeoutError:
                 bar.update(task, description="waiting for a worker...")
             await asyncio.sleep(poll_s)
-        raw = await handle.result()
+        try:
+            raw = await handle.result()
+        except WorkflowFailureError:
+            raise CommandFailed(await closed_line(handle)) from None
         result = raw if isinstance(raw, HarvestResult) else HarvestResult.model_validate(raw)
         bar.update(task, total=result.counters.harvested or 1, completed=result.counters.harvested)
         bar.update(task, description=f"done ({result.stop})")
     return result
 
 
+async def closed_line(handle: WorkflowHandle[Any, Any]) -> str:
+    """One line on a harvest that ended without completing (failed, cancelled, terminated)."""
+    from cli.temporal_cli import root_cause
+
+    desc = await handle.describe()
+    status = desc.status.name.lower().replace("_", " ") if desc.status else "unknown"
+    harvested = desc.typed_search_attributes.get(sa.HARVESTED) or 0
+    reason = ""
+    if desc.status == WorkflowExecutionStatus.FAILED:
+        try:
+            await handle.result()
+        except WorkflowFailureError as exc:
+            cause = root_cause(exc)
+            reason = f" ({getattr(cause, 'message', None) or cause})"
+    return (
+        f"harvest {handle.id} {status}{reason} after harvesting {harvested} tasks; what it "
+        f"recorded stays in the history (`toolmine harvest show {handle.id}`)"
+    )
+
+
 def read_local(store: Path | None, read: Callable[[Store], T]) -> T | None:
     """Run `read` on the history file when no worker holds it (DuckDB allows one process per
-    file); None when the file is missing or locked, so the caller asks the ledger worker."""
+    file); None when the default file is missing or the file is locked, so the caller asks the
+    ledger worker. A `--store` that is missing, a directory or not DuckDB is refused."""
     path = store or default_path()
-    if not path.exists():
+    if store is None and not path.exists():
         return None
     try:
         local = Store(path, read_only=True)
@@ -129,12 +215,38 @@ def read_local(store: Path | None, read: Callable[[Store], T]) -> T | None:
         local.close()
 
 
+async def require_worker(client: Client, queue: str) -> None:
+    """Refuse to wait on a queue nobody serves (the read would hang until its timeout)."""
+    from temporalio.api.enums.v1 import TaskQueueType
+    from temporalio.api.taskqueue.v1 import TaskQueue
+    from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+
+    answer = await client.workflow_service.describe_task_queue(
+        DescribeTaskQueueRequest(
+            namespace=client.namespace,
+            task_queue=TaskQueue(name=queue),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        )
+    )
+    if not answer.pollers:
+        raise UserError(
+            f"no worker serves the ledger queue {queue!r}, and no history file could be read "
+            "here: start `toolmine worker`, or pass --store FILE"
+        )
+
+
 async def read_through_worker(
     client: Client, run: Callable[[Any, Any], Awaitable[T]], arg: Any, ledger_queue: str, what: str
 ) -> T:
-    """One short read workflow on the ledger queue (the worker there holds the history file)."""
+    """One short read workflow on the ledger queue (the worker there holds the history file);
+    refused at once when no worker serves the queue, abandoned after READ_TIMEOUT."""
+    await require_worker(client, ledger_queue)
     return await client.execute_workflow(
-        run, arg, id=f"read-{what}-{uuid.uuid4().hex[:10]}", task_queue=ledger_queue
+        run,
+        arg,
+        id=f"read-{what}-{uuid.uuid4().hex[:10]}",
+        task_queue=ledger_queue,
+        execution_timeout=READ_TIMEOUT,
     )
 
 
@@ -152,11 +264,12 @@ async def read_export(client: Client, harvest_id: str, ledger_queue: str) -> lis
     rows: list[ExportRow] = []
     offset: int | None = 0
     while offset is not None:
-        page = await client.execute_workflow(
+        page = await read_through_worker(
+            client,
             ExportPageWorkflow.run,
             ExportPageInput(harvest_id=harvest_id, offset=offset),
-            id=f"read-export-{uuid.uuid4().hex[:10]}",
-            task_queue=ledger_queue,
+            ledger_queue,
+            "export",
         )
         rows += page.rows
         offset = page.next_offset

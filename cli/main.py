@@ -7,8 +7,6 @@ import sys
 
 import typer
 
-from mining.core.errors import UserError
-
 app = typer.Typer(
     name="toolmine",
     help="Mine hard tool-use tasks for a target LLM agent.",
@@ -16,6 +14,18 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(
+        False, "--debug", help="print the traceback of an unexpected error (else: a log file)"
+    ),
+) -> None:
+    """Mine hard tool-use tasks for a target LLM agent."""
+    from cli.boundary import set_debug
+
+    set_debug(debug)
 
 
 def _register_commands() -> None:
@@ -43,29 +53,17 @@ def _register_commands() -> None:
 
 
 def run() -> None:
-    """Console-script entry: run the app, turn user errors into one clear line and exit code 2."""
+    """Console-script entry: run the app; every error becomes one line (cli/boundary.py)."""
+    from cli.boundary import run_app
+
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # never fetch prices online
     _register_commands()
-    code = 0
-    try:
-        app(standalone_mode=False)
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        code = 2
-    except SystemExit as exc:  # typer/click exits (help, usage errors)
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            code = 130
-        elif isinstance(exc, click.ClickException):
-            exc.show()
-            code = exc.exit_code
-        else:
-            raise
-    sys.stdout.flush()
-    sys.stderr.flush()
+    code = run_app(app, sys.argv[1:])
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass
     # Temporal's client threads can crash interpreter finalisation (sdk-python#300): skip it.
     os._exit(code)
 

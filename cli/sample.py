@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -26,6 +28,18 @@ def parse_params(domain: str, items: list[str]) -> dict[str, object]:
         return dict(spec.space.parse_assignments(items))
     except ParamError as exc:
         raise UserError(str(exc)) from None
+
+
+@contextmanager
+def reading_world(world: str | None) -> Iterator[None]:
+    """A `--world` file that cannot be read or parsed is the user's mistake: one line."""
+    try:
+        yield
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, UserError):
+            raise
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise UserError(f"--world {world}: cannot draw entities from it: {reason}") from None
 
 
 @app.command("sample")
@@ -69,7 +83,7 @@ def sample_command(
     paraphraser = (
         litellm_paraphraser(paraphrase, spec, api_base, paraphrase_timeout) if paraphrase else None
     )
-    try:
+    with reading_world(world):
         tasks = sample_tasks(
             domain,
             n,
@@ -80,10 +94,6 @@ def sample_command(
             paraphraser=paraphraser,
             paraphrase_model=paraphrase or "",
         )
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, UserError):
-            raise
-        raise UserError(f"cannot draw entities from {world}: {exc}") from None
     tools = None if no_tools else get_domain(domain).tool_schemas()
     out = sys.stdout
     for task in tasks:

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from cli.main import app
+from mining.core.errors import UserError
 
 
 @app.command("sim-server")
@@ -21,7 +22,15 @@ def sim_server(
     """
     from mining.targets.sim.server import SimServer
 
-    server = SimServer(host, port)
+    if not 0 <= port < 65536:
+        raise UserError(f"--port {port}: expected 0 (any free port) to 65535")
+    try:
+        server = SimServer(host, port)
+    except OSError as exc:
+        raise UserError(
+            f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc}); "
+            "pick another port (0: any free port)"
+        ) from None
     print(f"sim-server listening on {server.api_base}", file=sys.stderr, flush=True)
     try:
         server.serve_forever()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cli.lifetime import check_port_free, die_with_parent
 from mining.core.errors import UserError
 from workflows import search_attributes as sa
 
@@ -74,7 +75,12 @@ def start_dev_server(
     retention: str = RETENTION,
 ) -> DevServer:
     """Start `temporal server start-dev` with persistence, our search attributes and a long
-    retention; returns once the frontend answers. `ui_port=None` runs it headless."""
+    retention; returns once the frontend answers. `ui_port=None` runs it headless. Ports in use
+    are refused first (the readiness probe would find the other server); the server dies with
+    this process, however it ends (see cli/lifetime.py)."""
+    check_port_free(port, "--port")
+    if ui_port:
+        check_port_free(ui_port, "--ui-port")
     db_file.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
         temporal_bin(),
@@ -91,7 +97,7 @@ def start_dev_server(
         *sa.cli_flags(),
     ]
     cmd += ["--ui-port", str(ui_port), "--ui-disable-news-fetch"] if ui_port else ["--headless"]
-    proc = subprocess.Popen(cmd, stdout=log, stderr=log)
+    proc = subprocess.Popen(cmd, stdout=log, stderr=log, preexec_fn=die_with_parent())
     server = DevServer(proc=proc, address=f"127.0.0.1:{port}", ui_port=ui_port, db_file=db_file)
     try:
         wait_ready(server)
@@ -151,26 +157,81 @@ def set_retention(address: str, retention: str = RETENTION) -> None:
 
 
 def address_or_default(address: str | None) -> str:
-    return address or os.environ.get("TEMPORAL_ADDRESS", "localhost:7233")
+    """`--address`, else $TEMPORAL_ADDRESS, else localhost:7233; refused unless HOST:PORT."""
+    chosen = address or os.environ.get("TEMPORAL_ADDRESS", "localhost:7233")
+    host, sep, port = chosen.rpartition(":")
+    if not sep or not host or "/" in chosen or not port.isdigit() or not 0 < int(port) < 65536:
+        source = "--address" if address else "$TEMPORAL_ADDRESS"
+        raise UserError(f"{source} {chosen!r}: expected HOST:PORT, e.g. localhost:7233")
+    return chosen
+
+
+async def open_client(address: str | None) -> Any:
+    """A client for `--address` (checked first), with a one-line error when nothing answers."""
+    from worker import connect
+
+    target = address_or_default(address)
+    try:
+        return await connect(target)
+    except RuntimeError as exc:
+        if not is_connect_error(exc):
+            raise
+        raise connect_error(target, exc) from None
+
+
+def is_connect_error(exc: RuntimeError) -> bool:
+    return "client connect" in str(exc).lower()
+
+
+def connect_error(target: str, exc: BaseException) -> UserError:
+    return UserError(
+        f"cannot reach Temporal at {target} ({_connect_reason(str(exc))}); start it with "
+        "`toolmine server` or pass --address HOST:PORT"
+    )
+
+
+def _connect_reason(text: str) -> str:
+    for marker, reason in (
+        ("ConnectionRefused", "connection refused"),
+        ("dns error", "unknown host"),
+        ("timed out", "timed out"),
+    ):
+        if marker in text:
+            return reason
+    return text.splitlines()[0][:200] if text else "no answer"
+
+
+def root_cause(exc: BaseException) -> BaseException:
+    """The innermost cause of a Temporal failure chain (e.g. the activity's ApplicationError)."""
+    while getattr(exc, "cause", None) is not None or exc.__cause__ is not None:
+        exc = getattr(exc, "cause", None) or exc.__cause__  # type: ignore[assignment]
+    return exc
 
 
 def run_client(coro: Any) -> Any:
     """Run a client coroutine, turning the usual failures into one clear line."""
-    from temporalio.client import WorkflowUpdateFailedError
+    from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
     from temporalio.service import RPCError, RPCStatusCode
+
+    from cli.boundary import CommandFailed
 
     try:
         return asyncio.run(coro)
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise UserError(f"{exc.message} (see `toolmine harvest list`)") from exc
+        if exc.status in (RPCStatusCode.INVALID_ARGUMENT, RPCStatusCode.FAILED_PRECONDITION):
+            raise UserError(exc.message) from exc
+        if exc.status == RPCStatusCode.UNAVAILABLE:
+            raise UserError(f"cannot reach Temporal ({_connect_reason(exc.message)})") from exc
         raise
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         raise UserError(getattr(cause, "message", None) or str(cause or exc)) from exc
-    except RuntimeError as exc:
-        if "connect" in str(exc).lower():
-            raise UserError(
-                f"cannot reach Temporal ({exc}); start it with `toolmine server` or pass --address"
-            ) from exc
-        raise
+    except WorkflowFailureError as exc:
+        # A read through the ledger worker failed there: its message is the whole story.
+        cause = root_cause(exc)
+        message = getattr(cause, "message", None) or str(cause)
+        if getattr(cause, "type", None) == "UserError":
+            raise UserError(message) from exc
+        raise CommandFailed(f"the ledger worker failed: {message} (see the worker's log)") from exc

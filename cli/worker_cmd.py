@@ -10,9 +10,10 @@ import typer
 
 import worker as worker_mod
 from cli.main import app
-from cli.temporal_cli import address_or_default
+from cli.temporal_cli import address_or_default, connect_error, is_connect_error
 from mining.harvest.config import COMPUTE_QUEUE, LEDGER_QUEUE, Queues
 from mining.harvest.logs import LEVELS
+from mining.store.db import check_store_path, default_path
 
 
 @app.command("worker")
@@ -29,10 +30,10 @@ def worker(
     ledger_queue: Annotated[str, typer.Option(help="ledger task queue name")] = LEDGER_QUEUE,
     compute_queue: Annotated[str, typer.Option(help="compute task queue name")] = COMPUTE_QUEUE,
     compute_concurrency: Annotated[
-        int, typer.Option(help="compute activities run at once")
+        int, typer.Option(min=1, help="compute activities run at once")
     ] = worker_mod.DEFAULT_COMPUTE_CONCURRENCY,
     ledger_concurrency: Annotated[
-        int, typer.Option(help="ledger activities run at once")
+        int, typer.Option(min=1, help="ledger activities run at once")
     ] = worker_mod.DEFAULT_LEDGER_CONCURRENCY,
     log_level: Annotated[
         str, typer.Option(help=f"least severe level logged: {', '.join(LEVELS)}")
@@ -49,14 +50,23 @@ def worker(
     roles = worker_mod.parse_roles(only)
     worker_mod.setup_logging(log_level, log_json)
     target = address_or_default(address)
-    print(f"worker serving {', '.join(roles)} on {target}", flush=True)
-    asyncio.run(
-        worker_mod.serve(
-            target=target,
-            roles=roles,
-            queues=Queues(ledger=ledger_queue, compute=compute_queue),
-            store_path=store,
-            compute_concurrency=compute_concurrency,
-            ledger_concurrency=ledger_concurrency,
+    if "ledger" in roles:  # refuse a bad history file before touching the server
+        check_store_path(store or default_path(), must_exist=False)
+    try:
+        asyncio.run(
+            worker_mod.serve(
+                target=target,
+                roles=roles,
+                queues=Queues(ledger=ledger_queue, compute=compute_queue),
+                store_path=store,
+                compute_concurrency=compute_concurrency,
+                ledger_concurrency=ledger_concurrency,
+                on_ready=lambda: print(
+                    f"worker serving {', '.join(roles)} on {target}", flush=True
+                ),
+            )
         )
-    )
+    except RuntimeError as exc:
+        if not is_connect_error(exc):
+            raise
+        raise connect_error(target, exc) from None

@@ -55,6 +55,9 @@ class HarvestConfig(BaseModel):
     domain: str = "airline"
     mode: Literal["dag", "wg"] = "dag"
     target: str = "sim:mid"
+    api_base: str | None = Field(
+        default=None, description="the target's endpoint (litellm api_base); keys stay in env"
+    )
     k: int = 4
     min_pass_rate: float = 0.0
     max_pass_rate: float = 0.5

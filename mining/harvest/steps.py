@@ -97,7 +97,12 @@ def rollout(
 
     seed = rollout_seed(cand_seed, index)
     res = run_rollout(
-        task, parse_target(cfg.target), index, seed, on_turn=on_turn, max_turns=cfg.max_turns
+        task,
+        parse_target(cfg.target, cfg.api_base),
+        index,
+        seed,
+        on_turn=on_turn,
+        max_turns=cfg.max_turns,
     )
     return RolloutRecord(
         rollout_id=rollout_key(task.task_id, index),

@@ -11,8 +11,9 @@ Credentials never travel in a ModelSpec: litellm reads them from the worker's en
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import BaseModel, Field
 
@@ -62,20 +63,87 @@ def _coerce(value: str) -> Any:
     return value
 
 
+# Options that become ModelSpec fields, with their type and lower bound.
+_FIELDS: dict[str, tuple[type, float]] = {
+    "temperature": (float, 0.0),
+    "max_tokens": (int, 1),
+    "timeout_s": (float, 0.001),
+}
+SIM_OPTIONS = ("latency_ms",)  # what a simulated target understands beyond the fields
+# Words that mark an option (or a URL part) as a credential: those come from the environment only.
+_SECRET_WORDS = {"key", "apikey", "token", "secret", "password", "passwd", "pwd", "auth"}
+_SECRET_WORDS |= {"authorization", "credential", "credentials", "bearer", "cookie", "session"}
+
+
+def looks_secret(name: str) -> bool:
+    """True for option names such as api_key, access-token, x-api-key, password."""
+    return any(part in _SECRET_WORDS for part in re.split(r"[^a-z]+", name.lower()))
+
+
+def refuse_secrets(where: str, keys: list[str]) -> None:
+    """A credential in a target string or URL would be stored in the history and shown in the UI:
+    refuse it, naming the option but never its value."""
+    secret = [k for k in keys if looks_secret(k)]
+    if secret:
+        raise UserError(
+            f"{where}: option {secret[0]!r} looks like a credential; credentials are read only "
+            "from the worker's environment (e.g. OPENAI_API_KEY), never from a target or URL, "
+            "which are stored in the history and shown in the Temporal UI"
+        )
+
+
+def _number(name: str, value: Any, cast: type, low: float) -> Any:
+    try:
+        number = cast(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or isinstance(value, bool) or number < low:
+        kind = "an integer" if cast is int else "a number"
+        raise UserError(f"target option {name}={value!r}: expected {kind} >= {low:g}")
+    return number
+
+
+def check_api_base(api_base: str | None) -> None:
+    """An endpoint URL: http(s), no user:password part, no credential in its query."""
+    if api_base is None:
+        return
+    url = urlsplit(api_base)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise UserError(
+            f"--api-base {api_base!r}: expected an http(s) URL such as http://host:8000/v1"
+        )
+    if url.username or url.password:
+        raise UserError(
+            "--api-base: a user:password part is a credential; put the key in the worker's "
+            "environment instead"
+        )
+    refuse_secrets("--api-base", [k for k, _ in parse_qsl(url.query, keep_blank_values=True)])
+
+
 def parse_target(text: str, api_base: str | None = None) -> ModelSpec:
     """Parse a `--target` value. `name?key=value&...` puts the keys in `extra`, except the
-    well-known `temperature`, `max_tokens` and `timeout_s`, which become fields."""
+    well-known `temperature`, `max_tokens` and `timeout_s`, which become fields. Simulated targets
+    take only `latency_ms` besides those; a credential-like option is refused for every target."""
     text = text.strip()
     if not text:
         raise UserError("empty target; expected a litellm model name or sim:<profile>")
     name, _, query = text.partition("?")
-    params: dict[str, Any] = {k: _coerce(v) for k, v in parse_qsl(query, keep_blank_values=True)}
+    pairs = parse_qsl(query, keep_blank_values=True)
+    refuse_secrets(f"target {name!r}", [k for k, _ in pairs])
+    check_api_base(api_base)
+    params: dict[str, Any] = {k: _coerce(v) for k, v in pairs}
     fields: dict[str, Any] = {}
-    for key in ("temperature", "max_tokens", "timeout_s"):
+    for key, (cast, low) in _FIELDS.items():
         if key in params:
-            fields[key] = params.pop(key)
+            fields[key] = _number(key, params.pop(key), cast, low)
+    if "latency_ms" in params:
+        params["latency_ms"] = _number("latency_ms", params["latency_ms"], float, 0)
     if name.startswith(SIM_PREFIX):
         profile = name[len(SIM_PREFIX) :]
         if not profile or profile == "file:":
-            raise UserError(f"target {text!r}: expected sim:strong|mid|weak or sim:file:PATH")
+            raise UserError(f"target {name!r}: expected sim:strong|mid|weak or sim:file:PATH")
+        unknown = sorted(set(params) - set(SIM_OPTIONS))
+        if unknown:
+            allowed = ", ".join([*SIM_OPTIONS, *_FIELDS])
+            raise UserError(f"target {name!r}: unknown option {unknown[0]!r}; allowed: {allowed}")
     return ModelSpec(model=name, api_base=api_base, extra=params, **fields)

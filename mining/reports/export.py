@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from mining.core.errors import UserError
 from mining.core.task import Task
 from mining.reports.scenario import Scenario, scenario_of
 from mining.store.records import content_hash
@@ -127,13 +128,30 @@ def export_row(
 
 def write_jsonl(rows: list[ExportRow], out: Path) -> int:
     """Write rows atomically (temp file then rename) so a half-written export never lingers."""
+    check_out_path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row.model_dump(mode="json"), sort_keys=False) + "\n")
-    tmp.replace(out)
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row.model_dump(mode="json"), sort_keys=False) + "\n")
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return len(rows)
+
+
+def check_out_path(out: Path, *, folder: bool = False) -> None:
+    """An export target: a file path for JSON lines, a folder for the formats that write one;
+    either under a folder we can create."""
+    if folder and out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; this format writes a folder")
+    if not folder and out.is_dir():
+        raise UserError(f"--out {out} is a directory; expected a file such as {out}/tasks.jsonl")
+    parent = next((p for p in out.absolute().parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise UserError(f"--out {out}: {parent} is a file, not a directory")
 
 
 def harvest_rows(store: Store, harvest_id: str) -> list[ExportRow]:

@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from domains.base import one_line_errors
 from mining.core.errors import UserError
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "shipped"
@@ -113,14 +114,23 @@ def builtin_names() -> list[str]:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    # Errors name the file and the place, never its text: a profile path can point anywhere
+    # (the sim-server answers network requests), and the message must not leak what is there.
     try:
         text = path.read_text()
-    except OSError as exc:
-        raise UserError(f"cannot read simulated-target profile {path}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise UserError(f"cannot read simulated-target profile {path}: {reason}") from None
     try:
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise UserError(f"profile {path} is not valid YAML/JSON: {exc}") from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise UserError(f"profile {path} is not valid JSON ({where})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or "cannot parse"
+        raise UserError(f"profile {path} is not valid YAML ({where}{problem})") from None
     if not isinstance(data, dict):
         raise UserError(f"profile {path} must be a mapping with 'errors'")
     return data
@@ -149,7 +159,7 @@ def load_profile(ref: str) -> Profile:
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
-        raise UserError(f"profile {path} is invalid: {exc}") from None
+        raise UserError(f"profile {path} is invalid: {one_line_errors(exc)}") from None
     unknown = sorted(set(profile.errors) - set(ERROR_NAMES))
     if unknown:
         raise UserError(
