@@ -119,6 +119,12 @@ ROWS: dict[str, Row] = {
     "export --store foreign DuckDB": Row(
         "export h --out o.jsonl --store {in}/other.duckdb", "other"
     ),
+    "export --format bogus": Row("export h --format bogus --out o", "bogus"),
+    "export --format tau2 to a file": Row(
+        "export h --format tau2 --out {in}/x.jsonl --store {in}/history.duckdb", "x.jsonl"
+    ),
+    "worker --log-level bogus": Row("worker --log-level bogus", "bogus"),
+    "bench wg, real target": Row("bench wg --target openai/x", "openai/x"),
     "export unknown harvest": Row(
         "export nope-123 --out o.jsonl --store {in}/history.duckdb", "nope-123"
     ),

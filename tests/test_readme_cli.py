@@ -76,7 +76,7 @@ def test_every_option_the_readme_names_exists() -> None:
     in_commands = {
         word.split("=")[0] for line in _code_lines() for word in line.split() if word[:2] == "--"
     }
-    in_prose = set(re.findall(r"`(--[a-z][a-z-]*)[^`]*`", README))
+    in_prose = set(re.findall(r"`(--[a-z][a-z0-9-]*)[^`]*`", README))
     assert len(in_prose) >= 5, "the README's prose names options in backticks"
     assert (in_commands | in_prose) - _all_options() == set()
 
