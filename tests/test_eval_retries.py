@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -21,50 +20,31 @@ from mining.llm.spec import parse_target
 from mining.rollout import retry
 from mining.rollout.evaluation import evaluate_candidate
 from mining.targets.sim.server import complete
+from tests.loopback_chat import ChatEndpoint, Reply
 from workflows.policies import COMPUTE_RETRY
 
 _register_commands()
 
 
-class _Flaky:
+class _Flaky(ChatEndpoint):
     """The sim-server's answers, except that the requests numbered in `failures` get the given
     HTTP status (429 with `retry-after: 0`)."""
 
     def __init__(self, failures: dict[int, int]) -> None:
         self.failures = dict(failures)
-        self.requests = 0
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                with lock:
-                    outer.requests += 1
-                    status = outer.failures.pop(outer.requests, 200)
-                payload = complete(body) if status == 200 else {"error": {"message": "busy"}}
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                if status == 429:
-                    self.send_header("retry-after", "0")
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        self.count = 0
         lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
-    @property
-    def api_base(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        def answer(body: dict[str, Any]) -> Reply:
+            with lock:
+                self.count += 1
+                status = self.failures.pop(self.count, 200)
+            if status == 200:
+                return Reply(200, complete(body))
+            headers = {"retry-after": "0"} if status == 429 else {}
+            return Reply(status, {"error": {"message": "busy"}}, headers)
 
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(answer)
 
 
 @pytest.fixture
@@ -93,7 +73,7 @@ def test_rate_limits_and_server_errors_are_retried(flaky: _Flaky) -> None:
     try:
         assert retried == _measure(reference.api_base)  # the same measurement
         # a failed rollout is run again from its start, as a retried harvest activity is
-        assert flaky.requests > reference.requests + 4 and not flaky.failures
+        assert flaky.count > reference.count + 4 and not flaky.failures
     finally:
         reference.close()
 
@@ -102,7 +82,7 @@ def test_rate_limits_and_server_errors_are_retried(flaky: _Flaky) -> None:
 def test_permanent_errors_are_not_retried(flaky: _Flaky) -> None:
     with pytest.raises(ProviderError, match="authentication"):
         _measure(flaky.api_base)
-    assert flaky.requests == 1
+    assert flaky.count == 1
 
 
 @pytest.mark.parametrize("flaky", [{1: 429, 2: 503}], indirect=True)
