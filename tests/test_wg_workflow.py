@@ -64,3 +64,7 @@ async def test_wg_harvest_on_the_dev_server_matches_the_in_process_loop(
     assert summary.mode == "wg" and summary.harvested == 2
     assert summary.iterations == len(local.outcomes) and summary.rollouts == local.target_rollouts
     assert summary.candidates == len(local.outcomes) + chains
+    assert summary.passes == sum(
+        (o.trial.passes if o.trial else 0) + sum(v.target_passes for v in o.chain)
+        for o in local.outcomes
+    )

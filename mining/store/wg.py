@@ -143,9 +143,15 @@ def summary_counts(store: Reads, harvest_id: str) -> dict[str, int]:
         "WHERE harvest_id = ?",
         [harvest_id],
     )[0]
+    passes = 0
+    for row in store._all("SELECT outcome FROM wg_hypotheses WHERE harvest_id = ?", [harvest_id]):
+        out = json.loads(row[0])
+        passes += (out.get("trial") or {}).get("passes", 0)
+        passes += sum(v.get("target_passes", 0) for v in out.get("chain", []))
     return {
         "iterations": int(hyps),
         "candidates": int(hyps + variants),
         "rejected": int(first_unrun + variants_unrun),
         "rollouts": int(rollouts),
+        "passes": passes,
     }

@@ -131,6 +131,7 @@ class Variant(BaseModel):
     complexity: float
     outcome: Status
     reason: str = ""
+    target_passes: int = 0
     target_rollouts: int = 0
     oracle_runs: int = 0
     truth: Truth = Field(default_factory=Truth)

@@ -103,7 +103,9 @@ async def _simplify(
             out.chain.append(
                 Variant(
                     knob=step.knob, params=step.params, complexity=step.complexity,
-                    outcome=r.status, reason=r.evidence, target_rollouts=r.target_rollouts,
+                    outcome=r.status, reason=r.evidence,
+                    target_passes=r.trial.passes if r.trial else 0,
+                    target_rollouts=r.target_rollouts,
                     oracle_runs=r.oracle_runs, truth=r.truth,
                 )
             )  # fmt: skip
