@@ -107,7 +107,7 @@ def start_cmd(
     WG: toolmine harvest start --mode wg --target sim:mid --oracle sim:strong -n 10 --follow
     """
     if mode not in MODES:
-        raise typer.BadParameter(f"mode {mode!r}: allowed {', '.join(MODES)}", param_hint="--mode")
+        raise UserError(f"--mode {mode!r}: allowed {', '.join(MODES)}")
     cfg = HarvestConfig(
         harvest_id=harvest_id or "",
         domain=domain,

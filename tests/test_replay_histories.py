@@ -34,7 +34,9 @@ def _load(path: Path) -> WorkflowHistory:
 def test_histories_exist() -> None:
     kinds = {p.name.split("-")[0] for p in CURRENT}
     assert kinds == {"HarvestWorkflow", "MiningIterationWorkflow"}
-    assert {p.parent.name for p in HISTORIES} >= {"histories", "pre_lean"}
+    assert {p.parent.name for p in HISTORIES} >= {"histories", "pre_lean", "wg"}
+    wg = {p.name.split("-")[0] for p in HISTORIES if p.parent.name == "wg"}
+    assert wg == {"HarvestWorkflow", "ProbeWorkflow"}
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: str(p.relative_to(HERE)))
