@@ -135,7 +135,15 @@ def test_wg_harvest_through_litellm_on_loopback(scripted: Scripted) -> None:
         c["name"] for c in scripted.scenario["solution"]
     ]
     assert scripted.roles["HypothesisDraft"] == 1
-    assert scripted.roles["ScenarioDraft"] == scripted.roles["WorldDescription"] >= 1
+    # one world per hypothesis from the worker's description, one simplifier variant (knobs: 1)
+    assert scripted.roles["WorldDescription"] >= 1
+    assert scripted.roles["ScenarioDraft"] == scripted.roles["WorldDescription"] + len(out.chain)
+    simplifier = [
+        r for r in scripted.endpoint.requests
+        if "simplifier" in json.dumps(r.get("messages", [])[:1])
+    ]  # fmt: skip
+    assert len(simplifier) == len(out.chain) == 1
+    assert "Simpler parameters to follow" in simplifier[0]["messages"][1]["content"]
     assert scripted.conversations["oracle"] >= 1
 
 

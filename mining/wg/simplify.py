@@ -33,9 +33,11 @@ def next_variants(domain: str, h: Hypothesis, point: dict[str, Any]) -> list[Kno
         simpler = vocab.simpler(point, knob)
         if simpler is None:
             continue
-        try:
-            valid = dict(space.validate(simpler))
-            out.append(KnobStep(knob=knob.name, params=valid, complexity=vocab.complexity(valid)))
-        except ParamError:
-            continue  # that step breaks the point's coherence (e.g. a flown flight needs a return)
+        if set(space.names()) <= set(simpler):  # a whole point (offline worlds): keep it coherent
+            try:
+                simpler = dict(space.validate(simpler))
+            except ParamError:
+                continue  # that step breaks the point's coherence (a flown flight needs a return)
+        # A partial point (a model's world: only the hypothesis's axes) is a hint to follow.
+        out.append(KnobStep(knob=knob.name, params=simpler, complexity=vocab.complexity(simpler)))
     return out

@@ -162,29 +162,47 @@ scenario names, and a proposed solution (tool calls). The scenario must be solva
 policy. Answer with the JSON object the schema asks for."""
 
 
+_SIMPLIFIER = """You are the simplifier of a search for a tool-use agent's weaknesses. A scenario
+for the hypothesis below made the agent fail while a strong model solved it. Write a simpler
+scenario that still probes the same capability, following the parameters given (fewer
+passengers, fewer requests, fewer distractors, ...): a concrete world, the customer's request,
+the verifier and a proposed solution, in the same form as before. The scenario must be solvable
+under the policy. Answer with the JSON object the schema asks for."""
+
+
 def build_with_model(
     s: WGSettings,
     h: Hypothesis,
-    description: WorldDescription,
+    description: WorldDescription | None,
     tag: str = "w0",
+    params: dict[str, Any] | None = None,
     *,
     completion: Completion | None = None,
 ) -> Scenario:
+    """A scenario from the world-actor model; with `params`, the simplifier's simpler variant
+    (the same model, asked to follow the simpler parameters)."""
     dom = registry.get(s.domain)
     spec = ModelSpec(model=s.world_actor, api_base=s.api_base)
+    point = dict(params if params is not None else h.point)
+    plan = (
+        f"World description: {description.model_dump_json()}\n"
+        if description is not None
+        else f"Simpler parameters to follow: {json.dumps(point, sort_keys=True)}\n"
+    )
     prompt = (
-        f"Hypothesis: {h.statement}\nWorld description: {description.model_dump_json()}\n"
+        f"Hypothesis: {h.statement}\n{plan}"
         f"Intents: {', '.join(vocabulary(s.domain).intent_tools)}\n"
         f"Tools: {json.dumps([t['function']['name'] for t in dom.tool_schemas()])}\n"
         f"Policy:\n{dom.policy[:6000]}"
     )
-    draft = call_structured(spec, ScenarioDraft, _ACTOR, prompt, completion=completion)
+    system = _ACTOR if params is None else _SIMPLIFIER
+    draft = call_structured(spec, ScenarioDraft, system, prompt, completion=completion)
     features = {"n_intents": float(len(draft.intents)), "refusal": float(draft.refusal)}
     return Scenario(
         **draft.model_dump(),
         scenario_id=f"{h.hypothesis_id}-{tag}",
-        params=dict(h.point),
-        complexity=vocabulary(s.domain).complexity(h.point),
+        params=point,
+        complexity=vocabulary(s.domain).complexity(point),
         features=features,
         meta={"intents": draft.intents, "transfer_expected": draft.transfer_expected},
     )
@@ -198,8 +216,11 @@ def build(
     *,
     completion: Completion | None = None,
 ) -> Scenario | str:
-    """The world actor's scenario for `h`, or why it could not build one."""
+    """The world actor's scenario for `h` (at `params`: a simplification variant, which a model
+    world actor writes as the simplifier), or why it could not build one."""
     if s.world_actor == OFFLINE:
         return build_offline(s, h, params, tag)
+    if params is not None:
+        return build_with_model(s, h, None, tag, params, completion=completion)
     description = describe(s, h, completion=completion)
     return build_with_model(s, h, description, tag, completion=completion)
