@@ -130,11 +130,13 @@ async def serve(
     sticky_timeout: timedelta = DEFAULT_STICKY_TIMEOUT,
 ) -> None:
     """Run workers until `stop` is set or SIGTERM/SIGINT arrives."""
+    from mining.store.db import Store, check_store_path, default_path
+
+    if "ledger" in roles:  # a bad history file is refused before the server is contacted
+        check_store_path(Path(store_path or default_path()), must_exist=False)
     client = await connect(target, namespace)
     store = None
     if "ledger" in roles:
-        from mining.store.db import Store
-
         store = Store(store_path)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -204,7 +206,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from mining.core.errors import UserError
+
     a = build_parser().parse_args(argv)
+    try:
+        return _run(a)
+    except UserError as exc:  # a bad flag or file: one line, as the toolmine CLI says it
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        if not is_connect_error(exc):
+            raise
+        print(f"error: cannot reach Temporal at {a.address or address()}: {exc}", file=sys.stderr)
+        return 2
+
+
+def is_connect_error(exc: RuntimeError) -> bool:
+    """The SDK's way of saying the server did not answer (a RuntimeError, not an RPCError)."""
+    return "client connect" in str(exc).lower()
+
+
+def _run(a: argparse.Namespace) -> int:
     setup_logging(a.log_level, a.log_json)
     asyncio.run(
         serve(

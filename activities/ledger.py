@@ -52,7 +52,7 @@ class LedgerActivities:
 
     @activity.defn(name=names.FINISH_HARVEST)
     def finish_harvest(self, inp: FinishHarvestInput) -> Ack:
-        self.store.set_status(inp.harvest_id, inp.status)
+        self.store.set_status(inp.harvest_id, inp.status, inp.owner)
         return Ack()
 
     @activity.defn(name=names.PROPOSE)

@@ -28,6 +28,9 @@ class StartHarvestInput(BaseModel):
 class FinishHarvestInput(BaseModel):
     harvest_id: str
     status: str
+    owner: str | None = Field(
+        default=None, description="as in StartHarvestInput: another harvest's row is left alone"
+    )
 
 
 class ProposeInput(BaseModel):

@@ -168,7 +168,7 @@ def address_or_default(address: str | None) -> str:
 
 async def open_client(address: str | None) -> Any:
     """A client for `--address` (checked first), with a one-line error when nothing answers."""
-    from worker import connect
+    from worker import connect, is_connect_error
 
     target = address_or_default(address)
     try:
@@ -177,10 +177,6 @@ async def open_client(address: str | None) -> Any:
         if not is_connect_error(exc):
             raise
         raise connect_error(target, exc) from None
-
-
-def is_connect_error(exc: RuntimeError) -> bool:
-    return "client connect" in str(exc).lower()
 
 
 def connect_error(target: str, exc: BaseException) -> UserError:

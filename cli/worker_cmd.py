@@ -10,10 +10,9 @@ import typer
 
 import worker as worker_mod
 from cli.main import app
-from cli.temporal_cli import address_or_default, connect_error, is_connect_error
+from cli.temporal_cli import address_or_default, connect_error
 from mining.harvest.config import COMPUTE_QUEUE, LEDGER_QUEUE, Queues
 from mining.harvest.logs import LEVELS
-from mining.store.db import check_store_path, default_path
 
 
 @app.command("worker")
@@ -50,8 +49,6 @@ def worker(
     roles = worker_mod.parse_roles(only)
     worker_mod.setup_logging(log_level, log_json)
     target = address_or_default(address)
-    if "ledger" in roles:  # refuse a bad history file before touching the server
-        check_store_path(store or default_path(), must_exist=False)
     try:
         asyncio.run(
             worker_mod.serve(
@@ -67,6 +64,6 @@ def worker(
             )
         )
     except RuntimeError as exc:
-        if not is_connect_error(exc):
+        if not worker_mod.is_connect_error(exc):
             raise
         raise connect_error(target, exc) from None

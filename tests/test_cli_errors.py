@@ -307,3 +307,21 @@ def test_a_server_started_on_a_busy_port_leaves_the_other_server_alone(results: 
     retention; the dev server's retention must be what it was before every row ran."""
     before, after = results.retention
     assert before == after
+
+
+def test_the_bare_worker_script_says_a_bad_store_in_one_line(tmp_path: Path) -> None:
+    """`python worker.py` (what docker-compose runs) refuses a bad history file the same way."""
+    bad = tmp_path / "x.jsonl"
+    bad.write_text('{"a": 1}\n')
+    done = subprocess.run(
+        [sys.executable, str(REPO / "worker.py"), "--store", str(bad), "--address", "x:1"],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: history file {bad} is not a DuckDB database"
+    ]

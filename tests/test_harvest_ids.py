@@ -23,6 +23,7 @@ from mining.harvest.loop import run_harvest
 from mining.store.db import HarvestIdTaken, Store
 from mining.store.records import HarvestRecord
 from tests.temporal_fixtures import fake_config, fake_workers
+from workflows import search_attributes as sa
 from workflows.harvest import HarvestWorkflow
 from workflows.models import HarvestInput, SetPausedInput
 
@@ -143,3 +144,36 @@ async def test_a_used_id_is_refused_by_the_cli_and_by_the_ledger(
         await live.execute_update(HarvestWorkflow.set_paused, SetPausedInput(paused=False))
         await live.result()  # and it finishes as one harvest
     assert store.summary(running.harvest_id).harvested == 1
+
+
+def test_a_refused_run_cannot_mark_the_other_harvest() -> None:
+    store = Store(":memory:")
+    store.record_harvest(_record(), owner="run-a")
+    store.set_status("h1", "completed", owner="run-b")  # e.g. a refused run recording "failed"
+    assert _row(store)[1] == "running"  # type: ignore[index]
+    store.set_status("h1", "completed", owner="run-a")
+    assert _row(store)[1] == "completed"  # type: ignore[index]
+    store.set_status("h1", "cancelled")  # the in-process loop names no owner
+    assert _row(store)[1] == "cancelled"  # type: ignore[index]
+
+
+async def test_a_key_in_a_target_never_reaches_the_ui_or_the_store(
+    temporal_env: WorkflowEnvironment, queues: Queues
+) -> None:
+    """A start that bypasses the CLI (the Temporal CLI, a script) with a key in the target."""
+    store = Store(":memory:")
+    hid = f"keyed-{uuid.uuid4().hex[:8]}"
+    cfg = fake_config(queues, harvest_id=hid, target="openai/x?api_key=sk-SECRET-42")
+    async with contextlib.AsyncExitStack() as stack:
+        for w in fake_workers(temporal_env.client, queues, store):
+            await stack.enter_async_context(w)
+        handle = await temporal_env.client.start_workflow(
+            HarvestWorkflow.run, HarvestInput(config=cfg), id=hid, task_queue=queues.ledger
+        )
+        with pytest.raises(WorkflowFailureError) as failed:
+            await handle.result()
+        described = await handle.describe()
+    cause = root_cause(failed.value)
+    assert "credential" in str(cause) and "SECRET" not in str(cause)
+    assert described.typed_search_attributes.get(sa.TARGET_MODEL) is None
+    assert store.harvest_record(hid) is None

@@ -18,9 +18,11 @@ from temporalio.exceptions import ApplicationError, is_cancelled_exception
 with workflow.unsafe.imports_passed_through():
     from activities import names
     from activities.models import Ack, FinishHarvestInput, StartHarvestInput
+    from mining.core.errors import UserError
     from mining.harvest import ids
     from mining.harvest.config import stop_reason
     from mining.harvest.logs import at
+    from mining.llm.spec import parse_target
     from workflows import search_attributes as sa
     from workflows.iteration import MiningIterationWorkflow
     from workflows.models import (
@@ -32,6 +34,9 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.policies import LEDGER_RETRY, RECENT_ITERATIONS
     from workflows.probe import ProbeInput, ProbeWorkflow
+
+
+CHECK_TARGET_PATCH = "harvest-checks-target"
 
 
 @workflow.defn(name="HarvestWorkflow")
@@ -85,6 +90,13 @@ class HarvestWorkflow:
     @workflow.run
     async def run(self, inp: HarvestInput) -> HarvestResult:
         cfg = self._cfg
+        if workflow.patched(CHECK_TARGET_PATCH):
+            # Before anything shows the target: a key written into it (e.g. by a start from the
+            # Temporal CLI) never reaches a search attribute or the store.
+            try:
+                parse_target(cfg.target, cfg.api_base)
+            except UserError as exc:
+                raise ApplicationError(str(exc), type="UserError", non_retryable=True) from None
         self._publish()
         # The chain's first run id marks this harvest's start: the ledger refuses a start of
         # another harvest under the same id (only the activity input changes: replay-safe).
@@ -133,12 +145,13 @@ class HarvestWorkflow:
             await self._ledger(names.START_HARVEST, start)
             await self._ledger(
                 names.FINISH_HARVEST,
-                FinishHarvestInput(harvest_id=cfg.harvest_id, status="cancelled"),
+                FinishHarvestInput(harvest_id=cfg.harvest_id, status="cancelled", owner=owner),
             )
             raise
         self._status = "completed"
         await self._ledger(
-            names.FINISH_HARVEST, FinishHarvestInput(harvest_id=cfg.harvest_id, status="completed")
+            names.FINISH_HARVEST,
+            FinishHarvestInput(harvest_id=cfg.harvest_id, status="completed", owner=owner),
         )
         self._publish(f"completed ({reason})")
         self._log(f"completed ({reason})")

@@ -201,10 +201,13 @@ class Store(Reads):
                     "UPDATE harvests SET owner = ? WHERE harvest_id = ?", [owner, h.harvest_id]
                 )
 
-    def set_status(self, harvest_id: str, status: str) -> None:
+    def set_status(self, harvest_id: str, status: str, owner: str | None = None) -> None:
+        """Set a harvest's status; with an `owner`, only if the row is that run chain's (a run
+        refused under a reused id must not mark the other harvest)."""
         self._exec(
-            "UPDATE harvests SET status = ?, updated_at = current_timestamp WHERE harvest_id = ?",
-            [status, harvest_id],
+            "UPDATE harvests SET status = ?, updated_at = current_timestamp WHERE harvest_id = ? "
+            "AND (CAST(? AS VARCHAR) IS NULL OR owner IS NULL OR owner = ?)",
+            [status, harvest_id, owner, owner],
         )
 
     def _put_world(self, world: dict[str, Any]) -> str:
