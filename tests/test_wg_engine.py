@@ -176,14 +176,16 @@ def test_the_domains_world_checker_plugs_into_the_consistency_checks(
     import dataclasses
 
     from domains import registry
+    from domains.base import Violation
 
     sc = build_offline(CLEAN, _hypothesis("rebooking", 1))
     assert not isinstance(sc, str)
     airline = registry.get("airline")
-    strict = dataclasses.replace(airline, consistency=lambda world: ["no flight may be late"])
+    late = Violation("time.actuals", "flights/HAT001", "no flight may be late")
+    strict = dataclasses.replace(airline, consistency=lambda world: [late])
     monkeypatch.setattr(registry, "get", lambda name: strict if name == "airline" else airline)
     report = consistency.check("airline", sc)
     assert report.problems["domain"] == [
-        "world: no flight may be late",
-        "expected: no flight may be late",
+        "world: time.actuals flights/HAT001: no flight may be late",
+        "expected: time.actuals flights/HAT001: no flight may be late",
     ]

@@ -5,9 +5,11 @@ Public names other modules use: `DOMAIN` (what the registry holds); the world mo
 `status`, `User`, `CreditCard`/`GiftCard`/`Certificate` chosen by `source`, `Reservation`,
 `ReservationFlight`, `Passenger`, `Payment`, `FlightInfo`, the `Cabin` literal); `AirlineTools`
 (the 14 tools; `AirlineTools.on_fork(world)` for cheap throw-away copies); `load_world(path)`;
-`policy_text(current_time)`; `tau2_sha256(world)` (tau2's DB hash).
+`policy_text(current_time)`; `tau2_sha256(world)` (tau2's DB hash); `check_world(world)` (the
+world consistency checker, `domains/airline/consistency/`).
 """
 
+from domains.airline.consistency import check_world
 from domains.airline.constants import TRANSFER_MESSAGE
 from domains.airline.dag.pools import load_pools
 from domains.airline.dag.spec import DAG
@@ -84,6 +86,7 @@ __all__ = [
     "Reservation",
     "ReservationFlight",
     "User",
+    "check_world",
     "default_world_path",
     "load_world",
     "parse_world",
