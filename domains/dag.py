@@ -123,7 +123,9 @@ class DagSpec:
       returning problems;
     - `derive(tasks)` maps a benchmark's task list to points (for `params derive`);
     - `customer` names who writes the request and `kept_facts` the kinds of fact a rewrite of
-      it must keep word for word (the optional LLM paraphrase step tells the model both).
+      it must keep word for word (the optional LLM paraphrase step tells the model both);
+    - `features` names every feature `build` puts in `Built.features` (the engine adds its own),
+      so a simulated-target profile that names any other is refused, not silently read as 0.
     """
 
     graph: Callable[[], nx.DiGraph]
@@ -136,3 +138,4 @@ class DagSpec:
     derive: DeriveFn | None = None
     customer: str = "customer"
     kept_facts: str = "name, id, date, amount and preference"
+    features: frozenset[str] = frozenset()

@@ -172,33 +172,11 @@ def test_fixture_profiles_load_with_their_own_weak_regions() -> None:
     refusals = profile_of(f"sim:file:{FIXTURES / 'refusals_onestop.yaml'}")
     chains = profile_of(f"sim:file:{FIXTURES / 'chains_cabins.yaml'}")
     assert len(refusals.weak_regions) == len(chains.weak_regions) == 3
-    # Every fixture profile (the validation set of `toolmine bench proposer`) loads, names its
-    # weak regions, and refers only to features airline tasks have: the loader cannot check
-    # feature names (they depend on the domain), and a misspelt one silently counts as 0.
-    features = _airline_feature_names()
+    # Every fixture profile (the validation set of `toolmine bench proposer`) loads (so refers
+    # only to features some domain's tasks carry) and names its weak regions.
     for path in sorted(FIXTURES.glob("*.yaml")):
         profile = profile_of(f"sim:file:{path}")
         assert len(profile.weak_regions) >= 3, path.name
-        used = {f for spec in profile.errors.values() for f in spec.weights}
-        used |= {f for region in profile.weak_regions for f in region.when}
-        assert used <= features, (path.name, sorted(used - features))
     assert len(list(FIXTURES.glob("*.yaml"))) == 8
     with pytest.raises(Exception, match="sim:PROFILE"):
         profile_of("openai/gpt-4.1-mini")
-
-
-def _airline_feature_names() -> set[str]:
-    """Every feature name a profile may refer to, from a sample of synthesized airline tasks."""
-    import random
-
-    from mining.dag.synthesize import Rejection, get_domain, spec_of, synthesize_candidate
-    from mining.targets.sim.agent import task_features
-
-    space = spec_of(get_domain("airline")).space
-    rng = random.Random(0)
-    names: set[str] = set()
-    for i in range(80):
-        task = synthesize_candidate("airline", dict(space.sample(rng)), i, f"c{i}")
-        if not isinstance(task, Rejection):
-            names |= set(task_features(task))
-    return names

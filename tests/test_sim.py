@@ -48,6 +48,43 @@ def test_profile_file_errors_are_user_errors(tmp_path: Path) -> None:
         load_profile("nonexistent")
 
 
+def test_unknown_feature_names_are_refused_naming_the_allowed_ones(tmp_path: Path) -> None:
+    # A misspelt feature used to load and count as 0: the profile silently lost its weak spot.
+    typo = tmp_path / "typo.yaml"
+    typo.write_text(
+        "errors: {bag_miscount: {base_logit: -7, weights: {bags_extr: 7}}}\n"
+        "weak_regions: [{name: bags, when: {bag_extra: 1}}]\n"
+    )
+    with pytest.raises(UserError) as err:
+        load_profile(f"file:{typo}")
+    message = str(err.value)
+    assert "'bag_extra' (in weak_regions.bags.when)" in message
+    assert "'bags_extr' (in errors.bag_miscount.weights)" in message
+    assert "allowed features of airline: " in message and "bags_extra" in message
+    assert "mock: " in message and "\n" not in message
+    # Features of any domain, engine and derived features all load.
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(
+        "errors: {stop_early: {base_logit: -7, weights: {bags_extra: 1, intent_place: 1, "
+        "golden_calls: 0.1, n_writes: 0.2}}}\n"
+    )
+    assert load_profile(f"file:{ok}").errors["stop_early"].weights["n_writes"] == 0.2
+
+
+@pytest.mark.parametrize("domain", ["airline", "mock"])
+def test_declared_features_are_the_ones_tasks_carry(domain: str) -> None:
+    """The domain's declaration (`DagSpec.features`) is exact: the check above relies on it."""
+    from mining.targets.sim.profiles import domain_features
+
+    tasks = sample_tasks(domain, 30, seed=4)
+    seen = {f for t in tasks for f in task_features(t)}
+    declared = domain_features()[domain]
+    assert seen <= declared, sorted(seen - declared)
+    # every declared name shows up (intent_<name> only for the intents the sample chains)
+    missing = {f for f in declared - seen if not f.startswith("intent_")}
+    assert not missing, sorted(missing)
+
+
 def test_probabilities_follow_weights_and_weak_regions_match() -> None:
     mid = load_profile("mid")
     low = mid.probabilities({"distractor_density": 0})["distractor_flight"]

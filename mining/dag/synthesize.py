@@ -55,6 +55,18 @@ class Rejection(BaseModel):
     task_id: str = ""
 
 
+# Features the engine adds to every task (besides `intent_<name>` per intent of the chain).
+ENGINE_FEATURES = frozenset(
+    {"walk_length", "n_intents", "golden_calls", "golden_writes", "refusal", "world_kb"}
+)
+
+
+def feature_names(spec: DagSpec) -> frozenset[str]:
+    """Every feature a task of this DAG spec can carry: the builder's and the engine's."""
+    intents = {f"intent_{name}" for name in spec.intents}
+    return spec.features | ENGINE_FEATURES | intents
+
+
 def spec_of(domain: Domain) -> DagSpec:
     if domain.dag is None:
         names = ", ".join(synthesis_domains()) or "none"

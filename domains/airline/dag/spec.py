@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domains.airline.dag import derive, graph, text
 from domains.airline.dag.build import build
+from domains.airline.dag.build.features import FEATURES
 from domains.airline.dag.check import check
 from domains.airline.dag.params import SPACE
 from domains.airline.dag.plan import plan
@@ -20,4 +21,5 @@ DAG = DagSpec(
     derive=derive.derive_points,
     customer="airline customer",
     kept_facts="name, id, date, city, airport code, amount, card ending and preference",
+    features=FEATURES,
 )

@@ -11,6 +11,7 @@ from domains.params import Point
 
 NAMES = ("Ann", "Bob", "Cleo", "Dara", "Eli", "Fay")
 ITEMS = ("lamp", "mug", "chair", "desk", "rug", "vase", "clock")
+FEATURES = frozenset({"distractor_density"})  # what `build` puts in Built.features
 
 
 def plan(point: Point, rng: random.Random) -> list[tuple[str, Point]]:

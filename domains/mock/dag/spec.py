@@ -14,4 +14,5 @@ DAG = DagSpec(
     plan=build.plan,
     build=build.build,
     text=task_text,
+    features=build.FEATURES,
 )

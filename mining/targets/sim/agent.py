@@ -48,12 +48,13 @@ class SimPlan:
 
 
 def derived_features(task: Task) -> dict[str, float]:
+    """The features of `DERIVED_FEATURES`, from the golden trajectory."""
     writes = registry.get(task.domain).toolkit_type.write_tools()
     n_writes = sum(1 for c in task.golden_trajectory if c.name in writes)
     return {
         "n_calls": float(len(task.golden_trajectory)),
-        "n_writes": float(n_writes),
         "n_reads": float(len(task.golden_trajectory) - n_writes),
+        "n_writes": float(n_writes),
         "refusal": 1.0 if task.refusal else 0.0,
     }
 

@@ -17,9 +17,11 @@ weak_regions:                # where this target's pass rate is low (proposer be
 ```
 
 P(error) = logistic(base_logit + sum(weight * feature)); `base_rate` p stands for the logit
-log(p / (1 - p)). Missing features count as 0. Error names are those of
-`mining.targets.sim.errors.ERROR_NAMES`; feature names are the task's `Task.features` plus the
-derived features `n_calls`, `n_writes`, `n_reads`, `refusal` (see `mining.targets.sim.agent`).
+log(p / (1 - p)). A feature a task does not have counts as 0 (a profile may weigh features of
+several domains). Error names are those of `mining.targets.sim.errors.ERROR_NAMES`; feature names
+are those some domain's tasks carry (`Task.features`: the domain's `DagSpec.features` plus the
+engine's, see `mining.dag.synthesize.feature_names`) and the derived features `n_calls`,
+`n_writes`, `n_reads`, `refusal` (see `mining.targets.sim.agent`); any other name is refused.
 `when` conditions are a number (equality) or a string `OP NUMBER`, OP one of >=, <=, >, <, ==, !=.
 """
 
@@ -109,6 +111,39 @@ class Profile(BaseModel):
         return [r.name for r in self.weak_regions if r.matches(features)]
 
 
+DERIVED_FEATURES = ("n_calls", "n_reads", "n_writes", "refusal")
+
+
+def domain_features() -> dict[str, frozenset[str]]:
+    """Domain -> every feature name a profile may weigh for its tasks."""
+    from mining.dag.synthesize import feature_names, get_domain, spec_of, synthesis_domains
+
+    return {
+        name: feature_names(spec_of(get_domain(name))) | frozenset(DERIVED_FEATURES)
+        for name in synthesis_domains()
+    }
+
+
+def check_features(profile: Profile, source: str) -> None:
+    """Refuse feature names no domain's tasks carry (a misspelt one would silently count as 0),
+    naming them, where they are, and the allowed features of each domain."""
+    where: dict[str, list[str]] = {}
+    for error, spec in profile.errors.items():
+        for feature in spec.weights:
+            where.setdefault(feature, []).append(f"errors.{error}.weights")
+    for region in profile.weak_regions:
+        for feature in region.when:
+            where.setdefault(feature, []).append(f"weak_regions.{region.name}.when")
+    known = domain_features()
+    unknown = sorted(set(where) - set().union(*known.values()))
+    if unknown:
+        bad = ", ".join(f"{f!r} (in {', '.join(where[f])})" for f in unknown)
+        allowed = "; ".join(f"{d}: {', '.join(sorted(names))}" for d, names in known.items())
+        raise UserError(
+            f"profile {source}: unknown feature(s) {bad}; allowed features of {allowed}"
+        )
+
+
 def builtin_names() -> list[str]:
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
 
@@ -166,5 +201,6 @@ def load_profile(ref: str) -> Profile:
             f"profile {path}: unknown error(s) {', '.join(unknown)}; "
             f"allowed: {', '.join(ERROR_NAMES)}"
         )
+    check_features(profile, str(path))
     _CACHE[ref] = profile
     return profile

@@ -22,6 +22,34 @@ from domains.airline.dag.params import DENSITY_COUNTS, USES
 from domains.dag import Walk
 from domains.params import Point
 
+SELECTIONS = ("cheapest", "shortest", "earliest", "named")
+PAYMENT_MIXES = ("card", "card_gift", "certificate", "gift_cards")
+MEMBERSHIPS = ("regular", "silver", "gold")
+# Every name `task_features` sets (the DagSpec's declaration; a contract test holds them equal).
+FEATURES = frozenset(
+    {
+        "passengers",
+        "distractor_density",
+        "distractors",
+        "policy_trap",
+        "round_trip",
+        "one_stop",
+        "insurance",
+        "reservation_unknown",
+        "user_reservations",
+        "price_gap",
+        "payment_methods_used",
+        "transfer_expected",
+        "compensation_delayed",
+        "bags_extra",
+        "bags_free",
+        *(f"cabin_{c}" for c in CABINS),
+        *(f"selection_{s}" for s in SELECTIONS),
+        *(f"payment_mix_{m}" for m in PAYMENT_MIXES),
+        *(f"membership_{m}" for m in MEMBERSHIPS),
+    }
+)
+
 
 def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     p, notes = point, ctx.notes
@@ -46,11 +74,11 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     }
     for c in CABINS:
         f[f"cabin_{c}"] = float("cabin" in uses and p["cabin"] == c)
-    for s in ("cheapest", "shortest", "earliest", "named"):
+    for s in SELECTIONS:
         f[f"selection_{s}"] = float("selection" in uses and p["selection"] == s)
-    for m in ("card", "card_gift", "certificate", "gift_cards"):
+    for m in PAYMENT_MIXES:
         f[f"payment_mix_{m}"] = float("payment_mix" in uses and p["payment_mix"] == m)
-    for m in ("regular", "silver", "gold"):
+    for m in MEMBERSHIPS:
         f[f"membership_{m}"] = float(p["membership"] == m)
     f["transfer_expected"] = float(notes.transfer)
     f["compensation_delayed"] = float(notes.delayed)
