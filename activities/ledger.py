@@ -60,7 +60,8 @@ class LedgerActivities:
         with boundary():
             history = self.store.digest(inp.harvest_id)
             spent = self.store.rollouts_spent(inp.harvest_id)
-            return ProposeOutput(points=steps.propose(inp.config, inp.iteration, history, spent))
+            proposal = steps.propose(inp.config, inp.iteration, history, spent)
+            return ProposeOutput(points=proposal.points, stop=proposal.stop)
 
     @activity.defn(name=names.RECORD_CANDIDATE)
     def record_candidate(self, inp: RecordCandidateInput) -> Ack:

@@ -41,6 +41,9 @@ class ProposeInput(BaseModel):
 
 class ProposeOutput(BaseModel):
     points: list[dict] = Field(description="parameter points, one per candidate")
+    stop: str | None = Field(
+        default=None, description="why the harvest cannot make progress (then no points)"
+    )
 
 
 class SynthesizeInput(BaseModel):

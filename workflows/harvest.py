@@ -51,6 +51,7 @@ class HarvestWorkflow:
         self._recent = list(inp.recent)
         self._status = "paused" if inp.paused else "running"
         self._current: int | None = None
+        self._stop: str | None = None  # an iteration found the harvest cannot make progress
 
     # --- handlers ----------------------------------------------------------------------------
 
@@ -107,7 +108,7 @@ class HarvestWorkflow:
             if not inp.started:
                 await self._ledger(names.START_HARVEST, start)
                 self._log(f"started: {cfg.n_tasks} {cfg.domain} tasks for {cfg.target}")
-            while (reason := stop_reason(cfg, self._counters)) is None:
+            while (reason := self._stop or stop_reason(cfg, self._counters)) is None:
                 if self._paused:
                     self._status = "paused"
                     self._publish()
@@ -183,6 +184,9 @@ class HarvestWorkflow:
                 task_queue=cfg.queues.ledger,
                 static_summary=f"iteration {i} of harvest {cfg.harvest_id}",
             )
+        if totals.stop is not None:  # proposed nothing: not an iteration, the end
+            self._stop, self._current = totals.stop, None
+            return
         self._counters.add(totals)
         self._recent = (self._recent + [totals])[-RECENT_ITERATIONS:]
         self._current = None

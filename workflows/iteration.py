@@ -79,6 +79,8 @@ class MiningIterationWorkflow:
         workflow.logger.info(
             f"proposed {len(proposed.points)} candidates", extra=at(inp.harvest_id, inp.iteration)
         )
+        if proposed.stop is not None:  # the harvest cannot make progress: nothing to run
+            return IterationTotals(iteration=inp.iteration, stop=proposed.stop)
         outcomes = await asyncio.gather(
             *(self._candidate(j, p) for j, p in enumerate(proposed.points))
         )

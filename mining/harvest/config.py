@@ -234,6 +234,10 @@ class IterationTotals(BaseModel):
     in_window: int = 0
     harvested: int = 0
     harvested_ids: list[str] = Field(default_factory=list)
+    stop: str | None = Field(
+        default=None,
+        description="why the harvest cannot go on (set when the iteration proposed nothing)",
+    )
 
 
 def totals(

@@ -65,6 +65,9 @@ def run_harvest(
     ):
         while (reason := stop_reason(cfg, counters)) is None:
             it = _iteration(cfg, store, counters, cands, rollouts)
+            if it.stop is not None:  # nothing proposed: the harvest cannot make progress
+                reason = it.stop
+                break
             counters.add(it)
             if on_iteration is not None:
                 on_iteration(counters)
@@ -80,7 +83,10 @@ def _iteration(
     rollouts: ThreadPoolExecutor,
 ) -> IterationTotals:
     hid, iteration = cfg.harvest_id, counters.iterations
-    points = steps.propose(cfg, iteration, store.digest(hid), counters.rollouts)
+    proposal = steps.propose(cfg, iteration, store.digest(hid), counters.rollouts)
+    if proposal.stop is not None:
+        return IterationTotals(iteration=iteration, stop=proposal.stop)
+    points = proposal.points
 
     def candidate(index: int) -> CandidateOutcome:
         rec, task = steps.synthesize(cfg, hid, iteration, index, points[index])

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from mining.core.task import Task
 from mining.harvest.config import (
     HarvestConfig,
@@ -18,6 +20,7 @@ from mining.harvest.config import (
     proposer_context,
     rollout_seed,
 )
+from mining.harvest.exhaustion import exhausted
 from mining.propose import registry as proposer
 from mining.store.digest import HistoryDigest, item_keys
 from mining.store.records import (
@@ -30,13 +33,23 @@ from mining.store.records import (
 )
 
 
+class Proposal(BaseModel):
+    """The next batch, or why the harvest cannot make progress (then no points)."""
+
+    points: list[dict[str, Any]] = Field(default_factory=list)
+    stop: str | None = None
+
+
 def propose(
     cfg: HarvestConfig, iteration: int, history: HistoryDigest, rollouts_spent: int
-) -> list[dict[str, Any]]:
+) -> Proposal:
     """The proposer's batch, cut to what the rollout budget still pays for (its head: the
-    proposers put their best picks first)."""
+    proposers put their best picks first); none, with the reason, once no candidate can add a
+    task (`mining.harvest.exhaustion`)."""
     from mining.dag.synthesize import get_domain, spec_of
 
+    if (why := exhausted(cfg, history)) is not None:
+        return Proposal(stop=why)
     space = spec_of(get_domain(cfg.domain)).space
     points = proposer.propose(
         cfg.proposer,
@@ -46,7 +59,7 @@ def propose(
         propose_seed(cfg.seed, iteration),
         context=proposer_context(cfg),
     )
-    return points[: affordable_candidates(cfg, rollouts_spent)]
+    return Proposal(points=points[: affordable_candidates(cfg, rollouts_spent)])
 
 
 def synthesize(
