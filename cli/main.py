@@ -36,6 +36,8 @@ def _register_commands() -> None:
         bench_proposer,
         bench_store,
         bench_synth,
+        bench_text,
+        bench_verifier,
         bench_wg,
         demo,
         eval_cmd,

@@ -256,6 +256,23 @@ class Transfer:
     message: str
 
 
+@dataclass(frozen=True)
+class WritePolicy:
+    """What the domain's policy asks around a write, as the strict verifier checks it.
+
+    - `names(call, world)`: what a description of this write must state before the customer
+      confirms it (ids, flight numbers, amounts: the details that make it this write);
+    - `lookups(call, world)`: the reads that must have succeeded before it (a call whose
+      arguments include each of the read's arguments counts);
+    - `confirm`: whether the customer must confirm a write after it was described.
+    `world` is the task's initial world in file form.
+    """
+
+    names: Callable[[ToolCall, Mapping[str, Any]], list[str]]
+    lookups: Callable[[ToolCall, Mapping[str, Any]], list[ToolCall]]
+    confirm: bool = True
+
+
 # A task as JSON (Task.model_dump) -> the people (by name) and the routes (origin, destination)
 # it is built around; diversity figures count distinct ones over a harvest.
 EntitiesFn = Callable[[Mapping[str, Any]], tuple[set[str], set[tuple[str, str]]]]
@@ -286,6 +303,9 @@ RepriceFn = Callable[[dict[str, Any], Mapping[str, Any]], None]
 # (a look-alike entity's id, the date it is wanted for, the world JSON, the write's arguments)
 # -> whether an agent could pick it for that date (False: e.g. a full or cancelled flight).
 BookableFn = Callable[[str, Any, Mapping[str, Any], Mapping[str, Any]], bool]
+# (a write, the world it is about to change) -> how a careful agent describes it before asking
+# the customer to confirm (what it does, and what it costs).
+DescribeFn = Callable[[ToolCall, World], str]
 
 
 @dataclass(frozen=True)
@@ -329,7 +349,11 @@ class Domain:
     - `consistency`: a world consistency checker (None: worlds are only checked by the model);
     - `task_entities`: the people and routes a task is about (None: diversity counts none);
     - `mistakes`: what simulated targets and the failure analyst know of the domain's mistakes
-      (see `Mistakes`; its defaults know nothing).
+      (see `Mistakes`; its defaults know nothing);
+    - `write_policy`: what the policy asks around writes (descriptions, confirmations, required
+      lookups; None: the verifier checks none of that);
+    - `describe`: how a simulated target describes a write before asking to confirm it (None:
+      it lists the call's arguments).
     """
 
     name: str
@@ -345,6 +369,8 @@ class Domain:
     consistency: ConsistencyFn | None = None
     task_entities: EntitiesFn | None = None
     mistakes: Mistakes = field(default_factory=Mistakes)
+    write_policy: WritePolicy | None = None
+    describe: DescribeFn | None = None
 
     def toolkit(self, world: World) -> Toolkit:
         return self.toolkit_type(world)

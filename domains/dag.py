@@ -25,6 +25,7 @@ import networkx as nx
 
 from domains.base import World
 from domains.params import ParamSpace, Point
+from domains.scenario import UserScenario
 
 
 class BuildRejected(Exception):
@@ -103,6 +104,7 @@ def shared_length(a: Sequence[str], b: Sequence[str]) -> int:
 
 
 PlanFn = Callable[[Point, random.Random], list[tuple[str, Point]]]
+ScenarioFn = Callable[["Built", random.Random], UserScenario]
 BuildFn = Callable[[Walk, Point, random.Random, Any], Built]
 TextFn = Callable[[Built, random.Random], str]
 CheckFn = Callable[[World, Built], list[str]]
@@ -119,6 +121,9 @@ class DagSpec:
     - `build(walk, point, rng, pools)` builds the world and the golden calls, or raises
       `BuildRejected` (`pools` come from the domain's `Domain.pools` hook);
     - `text(built, rng)` writes the customer's request;
+    - `scenario(built, rng)` writes the customer's whole side as tau2 does (`UserScenario`);
+      when a domain has it, the task's text is the scenario's `description()` (drawn from the
+      same rng, so `text` is not called);
     - `check(world, built)` domain checks run on the validated world (e.g. answer uniqueness),
       returning problems;
     - `derive(tasks)` maps a benchmark's task list to points (for `params derive`);
@@ -135,6 +140,7 @@ class DagSpec:
     build: BuildFn
     text: TextFn
     check: CheckFn | None = None
+    scenario: ScenarioFn | None = None
     derive: DeriveFn | None = None
     customer: str = "customer"
     kept_facts: str = "name, id, date, amount and preference"

@@ -13,7 +13,16 @@ from mining.llm.spec import ModelSpec, parse_target
 from mining.rollout.analyst import FailureLabel, analyze
 from mining.rollout.loop import RolloutResult, run_rollout
 from mining.targets.base import AgentTurn, RawToolCall
-from tests.test_rollout_helpers import ScriptedAgent, call, mock_task, say, write_profile
+from tests.test_rollout_helpers import (
+    ScriptedAgent,
+    call,
+    careful_turns,
+    confirmed,
+    golden_turns,
+    mock_task,
+    say,
+    write_profile,
+)
 
 SIM = parse_target("sim:strong")
 L = FailureLabel
@@ -24,7 +33,7 @@ def _run(task: Task, turns: list[AgentTurn]) -> RolloutResult:
 
 
 def _golden(task: Task, upto: int | None = None) -> list[AgentTurn]:
-    return [call(c.name, c.arguments, f"g{i}") for i, c in enumerate(task.golden_trajectory[:upto])]
+    return golden_turns(task, upto)
 
 
 def _done(task: Task) -> AgentTurn:
@@ -56,7 +65,7 @@ def test_distractor_chosen_from_the_synthesizer_hint() -> None:
     task = mock_task({"distractors": 2})
     choice = task.meta["choices"][0]
     wrong = choice["alternatives"][0]
-    turns = [*_golden(task, 1), call("place_order", {"user_id": _uid(task), "item": wrong})]
+    turns = [*_golden(task, 1), *confirmed("place_order", {"user_id": _uid(task), "item": wrong})]
     analysis = analyze(task, _run(task, [*turns, _done(task)]))
     assert analysis.top_label is L.distractor_chosen
     assert analysis.labels[0].evidence.expected == choice["gold"]
@@ -70,16 +79,9 @@ def test_the_domain_names_its_look_alikes() -> None:
         "airline", 1, 3, {"intent": "change_passengers", "n_intents": 1, "passengers": 3}
     )
     choice = next(c for c in task.meta["choices"] if c["kind"] == "passenger")
-    turns = _golden(task)
-    turns[choice["call"]] = call(
-        "update_reservation_passengers",
-        {
-            **task.golden_trajectory[choice["call"]].arguments,
-            "passengers": choice["alternatives"][0]["value"],
-        },
-        "wrong",
-    )
-    analysis = analyze(task, _run(task, [*turns, _done(task)]))
+    calls = [c.model_copy(deep=True) for c in task.golden_trajectory]
+    calls[choice["call"]].arguments["passengers"] = choice["alternatives"][0]["value"]
+    analysis = analyze(task, _run(task, [*careful_turns(task, calls), _done(task)]))
     assert analysis.top_label is L.distractor_chosen
     assert analysis.labels[0].evidence.field and analysis.labels[0].evidence.field.startswith(
         "passengers"
@@ -116,8 +118,11 @@ def test_missing_write_when_the_second_intent_is_dropped() -> None:
 def test_extra_write_and_policy_violation() -> None:
     task = mock_task()
     assert task.world["orders"]["O1"]["status"] == "pending"
-    extra = call("cancel_order", {"order_id": "O1"})
-    analysis = analyze(task, _run(task, [*_golden(task), extra, _done(task)]))
+    extra = [
+        call("get_order", {"order_id": "O1"}, "x"),
+        *confirmed("cancel_order", {"order_id": "O1"}),
+    ]
+    analysis = analyze(task, _run(task, [*_golden(task), *extra, _done(task)]))
     assert analysis.top_label is L.extra_write
     parallel = AgentTurn(
         tool_calls=[

@@ -127,7 +127,11 @@ def test_synthesized_gold_replays_to_the_expected_world(domain: Domain) -> None:
         expected = domain.world_type.model_validate(task.expected_final_world).canonical()
         assert result.world.canonical() == expected
         changed = result.world.to_json() != load_world(domain, task.world).to_json()
-        assert changed != task.refusal, f"{task.task_id}: refusal iff the world is unchanged"
+        if task.refusal:
+            assert not changed, f"{task.task_id}: a refusal leaves the world as it was"
+            assert task.meta.get("refusal_reason"), task.task_id
+        if not changed:  # doing nothing must fail: a fact to state or a transfer is asked for
+            assert task.communicate or task.meta.get("transfer_expected"), task.task_id
 
 
 def test_synthesis_is_deterministic_per_seed(domain: Domain) -> None:

@@ -11,13 +11,20 @@ from mining.llm.errors import ProviderError
 from mining.llm.spec import parse_target
 from mining.rollout.loop import RAW_ARGUMENTS_KEY, run_rollout
 from mining.targets.base import AgentTurn, RawToolCall
-from tests.test_rollout_helpers import ScriptedAgent, call, mock_task, say, write_profile
+from tests.test_rollout_helpers import (
+    ScriptedAgent,
+    call,
+    golden_turns,
+    mock_task,
+    say,
+    write_profile,
+)
 
 SIM = parse_target("sim:strong")
 
 
 def _golden_turns(task):  # type: ignore[no-untyped-def]
-    return [call(c.name, c.arguments, f"g{i}") for i, c in enumerate(task.golden_trajectory)]
+    return golden_turns(task)
 
 
 def test_scripted_golden_run_passes_and_is_recorded() -> None:

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from domains import registry
+from domains.base import ToolCall
 from mining.core.task import Task
 from mining.dag.synthesize import Rejection, synthesize_candidate
 from mining.targets.base import AgentTurn, RawToolCall
@@ -32,6 +34,29 @@ def call(name: str, arguments: Any, call_id: str = "c") -> AgentTurn:
 
 def say(text: str | None) -> AgentTurn:
     return AgentTurn(content=text)
+
+
+def confirmed(name: str, arguments: dict[str, Any], call_id: str = "c") -> list[AgentTurn]:
+    """A write as a careful agent makes it: described and the customer asked, then made."""
+    ask = f"I will call {name} with {json.dumps(arguments)}. Do you confirm (yes/no)?"
+    return [say(ask), call(name, arguments, call_id)]
+
+
+def careful_turns(task: Task, calls: list[ToolCall]) -> list[AgentTurn]:
+    """The calls as a careful agent makes them: each write described and confirmed first."""
+    writes = registry.get(task.domain).toolkit_type.write_tools()
+    turns: list[AgentTurn] = []
+    for i, c in enumerate(calls):
+        if c.name in writes:
+            turns += confirmed(c.name, c.arguments, f"g{i}")
+        else:
+            turns.append(call(c.name, c.arguments, f"g{i}"))
+    return turns
+
+
+def golden_turns(task: Task, upto: int | None = None) -> list[AgentTurn]:
+    """The task's gold calls (the first `upto`), made carefully."""
+    return careful_turns(task, task.golden_trajectory[:upto])
 
 
 class ScriptedAgent:

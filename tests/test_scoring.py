@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 from typing import Any
 
 import pytest
@@ -24,14 +25,27 @@ def _task(**fixed: Any) -> Task:
     return tasks[0]
 
 
-def _run(task: Task, calls: list[ToolCall], say: str | None = None) -> Score:
+def _run(task: Task, calls: list[ToolCall], say: str | None = None, confirm: bool = True) -> Score:
+    """Score the calls made in a conversation: each write described and (when `confirm`)
+    confirmed by the customer first, then `say` (default: every fact) at the end."""
     dom = registry.get("airline")
     world = load_world(dom, copy.deepcopy(task.world))
-    final = replay(dom, world, calls).world.to_json()
-    messages = [Message(role="assistant", tool_calls=[c]) for c in calls]
+    toolkit = dom.toolkit(world)
+    writes = dom.toolkit_type.write_tools()
+    messages: list[Message] = []
+    for i, c in enumerate(calls):
+        if c.name in writes:
+            ask = f"I will call {c.name} with {json.dumps(c.arguments)}. Do you confirm (yes/no)?"
+            messages.append(Message(role="assistant", content=ask))
+            messages.append(Message(role="user", content="Yes." if confirm else "Hmm."))
+        result = toolkit.call(c.name, c.arguments)
+        messages.append(Message(role="assistant", tool_calls=[c], tool_call_ids=[f"c{i}"]))
+        messages.append(
+            Message(role="tool", content=result.content, tool_call_id=f"c{i}", error=result.error)
+        )
     text = say if say is not None else "Done. " + " ".join(task.communicate)
     messages.append(Message(role="assistant", content=text))
-    return score_rollout(task, final, Trajectory(messages=messages))
+    return score_rollout(task, world.to_json(), Trajectory(messages=messages))
 
 
 def _swap(task: Task, kind: str) -> list[ToolCall]:
@@ -197,3 +211,105 @@ def test_delayed_flight_compensation_comes_after_the_cancellation(trap: str) -> 
     else:
         assert names[-1] == "cancel_reservation" and "send_certificate" not in names
         assert _run(task, task.golden_trajectory).passed
+
+
+def test_doing_nothing_passes_no_task() -> None:
+    """Silence, or an apology without the policy's reason, fails every kind of task."""
+    tasks = sample_tasks("airline", 60, 5)
+    for task in tasks:
+        for say in ("", "I'm sorry, I can't help with that."):
+            assert not _run(task, [], say=say).passed, task.task_id
+    assert any(t.refusal for t in tasks)
+
+
+def test_refusal_means_the_policy_forbids_the_request() -> None:
+    status = _task(intent="flight_status", n_intents=1)
+    assert not status.refusal and not status.meta["refusal_reason"] and status.communicate
+    trap = _task(intent="change_flights", n_intents=1, policy_trap="yes", cabin="basic_economy")
+    assert trap.refusal and trap.communicate == ["basic economy"]
+    assert _run(trap, trap.golden_trajectory, say="Basic economy can't be changed.").passed
+    assert not _run(trap, trap.golden_trajectory, say="Sorry, I can't change it.").passed
+
+
+def test_parameters_are_recorded_per_request() -> None:
+    task = _task(intent="cancel", n_intents=2, second_intent="book", policy_trap="no")
+    requests = task.meta["requests"]
+    assert [r["intent"] for r in requests] == task.intents == ["cancel", "book"]
+    assert {"selection", "cabin", "payment_mix"} <= set(requests[1]["params"])
+    assert "selection" not in requests[0]["params"]  # a cancellation picks no flight
+
+
+def test_amounts_are_matched_with_their_units() -> None:
+    task = _task(**BOOK)
+    fact = task.communicate[0]
+    assert fact.startswith("$")
+    wrong = f"The total is ${fact[1:]}0."  # tau2's substring check would accept this
+    assert not _run(task, task.golden_trajectory, say=wrong).passed
+    spaced = f"The total is ${int(fact[1:]):,}.00."
+    assert _run(task, task.golden_trajectory, say=spaced).passed
+
+
+def test_a_write_needs_a_description_and_a_yes_since_the_last_write() -> None:
+    task = _task(intent="cancel", n_intents=2, second_intent="add_bags", policy_trap="no")
+    assert _run(task, task.golden_trajectory).passed
+    unconfirmed = _run(task, task.golden_trajectory, confirm=False)
+    assert not unconfirmed.passed and unconfirmed.state_match and unconfirmed.tau2_passed
+    assert any("did not confirm" in v for v in unconfirmed.write_violations)
+    # One yes does not cover two writes: the second one is asked for again.
+    dom = registry.get("airline")
+    world = load_world(dom, copy.deepcopy(task.world))
+    kit, writes = dom.toolkit(world), dom.toolkit_type.write_tools()
+    described = " ".join(json.dumps(c.arguments) for c in task.golden_trajectory)
+    messages = [
+        Message(role="assistant", content=f"I will do all of this: {described}. Confirm?"),
+        Message(role="user", content="Yes, go ahead."),
+    ]
+    for i, c in enumerate(task.golden_trajectory):
+        kit.call(c.name, c.arguments)
+        messages.append(Message(role="assistant", tool_calls=[c], tool_call_ids=[f"c{i}"]))
+        messages.append(Message(role="tool", content="ok", tool_call_id=f"c{i}"))
+    messages.append(Message(role="assistant", content=" ".join(task.communicate)))
+    score = score_rollout(task, world.to_json(), Trajectory(messages=messages))
+    assert score.state_match and len(score.write_violations) == 1
+    assert sum(c.name in writes for c in task.golden_trajectory) == 2
+
+
+def test_a_vague_description_is_not_a_description() -> None:
+    task = _task(intent="cancel", n_intents=1, policy_trap="no", flown="no")
+    dom = registry.get("airline")
+    world = load_world(dom, copy.deepcopy(task.world))
+    messages = [
+        Message(role="assistant", content="Shall I cancel your reservation? (yes/no)"),
+        Message(role="user", content="Yes."),
+    ]
+    for c in task.golden_trajectory:
+        dom.toolkit(world).call(c.name, c.arguments)
+        messages.append(Message(role="assistant", tool_calls=[c]))
+    messages.append(Message(role="assistant", content="Done."))
+    score = score_rollout(task, world.to_json(), Trajectory(messages=messages))
+    cancel = next(c for c in task.golden_trajectory if c.name == "cancel_reservation")
+    rid = cancel.arguments["reservation_id"]
+    assert not score.passed and score.state_match
+    assert score.write_violations == [
+        f"cancel_reservation: not described to the user first (stating {rid})"
+    ]
+
+
+def test_the_reservation_is_opened_before_it_is_cancelled() -> None:
+    task = _task(
+        intent="cancel", n_intents=1, policy_trap="no", flown="no", reservation_known="yes"
+    )
+    calls = [c for c in task.golden_trajectory if c.name != "get_reservation_details"]
+    score = _run(task, calls)
+    assert score.state_match and not score.passed
+    assert any("no get_reservation_details" in v for v in score.write_violations)
+
+
+def test_a_refusal_allows_no_write() -> None:
+    task = _task(intent="change_passengers", n_intents=1, policy_trap="yes")
+    assert task.refusal
+    rid = task.meta["reservation_ids"][0]
+    write = ToolCall(name="cancel_reservation", arguments={"reservation_id": rid})
+    score = _run(task, [*task.golden_trajectory, write], say="The number of passengers is fixed.")
+    assert not score.passed
+    assert any("policy refuses" in v for v in score.write_violations)

@@ -43,6 +43,7 @@ from domains.airline.policy import policy_text
 from domains.airline.tools import AirlineTools
 from domains.airline.wg import VOCABULARY as WG_VOCABULARY
 from domains.airline.world_file import default_world_path, load_world, parse_world
+from domains.airline.writes import WRITE_POLICY, describe
 from domains.base import Domain, Transfer
 
 DOMAIN = Domain(
@@ -60,6 +61,8 @@ DOMAIN = Domain(
     task_entities=task_entities,
     mistakes=MISTAKES,
     wg=WG_VOCABULARY,
+    write_policy=WRITE_POLICY,
+    describe=describe,
 )
 
 __all__ = [

@@ -17,7 +17,12 @@ builder):
     "kind": what was chosen, in the domain's words (a flight, an order, a cabin, ...),
     "path": which argument, "gold": the gold value, "alternatives": [wrong values that a
     plausible mistake would produce, each a full replacement for that argument]};
-  refusal_reason: why the correct outcome changes nothing (refusal tasks);
+  requests: [{"intent", "params"}] one per request in chain order, with the parameters that
+    request was built from (later requests draw their own cabin, selection, payment, ...);
+  refusal_reason: what the policy refused and why (every refused request, also in tasks where
+    another request changes the world);
+  communicate_alternatives: {fact: [other wordings]}: wordings that state a `communicate` fact
+    as well (a refusal's reason, a flight status);
   transfer_expected: bool (only then is a transfer to a human, the domain's `Domain.transfer`
     tool, correct);
   user_id, and the ids of the other entities the task is about.
@@ -30,6 +35,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from domains.base import ToolCall
+from domains.scenario import UserScenario
 
 
 class Task(BaseModel):
@@ -44,7 +50,11 @@ class Task(BaseModel):
     golden_trajectory: list[ToolCall]
     expected_final_world: dict[str, Any]
     communicate: list[str] = Field(
-        default_factory=list, description="facts the agent must say (substring match)"
+        default_factory=list,
+        description="facts the agent must state (whole tokens with units: rollout/facts.py)",
+    )
+    user_scenario: UserScenario | None = Field(
+        default=None, description="the customer's side: tau2's user scenario plus its script"
     )
     user_facts: dict[str, str] = Field(
         default_factory=dict,
@@ -53,7 +63,10 @@ class Task(BaseModel):
     features: dict[str, float] = Field(
         default_factory=dict, description="numeric task features (simulated targets, analysis)"
     )
-    refusal: bool = Field(default=False, description="the correct outcome changes nothing")
+    refusal: bool = Field(
+        default=False,
+        description="the policy forbids the request, so the correct outcome changes nothing",
+    )
     meta: dict[str, Any] = Field(default_factory=dict, description="domain-specific extras")
     cell: str = Field(default="", description="coarse diversity cell of the parameter point")
     intents: list[str] = Field(default_factory=list, description="intents in chain order")

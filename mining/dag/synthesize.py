@@ -141,8 +141,11 @@ def synthesize_candidate(
         built = spec.build(walk, point, rng, _pools(domain, world_path))
     except BuildRejected as exc:
         return reject(f"build: {exc}")
-    text = spec.text(built, rng)
-    expected, problems = validate(dom, spec, built, text)
+    scenario = spec.scenario(built, rng) if spec.scenario is not None else None
+    text = scenario.description() if scenario is not None else spec.text(built, rng)
+    # Every text of the scenario is checked for leaks; the description for required facts.
+    shown = [text, *scenario.texts()] if scenario is not None else [text]
+    expected, problems = validate(dom, spec, built, text, "\n".join(shown))
     if problems or expected is None:
         return reject("; ".join(problems) or "invalid")
     features = dict(built.features)
@@ -158,6 +161,10 @@ def synthesize_candidate(
     meta = dict(built.meta)
     meta.setdefault("intents", walk.intents())
     meta.setdefault("transfer_expected", False)
+    # Each request's own parameters (a later intent draws its own cabin, selection, payment...).
+    meta["requests"] = [
+        {"intent": seg.intent, "params": spec.space.relevant(seg.point)} for seg in walk.segments
+    ]
     if paraphraser is not None:
         text, meta["paraphrase"] = paraphrase_text(
             text, built.required_text, built.forbidden_text, paraphraser, paraphrase_model
@@ -175,6 +182,7 @@ def synthesize_candidate(
             [spec.space.relevant(seg.point) for seg in walk.segments[1:]],
         ),
         task_description=text,
+        user_scenario=scenario,
         world=built.world,
         golden_trajectory=[ToolCall.model_validate(c) for c in built.golden],
         expected_final_world=expected,

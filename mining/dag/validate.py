@@ -1,9 +1,10 @@
 """Validation of a synthesized candidate before anyone spends a rollout on it.
 
 A candidate is kept only if: its world loads in the domain's model; its golden trajectory replays
-without a single tool error; the final state differs from the initial one when the task asks for a
-change and equals it for a refusal; the task text carries every required fact and leaks none of
-the answers; and the domain's own checks (e.g. answer uniqueness) pass.
+without a single tool error; the final state equals the initial one for a refusal; a task whose
+gold makes no write still asks for something a do-nothing agent cannot give (a fact to state or
+a transfer), so doing nothing never passes; the task text carries every required fact and leaks
+none of the answers; and the domain's own checks (e.g. answer uniqueness) pass.
 """
 
 from __future__ import annotations
@@ -86,9 +87,11 @@ _NUMBER = re.compile(r"[\d.]+")
 
 
 def validate(
-    domain: Domain, spec: DagSpec, built: Built, text: str
+    domain: Domain, spec: DagSpec, built: Built, text: str, shown: str | None = None
 ) -> tuple[dict[str, Any] | None, list[str]]:
-    """(expected final world in file form, problems). No problems means the candidate is valid."""
+    """(expected final world in file form, problems). No problems means the candidate is valid.
+    `text` must carry the required facts; `shown` (default: `text`), everything the customer
+    may say, must leak none of the answers."""
     try:
         world = load_world(domain, built.world)
     except ValidationError as exc:
@@ -98,7 +101,7 @@ def validate(
         if not mentions(text, fact):
             problems.append(f"task text lacks required fact {fact!r}")
     for fact in built.forbidden_text:
-        if mentions(text, fact):
+        if mentions(text if shown is None else shown, fact):
             problems.append(f"task text leaks the answer {fact!r}")
     if spec.check is not None:
         # Domain checks only read, so they run on the initial world before the replay.
@@ -106,8 +109,8 @@ def validate(
     if problems:
         return None, problems
     # A refusal must leave the world as it was (compared in file form: reads never reorder
-    # anything). A change task must make at least one successful write; every write tool of a
-    # domain changes its world when it succeeds, so the initial dump is skipped there (speed).
+    # anything); every write tool of a domain changes its world when it succeeds, so the initial
+    # dump is skipped for other tasks (speed).
     writes = [c for c in built.golden if _is_write(domain, c["name"])]
     initial = world.to_json() if built.refusal else None
     problems.extend(_replay_errors(domain, world, built.golden))
@@ -117,8 +120,8 @@ def validate(
             problems.append("refusal task has write calls in its golden trajectory")
         if final != initial:
             problems.append("refusal task changes the world")
-    elif not writes:
-        problems.append("golden trajectory makes no write")
+    if not writes and not built.communicate and not built.meta.get("transfer_expected"):
+        problems.append("no write, no fact to state and no transfer: doing nothing would pass")
     return final, problems
 
 

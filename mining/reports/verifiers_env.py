@@ -31,7 +31,7 @@ from mining.core.trajectory import Message, Trajectory
 from mining.reports.export import ExportRow
 from mining.rollout.loop import AGENT_INSTRUCTIONS, PREMATURE, to_openai
 from mining.rollout.scoring import Score, score_rollout
-from mining.rollout.user import STOP, DeterministicUserProxy, LLMUserProxy, UserProxy
+from mining.rollout.user import ENDINGS, DeterministicUserProxy, LLMUserProxy, UserProxy
 from mining.targets import GREETING
 from mining.targets.litellm_target import SIM_BODY_FIELD, encode_task
 
@@ -154,7 +154,7 @@ class ToolmineEnv(vf.MultiTurnEnv):
         conversation = to_openai(_trajectory(messages).messages)
         answer = await asyncio.to_thread(self.user.reply, run["task"], conversation, text)
         reply = [vf.UserMessage(content=answer)]
-        if STOP in answer:
+        if any(ending in answer for ending in ENDINGS):
             run["termination"] = "done"
             state["final_env_response"] = reply
         return reply

@@ -25,7 +25,7 @@ from mining.core.task import Task
 from mining.llm.spec import ModelSpec
 from mining.llm.structured import call_structured
 from mining.rollout.loop import RolloutResult
-from mining.rollout.scoring import said
+from mining.rollout.scoring import unsaid
 
 
 class FailureLabel(StrEnum):
@@ -240,6 +240,9 @@ def _labels(task: Task, rollout: RolloutResult) -> list[LabelEvidence]:
             )
     for violation in rollout.policy_violations:
         add(FailureLabel.policy_violation, actual=violation)
+    for violation in rollout.score.write_violations if rollout.score is not None else []:
+        if not task.refusal:  # a write on a refusal task is labelled above, with its call
+            add(FailureLabel.policy_violation, actual=violation)
 
     if unmatched_gold:
         texts = rollout.trajectory.assistant_texts()
@@ -261,7 +264,7 @@ def _labels(task: Task, rollout: RolloutResult) -> list[LabelEvidence]:
 
     _missing_lookups(task, agent, writes, add)
     if not out and rollout.score is not None and not rollout.score.communicated:
-        facts = [f for f in task.communicate if not said(rollout.trajectory.assistant_texts(), f)]
+        facts = unsaid(task, rollout.trajectory.assistant_texts())
         add(FailureLabel.wrong_argument, field="communicate", expected=facts)
     return out
 

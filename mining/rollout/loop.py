@@ -26,7 +26,7 @@ from mining.core.trajectory import Message, Trajectory
 from mining.llm.errors import ProviderError
 from mining.llm.spec import ModelSpec
 from mining.rollout.scoring import Score, score_rollout
-from mining.rollout.user import STOP, DeterministicUserProxy, UserProxy
+from mining.rollout.user import ENDINGS, DeterministicUserProxy, UserProxy
 from mining.targets import GREETING, Agent, AgentTurn, make_agent
 
 AGENT_INSTRUCTIONS = """You are a customer service agent. Follow the policy below exactly.
@@ -201,7 +201,7 @@ class _Loop:
         self.empty_replies = 0
         answer = self.user.reply(self.task, to_openai(self.messages), content or "")
         self.messages.append(Message(role="user", content=answer))
-        if STOP in answer:
+        if any(ending in answer for ending in ENDINGS):  # stop, transfer or out of scope
             self.termination = "done"
 
 

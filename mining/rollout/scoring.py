@@ -2,8 +2,12 @@
 
 Strict pass (the mining criterion) = the canonical final world equals the expected one (the
 domain's `canonical()` makes order-free collections order-insensitive, so listing payment methods
-in another order does not fail a correct run), every `communicate` fact was said by the assistant
-(case-insensitive substring with commas removed, as tau2 does), and no policy violation (recorded
+in another order does not fail a correct run), every `communicate` fact was stated by the
+assistant (as whole tokens with units, `mining/rollout/facts.py`: "$50" is not found in "$1,500";
+a fact's accepted other wordings are `task.meta["communicate_alternatives"]`), every successful
+write was described and then confirmed by the customer after the previous one, with the reads the
+policy requires done before it, and none on a refusal task (`mining/rollout/compliance.py`:
+`write_violations`), and no other policy violation (recorded
 violations, a transfer to a human when the task does not call for one, or no transfer when it
 does: `task.meta["transfer_expected"]`).
 
@@ -37,6 +41,8 @@ from domains import registry
 from domains.base import ToolCall, ToolKind, World
 from mining.core.task import Task
 from mining.core.trajectory import Trajectory
+from mining.rollout.compliance import write_violations
+from mining.rollout.facts import said
 
 
 class Score(BaseModel):
@@ -51,15 +57,26 @@ class Score(BaseModel):
     transfer_penalty: float
     reward: float
     reasons: list[str] = Field(default_factory=list, description="why it did not pass")
+    write_violations: list[str] = Field(
+        default_factory=list,
+        description="writes not described and confirmed, without required lookups, or on a "
+        "refusal task",
+    )
     tau2_passed: bool | None = Field(
         default=None, description="the verdict on tau2's terms (None: scored before it existed)"
     )
 
 
-def said(texts: list[str], fact: str) -> bool:
+def said_as_tau2(texts: list[str], fact: str) -> bool:
     """tau2's COMMUNICATE check: case-insensitive substring of an assistant text, no commas."""
     f = fact.lower().replace(",", "")
     return any(f in t.lower().replace(",", "") for t in texts)
+
+
+def unsaid(task: Task, texts: list[str]) -> list[str]:
+    """The task's facts no assistant text states (in any accepted wording)."""
+    other = task.meta.get("communicate_alternatives") or {}
+    return [f for f in task.communicate if not said(texts, f, other.get(f, ()))]
 
 
 def _norm(value: Any) -> Any:
@@ -141,7 +158,7 @@ def score_rollout(
         reasons.append("final world differs from the expected one")
 
     texts = trajectory.assistant_texts()
-    missing = [f for f in task.communicate if not said(texts, f)]
+    missing = unsaid(task, texts)
     if missing:
         reasons.append(f"not communicated: {', '.join(missing)}")
 
@@ -156,6 +173,8 @@ def score_rollout(
     if transfer_expected and not transferred:
         # The policy leaves a human agent as the only way (e.g. a flown flight to cancel).
         violations.append(f"missing {transfer_tool or 'transfer'} (the policy requires one)")
+    writes_wrong = write_violations(task, trajectory, dom)
+    violations.extend(writes_wrong)
     reasons.extend(f"policy: {v}" for v in violations)
 
     def is_write(name: str) -> bool:
@@ -201,5 +220,8 @@ def score_rollout(
         transfer_penalty=transfer_penalty,
         reward=reward,
         reasons=reasons,
-        tau2_passed=tau2_verdict(final_loaded, expected_world, not missing),
+        write_violations=writes_wrong,
+        tau2_passed=tau2_verdict(
+            final_loaded, expected_world, all(said_as_tau2(texts, f) for f in task.communicate)
+        ),
     )

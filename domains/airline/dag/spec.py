@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from domains.airline.dag import derive, graph, text
+from domains.airline.dag import derive, graph
 from domains.airline.dag.build import build
 from domains.airline.dag.build.features import FEATURES
 from domains.airline.dag.check import check
 from domains.airline.dag.params import SPACE
 from domains.airline.dag.plan import plan
+from domains.airline.dag.scenario import build_scenario, task_text
 from domains.dag import DagSpec
 
 DAG = DagSpec(
@@ -16,7 +17,8 @@ DAG = DagSpec(
     space=SPACE,
     plan=plan,
     build=build,
-    text=text.task_text,
+    text=task_text,
+    scenario=build_scenario,
     check=check,
     derive=derive.derive_points,
     customer="airline customer",

@@ -68,7 +68,7 @@ def build(walk: Walk, point: Point, rng: random.Random, pools: Any) -> Built:
                     "alternatives": [x for x in names if x != item],
                 }
             )
-            communicate.append(str(items[item]))
+            communicate.append(f"${items[item]}")
         else:
             nth = [s.intent for s in walk.segments[: k + 1]].count("cancel")
             oid = f"O{nth}"
@@ -77,6 +77,7 @@ def build(walk: Walk, point: Point, rng: random.Random, pools: Any) -> Built:
             if seg.point["policy_trap"] == "yes":
                 orders[oid]["status"] = "cancelled"
                 meta["refusal_reason"] = f"order {oid} is already cancelled"
+                communicate.append("already cancelled")  # the reason, so silence fails
             else:
                 golden.append({"name": "cancel_order", "arguments": {"order_id": oid}})
             facts["requests"].append({"kind": "cancel", "order_id": oid})

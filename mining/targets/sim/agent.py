@@ -33,6 +33,7 @@ from mining.targets.sim.errors import INJECTORS, Ctx, Draft, PlannedCall, effect
 from mining.targets.sim.profiles import Profile, load_profile
 
 CLOSING = "Is there anything else I can help you with?"
+ASK = "Do you confirm (yes/no)?"
 
 
 @dataclass(frozen=True)
@@ -89,22 +90,44 @@ def build_plan(task: Task, profile: Profile, seed: int, index: int) -> SimPlan:
     return SimPlan(moves=_render(task, draft), injected=effective_errors(draft))
 
 
-def _describe(call: ToolCall) -> str:
-    return f"{call.name} with {json.dumps(call.arguments, sort_keys=True)}"
-
-
 def _render(task: Task, draft: Draft) -> list[Move]:
+    """The plan as chat moves, the way a careful agent talks: each write described (with its
+    cost, through the domain's `Domain.describe`) and confirmed before it is made, unless an
+    error says otherwise; with several requests, a pause after each one for the customer to
+    raise the next; what the customer must hear said before the conversation ends."""
+    domain = registry.get(task.domain)
+    transfer = domain.transfer
+    world = domain.world_type.model_validate(task.world) if domain.describe else None
+    toolkit = domain.toolkit(world) if world is not None else None
+    intent_of = {
+        int(i): k for k, group in enumerate(task.meta.get("intent_calls") or []) for i in group
+    }
+    paced = task.user_scenario is not None and len(task.user_scenario.script.requests) > 1
+    current = 0
     moves: list[Move] = []
-    transfer = registry.get(task.domain).transfer
     for pc in draft.calls:
-        if pc.write:
+        intent = intent_of.get(pc.golden_index, current) if pc.golden_index is not None else None
+        if paced and intent is not None and intent > current:
+            moves.append(Move(text=f"That request is taken care of. {CLOSING}"))
+            current = intent
+        if pc.write and "skip_confirmation" not in pc.tags:
+            described = (
+                domain.describe(pc.call, world)
+                if domain.describe is not None and world is not None
+                else f"{pc.call.name} with {json.dumps(pc.call.arguments, sort_keys=True)}"
+            )
+            moves.append(Move(text=f"Here is what I am going to do: {described}. {ASK}"))
+        if transfer is not None and pc.call.name == transfer.tool and task.communicate:
+            # The transfer ends the chat: what the customer must hear is said before it.
             moves.append(
                 Move(
-                    text=f"Here is what I am going to do: {_describe(pc.call)}. "
-                    "Do you confirm (yes/no)?"
+                    text=f"For your information: {'; '.join(task.communicate)}. I need to "
+                    "transfer you to a human agent for the rest. Shall I go ahead (yes/no)?"
                 )
             )
         moves.append(Move(call=pc.call))
+        if toolkit is not None and pc.write:
+            toolkit.call(pc.call.name, pc.call.arguments)  # later descriptions see the change
         if transfer is not None and pc.call.name == transfer.tool:
             moves.append(Move(text=transfer.message))
             return moves

@@ -18,7 +18,9 @@ names come from the airline domain, where they were first modelled, and are the 
 - modify_basic_economy (-> policy_violation): on a refusal task, makes the forbidden change;
 - needless_transfer (-> needless_transfer): transfers to a human although it could finish;
 - stop_early (-> gave_up): stops before the first change;
-- tool_error_loop (-> tool_error_loop): repeats a failing call until the error limit.
+- tool_error_loop (-> tool_error_loop): repeats a failing call until the error limit;
+- skip_confirmation (-> policy_violation): makes a write without describing it and asking the
+  customer first.
 
 An error applies only where the task gives it room (no confusion without a confusable
 argument...). Wrong values come from the task's hints (`Task.meta["choices"]` of the kinds the
@@ -345,7 +347,7 @@ def modify_basic_economy(draft: Draft, ctx: Ctx) -> bool:
     if not ctx.task.refusal:
         return False
     raw = ctx.task.meta.get("forbidden_call") or ctx.task.meta.get("refused_call")
-    call = ToolCall.model_validate(raw) if isinstance(raw, dict) else _tempting_write(ctx)
+    call = ToolCall.model_validate(raw) if isinstance(raw, dict) else tempting_write(ctx.task)
     if call is None:
         return False
     transfer = _transfer_tool(ctx)
@@ -357,16 +359,16 @@ def modify_basic_economy(draft: Draft, ctx: Ctx) -> bool:
     return True
 
 
-def _tempting_write(ctx: Ctx) -> ToolCall | None:
+def tempting_write(task: Task) -> ToolCall | None:
     """The write the customer asked for on a refusal task: a write tool whose parameters are
     all known from the golden lookups (get_reservation_details(r) -> cancel_reservation(r))."""
     import inspect
 
     from domains import registry
 
-    toolkit = registry.get(ctx.task.domain).toolkit_type
+    toolkit = registry.get(task.domain).toolkit_type
     known: dict[str, Any] = {}
-    for call in ctx.task.golden_trajectory:
+    for call in task.golden_trajectory:
         known.update(call.arguments)
     for name in sorted(toolkit.write_tools()):
         params = [
@@ -423,6 +425,14 @@ def tool_error_loop(draft: Draft, ctx: Ctx) -> bool:
     return True
 
 
+def skip_confirmation(draft: Draft, ctx: Ctx) -> bool:
+    writes = _writes(draft)
+    if not writes:
+        return False
+    draft.calls[writes[ctx.rng.randrange(len(writes))]].tags.append("skip_confirmation")
+    return True
+
+
 def _is_write(ctx: Ctx, name: str) -> bool:
     from domains import registry
 
@@ -448,6 +458,7 @@ INJECTORS: dict[str, Injector] = {
     "tool_error_loop": tool_error_loop,
     "needless_transfer": needless_transfer,
     "stop_early": stop_early,
+    "skip_confirmation": skip_confirmation,  # last: a new error shifts no other error's draws
 }
 ERROR_NAMES: list[str] = list(INJECTORS)
 
@@ -463,6 +474,7 @@ EXPECTED_LABEL: dict[str, str] = {
     "needless_transfer": "needless_transfer",
     "stop_early": "gave_up",
     "tool_error_loop": "tool_error_loop",
+    "skip_confirmation": "policy_violation",
 }
 
 

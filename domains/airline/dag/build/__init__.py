@@ -94,7 +94,9 @@ def _built(ctx: Ctx, walk: Walk, point: Point, pools: Pools) -> Built:
     uid = user["user_id"]
     name = f"{user['name']['first_name']} {user['name']['last_name']}"
     writes = AirlineTools.write_tools()
-    refusal = not any(c["name"] in writes for c in gold.calls)
+    # A refusal: the policy forbids what was asked, so the correct outcome changes nothing (a
+    # status question changes nothing either, but nothing was refused).
+    refusal = bool(notes.refusals) and not any(c["name"] in writes for c in gold.calls)
     facts = {
         "name": name,
         "user_id": uid,
@@ -106,7 +108,7 @@ def _built(ctx: Ctx, walk: Walk, point: Point, pools: Pools) -> Built:
         user_facts[f"reservation_id_{i + 1}" if i else "reservation_id"] = rid
     # Amounts the agent must compute may not appear in the text (short numbers and status words
     # collide with dates and other requests by chance, so they are not checked).
-    computed = [c for c in gold.communicate if c.isdigit() and len(c) >= 3]
+    computed = [c for c in (f.lstrip("$") for f in gold.communicate) if c.isdigit() and len(c) >= 3]
     return Built(
         world=ctx.world.to_json(),
         golden=gold.calls,
@@ -121,6 +123,7 @@ def _built(ctx: Ctx, walk: Walk, point: Point, pools: Pools) -> Built:
             "choices": notes.choices,
             "selections": notes.selections,
             "refusal_reason": "; ".join(notes.refusals) or None,
+            "communicate_alternatives": gold.alternatives,
             "transfer_expected": notes.transfer,
             "user_id": uid,
             "reservation_ids": sorted(ctx.world.reservations),

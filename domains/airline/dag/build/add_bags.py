@@ -61,6 +61,6 @@ def build_add_bags(ctx: Ctx, seg: WalkSegment) -> None:
     alternatives = [{"value": v, "why": "free-bag miscount"} for v in wrong]
     ctx.notes.choice(idx, "bags", "nonfree_baggages", nonfree, alternatives)
     if fee:
-        ctx.gold.communicate.append(str(fee))
+        ctx.gold.say(f"${fee}")
     text.required.append(str(add))
-    text.requests.append({"kind": "add_bags", "add": add, "payment": pay, **facts})
+    text.requests.append({"kind": "add_bags", "add": add, "payment": pay, "charge": fee, **facts})

@@ -115,7 +115,7 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
         ctx.notes.choice(idx, "bags", "nonfree_baggages", nonfree, wrong_bags)
     if criterion != "named":
         text.forbidden.extend(fn for g in golds for fn in g.legs)
-    ctx.gold.communicate.append(str(total))
+    ctx.gold.say(f"${total}")
     facts: dict[str, Any] = {
         "kind": "book",
         "trip": trip,
@@ -131,6 +131,7 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
         "bags": total_bags,
         "insurance": insurance,
         "payment": pay_facts,
+        "charge": total,
     }
     text.required += [facts["origin"], facts["destination"], facts["out_date"], facts["cabin"]]
     if back_day:

@@ -11,6 +11,7 @@ from typing import Any
 
 from domains.airline.constants import day
 from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
     created_long_ago,
     created_within_a_day,
@@ -77,11 +78,13 @@ def build_cancel(ctx: Ctx, seg: WalkSegment) -> None:
         f = res["flights"][0]
         ctx.gold.call("get_flight_status", flight_number=f["flight_number"], date=f["date"])
     if trap:
-        ctx.notes.refusals.append(f"cancel {res['reservation_id']}: not eligible ({reason})")
+        refuse(ctx, "not_eligible", f"cancel {res['reservation_id']}: not eligible ({reason})")
     else:
         idx = ctx.gold.call("cancel_reservation", reservation_id=res["reservation_id"])
         reservation_choice(ctx, idx, res)
-    ctx.text.requests.append({"kind": "cancel", "reason": reason, "path": path, **facts})
+    outcome = "refused" if trap else "done"
+    request = {"kind": "cancel", "reason": reason, "path": path, "outcome": outcome}
+    ctx.text.requests.append({**request, **facts})
 
 
 def _cancel_flown(ctx: Ctx, seg: WalkSegment) -> None:
@@ -116,4 +119,5 @@ def _cancel_flown(ctx: Ctx, seg: WalkSegment) -> None:
     )
     ctx.notes.transfer = True
     ctx.notes.refusals.append(f"cancel {rid}: a flight was already flown (transfer to a human)")
-    ctx.text.requests.append({"kind": "cancel", "reason": reason, "path": "flown", **facts})
+    request = {"kind": "cancel", "reason": reason, "path": "flown", "outcome": "transfer"}
+    ctx.text.requests.append({**request, **facts})

@@ -11,6 +11,7 @@ from typing import Any
 
 from domains.airline.constants import CABIN_WORDS, day
 from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
     landed,
     make_reservation,
@@ -57,7 +58,8 @@ def build_change_cabin(ctx: Ctx, seg: WalkSegment) -> None:
     text.required.append(CABIN_WORDS[target])
     if trap:
         _, facts["payment"] = update_payment(ctx, str(p["payment_mix"]), 0)
-        ctx.notes.refusals.append(f"change cabin of {res['reservation_id']}: a segment was flown")
+        facts["outcome"] = "refused"
+        refuse(ctx, "flown", f"change cabin of {res['reservation_id']}: a segment was flown")
         text.requests.append(facts)
         return
     diff = 0
@@ -68,7 +70,7 @@ def build_change_cabin(ctx: Ctx, seg: WalkSegment) -> None:
         current = w.flights[f["flight_number"]]["dates"][f["date"]]["prices"][target]
         diff += (current - f["price"]) * pax
     pid, pay = update_payment(ctx, str(p["payment_mix"]), diff)
-    facts["payment"] = pay
+    facts["payment"], facts["charge"] = pay, max(0, diff)
     text.required.append(pay["fact"])
     same = [{"flight_number": f["flight_number"], "date": f["date"]} for f in res["flights"]]
     idx = ctx.gold.call(
@@ -81,5 +83,5 @@ def build_change_cabin(ctx: Ctx, seg: WalkSegment) -> None:
     alternatives = [{"value": c, "why": "cabin confusion"} for c in CABIN_WORDS if c != target]
     ctx.notes.choice(idx, "cabin", "cabin", target, alternatives)
     if diff:
-        ctx.gold.communicate.append(str(abs(diff)))
+        ctx.gold.say(f"${abs(diff)}")
     text.requests.append(facts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from domains.airline.constants import day
 from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
     created_long_ago,
     make_reservation,
@@ -69,12 +70,13 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
         text.required.extend(gold.legs)
     if trap:
         _, facts["payment"] = update_payment(ctx, str(p["payment_mix"]), 0)
-        ctx.notes.refusals.append(f"change flights of {res['reservation_id']}: basic economy")
+        facts["outcome"] = "refused"
+        refuse(ctx, "basic_economy", f"change flights of {res['reservation_id']}: basic economy")
         text.requests.append(facts)
         return
     diff = (gold.price - sum(f["price"] for f in old_out)) * pax
     pay_pid, pay = update_payment(ctx, str(p["payment_mix"]), diff)
-    facts["payment"] = pay
+    facts["payment"], facts["charge"] = pay, max(0, diff)
     text.required.append(pay["fact"])
     new_flights = [{"flight_number": fn, "date": gold.date} for fn in gold.legs] + [
         {"flight_number": f["flight_number"], "date": f["date"]} for f in kept
@@ -99,5 +101,5 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
     if criterion != "named":
         text.forbidden.extend(gold.legs)
     if diff:
-        ctx.gold.communicate.append(str(abs(diff)))
+        ctx.gold.say(f"${abs(diff)}")
     text.requests.append(facts)

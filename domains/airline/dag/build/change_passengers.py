@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from domains.airline.constants import CABIN_WORDS
 from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
     created_long_ago,
     make_reservation,
@@ -45,8 +46,10 @@ def build_change_passengers(ctx: Ctx, seg: WalkSegment) -> None:
     newcomer = w.person()
     text.required += [newcomer["first_name"], newcomer["last_name"], newcomer["dob"]]
     if trap:
-        ctx.notes.refusals.append(f"passengers of {res['reservation_id']}: the count cannot change")
-        text.requests.append({"kind": "change_passengers", "add": newcomer, "old": None, **facts})
+        note = f"passengers of {res['reservation_id']}: the count cannot change"
+        refuse(ctx, "passenger_count", note)
+        request = {"kind": "change_passengers", "add": newcomer, "old": None}
+        text.requests.append({**request, "outcome": "refused", **facts})
         return
     j = 0 if pax == 1 else rng.randrange(pax)
     old = travellers[j]

@@ -12,6 +12,7 @@ from typing import Any
 
 from domains.airline.constants import COMPENSATION_PER_PASSENGER, day
 from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
     created_long_ago,
     created_within_a_day,
@@ -74,10 +75,10 @@ def build_compensation(ctx: Ctx, seg: WalkSegment) -> None:
         idx = ctx.gold.call("cancel_reservation", reservation_id=res["reservation_id"])
         reservation_choice(ctx, idx, res)
     if trap:
-        ctx.notes.refusals.append("compensation: regular member, no insurance, economy cabin")
+        refuse(ctx, "not_entitled", "compensation: regular member, no insurance, economy cabin")
     else:
         idx = ctx.gold.call("send_certificate", user_id=w.user["user_id"], amount=amount)
-        ctx.gold.communicate.append(str(amount))
+        ctx.gold.say(f"${amount}")
         # Plausible wrong amounts: the other disruption's rate, one passenger too many.
         other_rate = sum(COMPENSATION_PER_PASSENGER.values()) - per_passenger
         rates = set(COMPENSATION_PER_PASSENGER.values())
@@ -86,4 +87,5 @@ def build_compensation(ctx: Ctx, seg: WalkSegment) -> None:
         ctx.notes.choice(idx, "amount", "amount", amount, alternatives)
     flight = f["flight_number"]
     request = {"kind": "compensation", "flight": flight, "date": fdate, "disruption": disruption}
+    request["outcome"] = "refused" if trap else "done"
     text.requests.append({**request, **facts})

@@ -26,8 +26,15 @@ class Gold:
 
     calls: list[dict[str, Any]] = field(default_factory=list)
     communicate: list[str] = field(default_factory=list)  # facts the agent must say
+    alternatives: dict[str, list[str]] = field(default_factory=dict)  # other wordings of a fact
     intent_calls: list[list[int]] = field(default_factory=list)  # call indexes per intent
     user_looked_up: bool = False
+
+    def say(self, fact: str, *alternatives: str) -> None:
+        """A fact the agent must state (in any of the accepted wordings)."""
+        self.communicate.append(fact)
+        if alternatives:
+            self.alternatives[fact] = list(alternatives)
 
     def call(self, name: str, **arguments: Any) -> int:
         """Append a golden call; returns its index (what `Notes.choices` point at)."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from domains.airline.constants import TODAY, day, hhmm
 from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.refusals import STATUS_WORDS
 from domains.dag import WalkSegment
 
 
@@ -54,7 +55,7 @@ def build_flight_status(ctx: Ctx, seg: WalkSegment) -> None:
         ctx.notes.distractors += 1
     fn = w.add_flight(origin, dest, dep, dur, dict(sorted(dates.items())))
     ctx.gold.call("get_flight_status", flight_number=fn, date=d)
-    ctx.gold.communicate.append(status)
+    ctx.gold.say(*STATUS_WORDS[status])
     fdate = ctx.text.date_text(d)
     ctx.text.required += [fn, fdate]
     ctx.text.requests.append({"kind": "flight_status", "flight": fn, "date": fdate})

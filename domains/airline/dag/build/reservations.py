@@ -109,13 +109,14 @@ def landed(date: str, i: int) -> dict[str, Any]:
 
 def target_reservation(ctx: Ctx, seg: WalkSegment, res: dict[str, Any]) -> dict[str, Any]:
     """Golden lookups for a reservation the customer quotes or only describes; returns the text
-    facts that identify it."""
+    facts that identify it (`reservation_id` only when the customer knows it; `res_id` always,
+    for the customer's script to recognise the reservation when the agent names it)."""
     rid, text = res["reservation_id"], ctx.text
     if seg.point.get("reservation_known", "yes") == "yes":
         text.required.append(rid)
         text.known_reservations.append(rid)
         ctx.gold.call("get_reservation_details", reservation_id=rid)
-        return {"reservation_id": rid}
+        return {"reservation_id": rid, "res_id": rid}
     # Unknown id: the agent opens the user's reservations in order until it finds this one.
     for other in ctx.world.user["reservations"]:
         ctx.gold.call("get_reservation_details", reservation_id=other)
@@ -128,7 +129,7 @@ def target_reservation(ctx: Ctx, seg: WalkSegment, res: dict[str, Any]) -> dict[
         "date": text.date_text(res["flights"][0]["date"]),
     }
     text.required.extend(facts.values())
-    return {"reservation_id": None, **facts}
+    return {"reservation_id": None, "res_id": rid, **facts}
 
 
 def distractor_reservations(ctx: Ctx, count: int, pax: int) -> None:

@@ -1,0 +1,47 @@
+"""`toolmine bench verifier`: the strict verifier's mutation suite (false passes and failures).
+
+See mining/bench/verifier.py: the oracle's conversation for each sampled task must pass, each
+breaking mutation of it must fail and each neutral one pass. Printed per mutation, with how
+many of the same cases tau2-bench's own verdict (world hash and substring facts) would pass.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from cli.bench import bench_app
+from mining.bench.verifier import run_suite
+from mining.dag.synthesize import get_domain, spec_of
+
+
+@bench_app.command("verifier")
+def verifier_command(
+    domain: Annotated[str, typer.Option("--domain", help="Domain with DAG synthesis.")] = "airline",
+    n: Annotated[int, typer.Option("--n", min=1, help="Sampled tasks.")] = 200,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Gold runs and their mutants scored by the strict verifier.
+
+    Example: toolmine bench verifier --n 200 --seed 7
+    """
+    spec_of(get_domain(domain))
+    report = run_suite(domain, n, seed)
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    print(
+        f"{domain}: {report['cases']} cases over {report['tasks']} tasks; "
+        f"false passes {report['false_passes']}, false failures {report['false_failures']}"
+    )
+    print(f"{'case':<22}{'expect':>8}{'cases':>7}{'wrong':>7}{'tau2 passes':>13}")
+    for name, row in report["mutations"].items():
+        print(
+            f"{name:<22}{row['expect']:>8}{row['cases']:>7}{row['wrong']:>7}"
+            f"{row['tau2_passes']:>13}"
+        )
+    for example in report["examples"]:
+        print(f"  wrong: {example['task_id']} {example['mutation']}: {example['reasons'][:2]}")

@@ -1,0 +1,56 @@
+"""What the agent must say when the policy refuses a request, and what a flight status is called.
+
+A refusal changes nothing in the world, so without a fact to state a do-nothing agent (or one
+that only apologises) would pass it. Each refusal therefore adds its policy reason to the facts
+the agent must communicate: the first wording is the one exported (tau2's `communicate_info`),
+the others state the same reason in words agents commonly use (`Task.meta`'s
+`communicate_alternatives`).
+"""
+
+from __future__ import annotations
+
+from domains.airline.dag.build.context import Ctx
+
+REASONS: dict[str, tuple[str, ...]] = {
+    # booked more than a day ago, no covered reason, not business, flight not cancelled
+    "not_eligible": ("24 hours", "insurance", "business class", "business cabin"),
+    "basic_economy": ("basic economy",),
+    "flown": (
+        "flown",
+        "already departed",
+        "already taken",
+        "already used",
+        "already travelled",
+        "already flew",
+        "has departed",
+    ),
+    "passenger_count": (
+        "number of passengers",
+        "passenger count",
+        "add a passenger",
+        "add passengers",
+        "adding a passenger",
+        "adding passengers",
+        "add another passenger",
+        "additional passenger",
+        "extra passenger",
+    ),
+    # compensation: a regular member without insurance in (basic) economy
+    "not_entitled": ("regular", "membership", "insurance"),
+}
+
+# A flight status as the tool returns it, and other words for it.
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
+    "available": ("available", "scheduled"),
+    "on time": ("on time", "on schedule"),
+    "delayed": ("delayed",),
+    "cancelled": ("cancelled",),
+    "flying": ("flying", "in the air", "in flight", "en route", "airborne"),
+    "landed": ("landed", "arrived"),
+}
+
+
+def refuse(ctx: Ctx, reason: str, note: str) -> None:
+    """Record a refused request (`note` says which and why) and the reason the agent must give."""
+    ctx.notes.refusals.append(note)
+    ctx.gold.say(*REASONS[reason])

@@ -1,0 +1,104 @@
+"""The customer's side of a task: tau2's user scenario, plus the script a scripted customer follows.
+
+tau2-bench gives its user simulator a scenario: an optional persona and instructions split into
+the reason for the call, what the customer knows, what they do not know, and how to behave
+(conditions included, such as "only if the fee is under $X"). Every synthesized task carries
+one in that shape (`UserScenario.tau2()` is exactly tau2's `user_scenario`), for an LLM playing
+the customer and for exports.
+
+The same content is also cut into a `Script` that a deterministic customer can act on without
+a model: the opening line, each request as first raised, each fact with the question words
+that ask for it (or the admission that the customer does not know it), and what the customer
+wants done, so an action the agent proposes can be confirmed when it matches and declined when
+it does not. The script never reaches the agent or an export; it is how the offline customer
+plays the scenario.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Outcome = Literal["done", "refused", "transfer", "info"]
+
+
+class Instructions(BaseModel):
+    """tau2's structured user instructions (second person: "You want to ...")."""
+
+    domain: str
+    reason_for_call: str
+    known_info: str | None = None
+    unknown_info: str | None = None
+    task_instructions: str
+
+
+class Fact(BaseModel):
+    """Something the agent may ask the customer, and the customer's answer."""
+
+    says: str = Field(description="the customer's answer, one or more whole sentences")
+    topics: list[str] = Field(description="words of a question that asks for this fact")
+    known: bool = Field(default=True, description="False: `says` admits not knowing it")
+
+
+class Request(BaseModel):
+    """One thing the customer wants, as the scripted customer plays it."""
+
+    kind: str = Field(description="the intent")
+    ask: str = Field(description="how the customer first raises it (whole sentences)")
+    facts: list[Fact] = Field(default_factory=list, description="its details, given when asked")
+    wants: list[str] = Field(
+        default_factory=list,
+        description="strings naming an action the customer wants (an id, a flight number)",
+    )
+    rejects: list[str] = Field(
+        default_factory=list,
+        description="strings naming an action the customer does not want (another "
+        "reservation, a look-alike flight, another cabin)",
+    )
+    keeps: list[str] = Field(
+        default_factory=list,
+        description="phrases hidden before looking for `rejects` (e.g. 'basic economy' when "
+        "'economy' is rejected)",
+    )
+    max_charge: int | None = Field(
+        default=None, description="the customer agrees to pay at most this much (dollars)"
+    )
+    outcome: Outcome = Field(description="what the policy makes of it")
+
+
+class Script(BaseModel):
+    opening: str = Field(description="the customer's first message: the first request's gist")
+    identity: list[Fact] = Field(default_factory=list, description="who the customer is")
+    requests: list[Request]
+    farewell: str = "That's all I needed. Thank you!"
+
+
+class UserScenario(BaseModel):
+    persona: str | None = None
+    instructions: Instructions
+    script: Script
+
+    def tau2(self) -> dict[str, Any]:
+        """tau2-bench's `user_scenario` object."""
+        return {"persona": self.persona, "instructions": self.instructions.model_dump()}
+
+    def description(self) -> str:
+        """Everything the customer wants and knows, in their words: the opening, then each
+        request with the details they would give."""
+        parts = [self.script.opening, *(f.says for f in self.script.identity)]
+        for i, request in enumerate(self.script.requests):
+            if i:
+                parts.append(request.ask)
+            parts.extend(f.says for f in request.facts if f.known)
+        return " ".join(parts)
+
+    def texts(self) -> list[str]:
+        """Every text of the scenario (what must not leak an answer)."""
+        ins = self.instructions
+        texts = [ins.reason_for_call, ins.known_info or "", ins.unknown_info or ""]
+        texts += [ins.task_instructions, self.persona or "", self.script.opening]
+        texts += [f.says for f in self.script.identity]
+        for request in self.script.requests:
+            texts += [request.ask, *(f.says for f in request.facts)]
+        return [t for t in texts if t]

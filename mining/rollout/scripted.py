@@ -1,0 +1,126 @@
+"""The scripted customer: plays a task's `Script` (domains/scenario.py) without a model.
+
+It behaves the way tau2's simulated user is told to, as far as rules can:
+- opens with the first request's gist and gives details only when asked (the facts whose topic
+  words the agent's question contains; everything about the current request when the question
+  names none), saying so when it does not know something;
+- when the agent asks to confirm an action, says yes only if the action is one it wants: the
+  text names what the request wants (its reservation, its flights) and none of what it would
+  decline (another reservation, a look-alike flight, another cabin), and costs no more than its
+  spending limit (it asks the price when none is stated); otherwise it says no and restates;
+- raises its next request when the agent finishes one (or asks whether there is anything
+  else), and ends with ###STOP### once every request was raised, ###TRANSFER### when the agent
+  hands it to a human, ###OUT-OF-SCOPE### when it keeps being asked what it cannot answer.
+
+It reads only the agent's words, never tool calls or results (as tau2's user), and keeps no
+state: what it has already said is read back from the conversation, so a reply is a function of
+(script, conversation, agent text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from domains.scenario import Fact, Request, Script
+from mining.rollout.facts import amounts, mentions, tokens
+
+STOP = "###STOP###"
+TRANSFER = "###TRANSFER###"
+OUT_OF_SCOPE = "###OUT-OF-SCOPE###"
+ENDINGS = (STOP, TRANSFER, OUT_OF_SCOPE)
+
+YES = "Yes, please go ahead."
+CONFIRM = re.compile(
+    r"\b(confirm|proceed|go ahead|shall i|should i|would you like me to|do you want me to|"
+    r"yes/no|yes or no|is that (ok|okay|correct|right|fine))\b",
+    re.IGNORECASE,
+)
+CLOSING = re.compile(
+    r"anything else|something else|else i can (help|do)|further assist", re.IGNORECASE
+)
+HOLDING = re.compile(
+    r"\b(one moment|just a moment|let me (check|look|see|pull)|please (wait|hold)|hold on)\b",
+    re.IGNORECASE,
+)
+HANDED_OVER = re.compile(r"\btransferr?(ed|ing)?\b.*\bhuman\b|\bhuman agent\b", re.IGNORECASE)
+NEXT = ("Thank you. I have one more request.", "Great, thanks. There's something else, too.")
+MAX_SAME_ANSWERS = 2  # the same answer given this many times in a row: the third ends the call
+
+
+def customer_reply(script: Script, conversation: Sequence[dict[str, Any]], agent_text: str) -> str:
+    said = [str(m.get("content") or "") for m in conversation if m.get("role") == "user"]
+    voiced = 1 + sum(1 for r in script.requests[1:] if any(r.ask in s for s in said))
+    text = agent_text or ""
+    asks_question = "?" in text and not CLOSING.search(text)
+    if asks_question and CONFIRM.search(text):
+        return judge(script, text, voiced)
+    if asks_question:
+        answer = answer_question(script, text, voiced)
+        recent = said[-MAX_SAME_ANSWERS:]
+        if len(recent) == MAX_SAME_ANSWERS and all(s == answer for s in recent):
+            return f"Sorry, I can't help with that. {OUT_OF_SCOPE}"
+        return answer
+    if HANDED_OVER.search(text):
+        return TRANSFER
+    if HOLDING.search(text) and not CLOSING.search(text):
+        return "Sure, take your time."
+    if voiced < len(script.requests):
+        return f"{NEXT[voiced % len(NEXT)]} {script.requests[voiced].ask}"
+    return f"{script.farewell} {STOP}"
+
+
+def judge(script: Script, text: str, voiced: int) -> str:
+    """Yes to an action the customer wants, no (and why) to one it does not."""
+    named = [r for r in script.requests if any(mentions(text, w) for w in r.wants)]
+    for request in named:
+        if _declined(request, text):
+            continue
+        if request.max_charge is not None:
+            stated = amounts(text)
+            if not stated:
+                return "How much will that cost me in total?"
+            if min(stated) > request.max_charge:
+                return "No, that is more than I'm willing to pay, so please don't do it."
+        return YES
+    wrong = named or [r for r in script.requests if _declined(r, text)]
+    if wrong:
+        return f"No, that's not what I asked for. {restate(wrong[0])}".strip()
+    return YES  # a yes/no question about no action in particular ("shall I look it up?")
+
+
+def answer_question(script: Script, text: str, voiced: int) -> str:
+    """The facts the question asks for; everything about the current request when it names
+    none of them."""
+    pool: list[Fact] = [*script.identity]
+    for request in script.requests[:voiced]:
+        pool.extend(request.facts)
+    hits = [f for f in pool if any(asks_about(text, topic) for topic in f.topics)]
+    if hits:
+        return " ".join(dict.fromkeys(f.says for f in hits))
+    current = script.requests[voiced - 1]
+    return restate(current) or f"I'm not sure what you need from me. {current.ask}"
+
+
+def restate(request: Request) -> str:
+    return " ".join(f.says for f in request.facts if f.known)
+
+
+def asks_about(text: str, topic: str) -> bool:
+    """The text contains the topic's words, a word of three letters or more also as the start
+    of a longer one ("bag" in "bags", "passenger" in "passengers")."""
+    have, want = tokens(text), tokens(topic)
+    n = len(want)
+    return bool(want) and any(
+        all(_word(w, h) for w, h in zip(want, have[i : i + n], strict=True))
+        for i in range(len(have) - n + 1)
+    )
+
+
+def _word(want: str, have: str) -> bool:
+    return have == want or (len(want) >= 3 and have.startswith(want))
+
+
+def _declined(request: Request, text: str) -> bool:
+    return any(mentions(text, x, request.keeps) for x in request.rejects)
