@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-
-from cli.bench import bench_app
+from cli.bench import DomainOption, JsonOption, SampledOption, SeedOption, bench_app
 from mining.dag.synthesize import get_domain, sample_tasks, spec_of
 from mining.dag.textcheck import scenario_defects
 
 
 @bench_app.command("text")
 def text_command(
-    domain: Annotated[str, typer.Option("--domain", help="Domain with DAG synthesis.")] = "airline",
-    n: Annotated[int, typer.Option("--n", min=1, help="Sampled tasks.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed")] = 7,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    domain: DomainOption = "airline",
+    n: SampledOption = 1000,
+    seed: SeedOption = 7,
+    as_json: JsonOption = False,
 ) -> None:
     """Template defects in the text of n sampled tasks.
 

@@ -8,21 +8,18 @@ many of the same cases tau2-bench's own verdict (world hash and substring facts)
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
-import typer
-
-from cli.bench import bench_app
+from cli.bench import DomainOption, JsonOption, SampledOption, SeedOption, bench_app
 from mining.bench.verifier import run_suite
 from mining.dag.synthesize import get_domain, spec_of
 
 
 @bench_app.command("verifier")
 def verifier_command(
-    domain: Annotated[str, typer.Option("--domain", help="Domain with DAG synthesis.")] = "airline",
-    n: Annotated[int, typer.Option("--n", min=1, help="Sampled tasks.")] = 200,
-    seed: Annotated[int, typer.Option("--seed")] = 7,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    domain: DomainOption = "airline",
+    n: SampledOption = 200,
+    seed: SeedOption = 7,
+    as_json: JsonOption = False,
 ) -> None:
     """Gold runs and their mutants scored by the strict verifier.
 

@@ -22,8 +22,8 @@ EXPORT_KEYS = {
     # where the task came from, the counts behind its pass rate (both verdicts), the
     # customer's scenario and the rest of the task, so every export format is built from rows
     "candidate_id", "domain", "mode", "passes", "rollouts", "tau2_passes", "tau2_pass_rate",
-    "scenario", "user_facts", "refusal", "intents", "features", "meta", "seed", "walk",
-    "signature",
+    "scenario", "user_scenario", "user_facts", "refusal", "intents", "features", "meta", "seed",
+    "walk", "signature",
 }  # fmt: skip
 
 

@@ -13,6 +13,7 @@ import yaml
 from mining.core.task import Task
 from mining.dag.synthesize import synthesize_candidate
 from mining.reports.export import ExportRow, task_id_of
+from mining.reports.scenario import scenario_of
 from tests.cli_process import toolmine
 from tests.export_fixtures import airline_harvest, rows_of
 
@@ -51,7 +52,8 @@ def test_rows_carry_counts_and_rebuild_the_task(rows: list[ExportRow]) -> None:
         task = row.task()
         assert task.task_id == row.candidate_id
         assert task.golden_trajectory and task.expected_final_world == row.expected_final_world
-        assert row.scenario is not None and row.scenario.reason_for_call == row.task_description
+        assert row.scenario is not None and row.scenario == scenario_of(task)
+        assert task.user_scenario is not None  # the task's own, with the customer's script
 
 
 def test_hf_export_loads_with_datasets(

@@ -65,7 +65,9 @@ def test_load_environment_rows_and_rubric(rows: list[ExportRow], package: str) -
     roles = [m["role"] for m in first["prompt"]]
     assert roles == ["system", "assistant", "user"]
     assert "<policy>" in first["prompt"][0]["content"]
-    assert first["prompt"][2]["content"] == rows[0].task_description
+    scenario = rows[0].user_scenario
+    assert scenario is not None  # the customer opens as its scenario says, not with every fact
+    assert first["prompt"][2]["content"] == scenario.script.opening
     info = json.loads(first["info"]) if isinstance(first["info"], str) else first["info"]
     assert info["task_id"] == rows[0].task_id and info["world"] == rows[0].world
     names = {t.name for t in env.tool_defs}

@@ -14,6 +14,7 @@ from mining.targets.base import AgentTurn, RawToolCall
 from tests.test_rollout_helpers import (
     ScriptedAgent,
     call,
+    fake_completion,
     golden_turns,
     mock_task,
     say,
@@ -180,27 +181,12 @@ def test_deterministic_user_proxy() -> None:
 
 
 def test_llm_user_proxy_uses_litellm_with_flipped_roles(monkeypatch: pytest.MonkeyPatch) -> None:
-    import litellm
-
     from mining.rollout.user import LLMUserProxy
 
-    seen: dict[str, object] = {}
-
-    class _Resp:
-        class _C:
-            class message:  # noqa: N801 - mimics litellm's shape
-                content = "yes please"
-
-        choices = [_C()]
-
-    def fake(**kwargs: object) -> _Resp:
-        seen.update(kwargs)
-        return _Resp()
-
-    monkeypatch.setattr(litellm, "completion", fake)
+    calls = fake_completion(monkeypatch, "yes please")
     proxy = LLMUserProxy(parse_target("openai/user-model"))
     convo = [{"role": "user", "content": "hello"}, {"role": "assistant", "content": "hi there"}]
     assert proxy.reply(mock_task(), convo, "Confirm?") == "yes please"
-    messages: Any = seen["messages"]
+    messages: Any = calls[0]["messages"]
     roles = [m["role"] for m in messages]
-    assert roles == ["system", "assistant", "user", "user"] and seen["num_retries"] == 0
+    assert roles == ["system", "assistant", "user", "user"] and calls[0]["num_retries"] == 0

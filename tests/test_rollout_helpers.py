@@ -71,6 +71,29 @@ class ScriptedAgent:
         return self.turns.pop(0) if self.turns else say("Goodbye, have a nice day.")
 
 
+def fake_completion(monkeypatch: Any, content: str) -> list[dict[str, Any]]:
+    """Replace litellm.completion by a fake that answers `content`; returns the calls' kwargs."""
+    import litellm
+
+    seen: list[dict[str, Any]] = []
+
+    class _Resp:
+        class _C:
+            class message:  # noqa: N801 - mimics litellm's shape
+                pass
+
+        choices = [_C()]
+
+    _Resp._C.message.content = content  # type: ignore[attr-defined]
+
+    def fake(**kwargs: Any) -> _Resp:
+        seen.append(kwargs)
+        return _Resp()
+
+    monkeypatch.setattr(litellm, "completion", fake)
+    return seen
+
+
 def write_profile(path: Path, errors: dict[str, Any], name: str = "test") -> str:
     path.write_text(json.dumps({"name": name, "errors": errors}))
     return f"sim:file:{path}"

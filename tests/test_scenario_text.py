@@ -80,7 +80,7 @@ SLOTS: dict[str, list[str]] = {
     "keep": ["", ", keeping my return flight as it is"],
     "card": [ph.card_of(p) for p in PAYMENTS],
     "bags": ["1 checked bag", "3 checked bags"],
-    "old": NAMES[:2],
+    "old": [*NAMES[:2], "me"],
     "new": [ph.born(p) for p in PEOPLE[2:]],
     "new_name": NAMES[2:],
     "dob": ["2001-05-05"],

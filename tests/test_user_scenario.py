@@ -9,9 +9,12 @@ import pytest
 from mining.core.task import Task
 from mining.dag.synthesize import sample_tasks
 from mining.llm.spec import parse_target
-from mining.rollout.scripted import OUT_OF_SCOPE, STOP, TRANSFER, YES
+from mining.rollout.loop import run_rollout
+from mining.rollout.scripted import OUT_OF_SCOPE, STOP, TRANSFER, YES, customer_reply
 from mining.rollout.user import DeterministicUserProxy, LLMUserProxy, scenario_prompt
 from mining.targets.base import GREETING
+from tests.loopback_chat import ChatEndpoint
+from tests.test_rollout_helpers import fake_completion
 
 
 def _task(**fixed: Any) -> Task:
@@ -117,26 +120,41 @@ def test_the_same_unanswerable_question_ends_out_of_scope() -> None:
     assert OUT_OF_SCOPE in PROXY.reply(task, history, question)
 
 
+def test_llm_customer_through_litellm_plays_the_same_conversation() -> None:
+    """A model answering as the script does (a loopback endpoint, reached through litellm for
+    real) gives the same rollout as the scripted customer in-process."""
+    task = _task(intent="cancel", n_intents=2, second_intent="add_bags", policy_trap="no")
+    script = task.user_scenario.script  # type: ignore[union-attr]
+
+    def answer(body: dict[str, Any]) -> dict[str, Any]:
+        *history, last = body["messages"][1:]  # the agent speaks as "user" to the customer
+        if last["content"] == GREETING and not history:
+            return {"role": "assistant", "content": script.opening}
+        own = [
+            {"role": "user", "content": m["content"]} for m in history if m["role"] == "assistant"
+        ]
+        return {"role": "assistant", "content": customer_reply(script, own, last["content"])}
+
+    endpoint = ChatEndpoint(answer)
+    try:
+        model = LLMUserProxy(parse_target("openai/customer", api_base=endpoint.api_base))
+        oracle = parse_target("sim:oracle")
+        via_litellm = run_rollout(task, oracle, 0, 3, user=model)
+        in_process = run_rollout(task, oracle, 0, 3)
+    finally:
+        endpoint.close()
+    assert via_litellm.passed and in_process.passed
+    texts = [(m.role, m.content) for m in via_litellm.trajectory.messages]
+    assert texts == [(m.role, m.content) for m in in_process.trajectory.messages]
+    system = endpoint.requests[0]["messages"][0]["content"]
+    assert system == scenario_prompt(task) and len(endpoint.requests) >= 4
+
+
 def test_llm_customer_gets_guidelines_and_scenario_and_opens_itself(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import litellm
-
     task = _task(intent="change_cabin", n_intents=1, policy_trap="no")
-    seen: list[dict[str, Any]] = []
-
-    class _Resp:
-        class _C:
-            class message:  # noqa: N801 - mimics litellm's shape
-                content = 'Sure. "###STOP###"'
-
-        choices = [_C()]
-
-    def fake(**kwargs: Any) -> _Resp:
-        seen.append(kwargs)
-        return _Resp()
-
-    monkeypatch.setattr(litellm, "completion", fake)
+    seen = fake_completion(monkeypatch, 'Sure. "###STOP###"')
     proxy = LLMUserProxy(parse_target("openai/user-model"))
     assert proxy.opening(task) == "Sure. ###STOP###"
     system, first = seen[0]["messages"]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from domains.airline import AirlineWorld
+from domains.airline import AirlineTools, AirlineWorld
 from mining.dag.synthesize import sample_tasks
 from mining.llm.errors import ProviderError
 from mining.llm.spec import ModelSpec
@@ -45,7 +45,8 @@ def _scenario() -> dict[str, Any]:
 
 class Scripted:
     """Answers structured roles by schema name, and plays agents: `oracle` follows the scenario's
-    solution; `target` does too in every fourth conversation and gives up in the others."""
+    solution (each write described and the customer asked first, as the policy wants); `target`
+    does too in every fourth conversation and gives up in the others."""
 
     def __init__(self) -> None:
         self.scenario = _scenario()
@@ -82,9 +83,15 @@ class Scripted:
         if step == 0:
             self.conversations[model] += 1
         solves = model == "oracle" or self.conversations[model] % 4 == 1
-        calls = self.scenario["solution"]
-        if solves and step < len(calls):
-            call = calls[step]
+        moves: list[Any] = []
+        for call in self.scenario["solution"]:
+            if call["name"] in AirlineTools.write_tools():
+                moves.append(f"I will {call['name']} with {call['arguments']}. Confirm (yes/no)?")
+            moves.append(call)
+        if solves and step < len(moves) and isinstance(moves[step], str):
+            return {"role": "assistant", "content": moves[step]}
+        if solves and step < len(moves):
+            call = moves[step]
             return {
                 "role": "assistant",
                 "content": None,

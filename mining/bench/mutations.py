@@ -91,22 +91,23 @@ def drop_confirmation(task: Task, messages: Messages) -> Messages | None:
     return [m for i, m in enumerate(messages) if i not in found]
 
 
-def declined(task: Task, messages: Messages) -> Messages | None:
+def _reworded(task: Task, messages: Messages, which: int, text: str) -> Messages | None:
+    """The exchange before the first write with its description (0) or answer (1) reworded."""
     found = _exchange(task, messages)
     if found is None:
         return None
     out = copy.deepcopy(messages)
-    out[found[1]].content = "No, please don't do that."
+    out[found[which]].content = text
     return out
+
+
+def declined(task: Task, messages: Messages) -> Messages | None:
+    return _reworded(task, messages, 1, "No, please don't do that.")
 
 
 def vague_description(task: Task, messages: Messages) -> Messages | None:
-    found = _exchange(task, messages)
-    if found is None:
-        return None
-    out = copy.deepcopy(messages)
-    out[found[0]].content = "I can take care of that for you. Shall I go ahead (yes/no)?"
-    return out
+    text = "I can take care of that for you. Shall I go ahead (yes/no)?"
+    return _reworded(task, messages, 0, text)
 
 
 def wrong_amount(task: Task, messages: Messages) -> Messages | None:

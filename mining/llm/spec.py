@@ -11,6 +11,7 @@ Credentials never travel in a ModelSpec: litellm reads them from the worker's en
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -44,6 +45,22 @@ class ModelSpec(BaseModel):
     def latency_ms(self) -> float:
         """Simulated per-turn latency in milliseconds (simulated targets only)."""
         return float(self.extra.get("latency_ms", 0) or 0)
+
+    def completion_options(self) -> dict[str, Any]:
+        """The keyword arguments of a litellm completion for this model, besides the model,
+        the messages, retries and timeout: the extra parameters, the endpoint (a self-hosted one
+        gets `TOOLMINE_API_KEY` or a placeholder key, which such servers ignore but litellm
+        requires), temperature and token limit when set."""
+        options = dict(self.extra)
+        options.pop("latency_ms", None)  # a simulated-target knob, not a completion parameter
+        if self.api_base:
+            options["api_base"] = self.api_base
+            options.setdefault("api_key", os.environ.get("TOOLMINE_API_KEY", "sk-none"))
+        if self.temperature is not None:
+            options["temperature"] = self.temperature
+        if self.max_tokens is not None:
+            options["max_tokens"] = self.max_tokens
+        return options
 
 
 def sim_profile_of(model: str) -> str:

@@ -13,7 +13,6 @@ Credentials come from the process environment (litellm reads them); none travel 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -71,15 +70,7 @@ def call_structured(
     failures, classified) or `StructuredOutputError` (an answer that does not fit)."""
     if completion is None:
         completion = litellm_module().completion  # lazily: offline roles never need it
-    kwargs: dict[str, Any] = dict(spec.extra)
-    kwargs.pop("latency_ms", None)  # a simulated-target knob, not a completion parameter
-    if spec.api_base:  # a self-hosted endpoint: the same key rule as the rollout agent's
-        kwargs["api_base"] = spec.api_base
-        kwargs.setdefault("api_key", os.environ.get("TOOLMINE_API_KEY", "sk-none"))
-    if spec.temperature is not None:
-        kwargs["temperature"] = spec.temperature
-    if spec.max_tokens is not None:
-        kwargs["max_tokens"] = spec.max_tokens
+    kwargs = spec.completion_options()
     try:
         response = completion(
             model=spec.model,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from domains.scenario import UserScenario
 from mining.core.errors import UserError
 from mining.core.task import Task
 from mining.reports.scenario import Scenario, scenario_of
@@ -35,6 +36,9 @@ class ExportRow(BaseModel):
     mode: str = ""
     task_description: str
     scenario: Scenario | None = Field(default=None, description="the customer's side")
+    user_scenario: UserScenario | None = Field(
+        default=None, description="the task's own scenario with its script (None: derived)"
+    )
     world: dict[str, Any]
     tools: list[dict[str, Any]]
     golden_trajectory: list[dict[str, Any]]
@@ -100,6 +104,7 @@ def export_row(
         mode=str(outcome.get("mode") or ""),
         task_description=task.task_description,
         scenario=scenario_of(task),
+        user_scenario=task.user_scenario,
         world=task.world,
         tools=tools,
         golden_trajectory=[c.model_dump(mode="json") for c in task.golden_trajectory],

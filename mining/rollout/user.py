@@ -145,16 +145,14 @@ class LLMUserProxy:
             elif m.get("role") == "assistant" and m.get("content") and not m.get("tool_calls"):
                 messages.append({"role": "user", "content": m["content"]})
         messages.append({"role": "user", "content": agent_text or "(no reply)"})
-        kwargs: dict[str, Any] = dict(self.spec.extra)
-        if self.spec.api_base:
-            kwargs["api_base"] = self.spec.api_base
+        kwargs = self.spec.completion_options()
+        kwargs.setdefault("temperature", 0.0)
         try:
             response = litellm.completion(
                 model=self.spec.model,
                 messages=messages,
                 num_retries=0,
                 timeout=self.spec.timeout_s,
-                temperature=self.spec.temperature if self.spec.temperature is not None else 0.0,
                 **kwargs,
             )
         except Exception as exc:

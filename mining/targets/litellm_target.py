@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import os
 from typing import Any
 
 from mining.core.task import Task
@@ -42,15 +41,7 @@ class LiteLLMAgent:
 
     def next_turn(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> AgentTurn:
         litellm = litellm_module()
-        kwargs: dict[str, Any] = dict(self.spec.extra)
-        kwargs.pop("latency_ms", None)
-        if self.spec.api_base:
-            kwargs["api_base"] = self.spec.api_base
-            kwargs.setdefault("api_key", os.environ.get("TOOLMINE_API_KEY", "sk-none"))
-        if self.spec.temperature is not None:
-            kwargs["temperature"] = self.spec.temperature
-        if self.spec.max_tokens is not None:
-            kwargs["max_tokens"] = self.spec.max_tokens
+        kwargs = self.spec.completion_options()
         if self._sim_body is not None:
             kwargs["extra_body"] = {SIM_BODY_FIELD: self._sim_body}
         try:

@@ -34,15 +34,19 @@ GENERAL = (
 
 def build_scenario(built: Built, rng: random.Random) -> UserScenario:
     facts = built.text_facts
-    parts = [INTENTS[r["kind"]](rng, r) for r in facts["requests"]]
+    name, uid = facts["name"], facts["user_id"]
+    parts = [INTENTS[r["kind"]](rng, {**r, "customer": name}) for r in facts["requests"]]
     for i, part in enumerate(parts):
         _targets(part, built, i, facts["requests"][i])
-    name, uid = facts["name"], facts["user_id"]
     reasons = [p.reason for p in parts]
     if len(parts) > 1:
         reasons.insert(0, f"You have {NUMBERS[len(parts)]} requests, to raise one after the other.")
     known = [f"You are {name}.", f"Your user id is {uid}."]
-    known += [line for p in parts for line in p.known]
+    quoted = list(dict.fromkeys(rid for p in parts for rid in p.quoted))
+    if len(quoted) == 1:
+        known.append(f"Your reservation number is {quoted[0]}.")
+    elif quoted:
+        known.append(f"Your reservation numbers are {', '.join(quoted[:-1])} and {quoted[-1]}.")
     unknown = [line for p in parts for line in p.unknown]
     # One paragraph per request, in the order of the reasons; then how to behave.
     told = [" ".join(p.told) for p in parts if p.told]

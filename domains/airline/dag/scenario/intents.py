@@ -22,6 +22,7 @@ from domains.airline.dag.scenario.parts import (
     budget,
     fact,
     outcome_lines,
+    priced,
     request,
     reservation_facts,
     say,
@@ -111,15 +112,11 @@ def change_flights(rng: random.Random, f: dict[str, Any]) -> Part:
         f"You want to move the outbound flight of {ph.your_reservation(f)} to "
         f"{f['new_date']}{kept}."
     )
-    limit, condition = budget(rng, f, "the extra charge")
-    part.request.max_charge = limit
-    part.told = [
+    told = [
         sentence(f"You want {choice} that day, in the same cabin"),
         f"Any fare difference is paid or refunded with your {card}.",
-        *condition,
-        *outcome_lines(f),
     ]
-    return part
+    return priced(rng, f, part, "the extra charge", told)
 
 
 def change_cabin(rng: random.Random, f: dict[str, Any]) -> Part:
@@ -129,14 +126,8 @@ def change_cabin(rng: random.Random, f: dict[str, Any]) -> Part:
     facts.append(fact(say(rng, "pay_change", card=card), PAY))
     part.request = request("change_cabin", say(rng, "change_cabin_ask"), facts, f)
     part.reason = f"You want every flight of {ph.your_reservation(f)} moved to {f['cabin']}."
-    limit, condition = budget(rng, f, "the extra charge")
-    part.request.max_charge = limit
-    part.told = [
-        f"Any price difference is paid or refunded with your {card}.",
-        *condition,
-        *outcome_lines(f),
-    ]
-    return part
+    paid = f"Any price difference is paid or refunded with your {card}."
+    return priced(rng, f, part, "the extra charge", [paid])
 
 
 def add_bags(rng: random.Random, f: dict[str, Any]) -> Part:
@@ -148,10 +139,7 @@ def add_bags(rng: random.Random, f: dict[str, Any]) -> Part:
     facts.append(fact(say(rng, "pay_fee", card=card), PAY))
     part.request = request("add_bags", say(rng, "add_bags_ask"), facts, f)
     part.reason = f"You want to add {bags} to {ph.your_reservation(f)}."
-    limit, condition = budget(rng, f, "the fee")
-    part.request.max_charge = limit
-    part.told = [f"Any fee is paid with your {card}.", *condition, *outcome_lines(f)]
-    return part
+    return priced(rng, f, part, "the fee", [f"Any fee is paid with your {card}."])
 
 
 def change_passengers(rng: random.Random, f: dict[str, Any]) -> Part:
@@ -166,9 +154,11 @@ def change_passengers(rng: random.Random, f: dict[str, Any]) -> Part:
         )
     else:
         old = ph.full_name(f["old"])
-        facts.append(fact(say(rng, "passengers_swap", old=old, **slots), PEOPLE))
+        mine = old == f.get("customer")  # the customer gives up their own seat
+        facts.append(fact(say(rng, "passengers_swap", old="me" if mine else old, **slots), PEOPLE))
         ask = say(rng, "passengers_ask")
-        part.reason = f"You want to replace {old} with {slots['new']} on {ph.your_reservation(f)}."
+        whom = "yourself" if mine else old
+        part.reason = f"You want to replace {whom} with {slots['new']} on {ph.your_reservation(f)}."
     part.request = request("change_passengers", ask, facts, f)
     part.told = outcome_lines(f)
     return part

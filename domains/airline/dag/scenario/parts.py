@@ -134,7 +134,7 @@ class Part:
 
     request: Request
     reason: str  # reason for the call, one sentence
-    known: list[str] = field(default_factory=list)
+    quoted: list[str] = field(default_factory=list)  # reservation numbers the customer knows
     unknown: list[str] = field(default_factory=list)
     told: list[str] = field(default_factory=list)  # task instructions, whole sentences
 
@@ -170,12 +170,20 @@ def budget(rng: random.Random, f: dict[str, Any], what: str) -> tuple[int | None
     return limit, [f"Only agree if {what} is no more than ${limit}."]
 
 
+def priced(rng: random.Random, f: dict[str, Any], part: Part, what: str, told: list[str]) -> Part:
+    """A change that may cost money: its instructions, a spending limit (sometimes) on `what`,
+    and what to accept if the policy refuses it."""
+    part.request.max_charge, condition = budget(rng, f, what)
+    part.told = [*told, *condition, *outcome_lines(f)]
+    return part
+
+
 def reservation_facts(rng: random.Random, f: dict[str, Any]) -> tuple[list[Fact], Part]:
     """Which reservation: its id, or (when the customer does not have it) the trip. Returns the
-    facts and a `Part` holding the scenario's known / unknown lines."""
+    facts and a `Part` holding the number the customer quotes or the unknown line."""
     lines = Part(request=Request(kind="", ask="", outcome="done"), reason="")
     if f.get("reservation_id"):
-        lines.known.append(f"Your reservation number is {f['reservation_id']}.")
+        lines.quoted.append(str(f["reservation_id"]))
         return [fact(rng.choice(ph.reservation_facts_said(f)), RESERVATION)], lines
     admit, trip = rng.choice(ph.reservation_facts_said(f))
     lines.unknown.append(f"You do not remember the reservation number of {ph.your_reservation(f)}.")
