@@ -1,7 +1,8 @@
 """`toolmine sample`: print N validated DAG-synthesized tasks as JSON lines.
 
 Each line carries the task (id, params, walk, text, world, golden trajectory, expected final world,
-communicate facts, signature, ...) plus the domain's tool schemas under `tools`.
+communicate facts, signature, ...) plus the domain's tool schemas under `tools`. Candidates whose
+world the domain's consistency checker flags are rejected; stderr says how many.
 """
 
 from __future__ import annotations
@@ -101,9 +102,15 @@ def sample_command(
         if tools is not None:
             row["tools"] = tools
         out.write(json.dumps(row) + "\n")
+    inconsistent = sum(r.inconsistent for r in rejections)
+    print(
+        f"{len(tasks)} tasks; {len(rejections)} candidates rejected, {inconsistent} of them "
+        "because the world consistency checker flagged their world",
+        file=sys.stderr,
+    )
     if len(tasks) < n:
         print(
-            f"warning: only {len(tasks)} distinct tasks found for {n} requested "
-            f"({len(rejections)} candidates rejected); the pinned space may be smaller than N",
+            f"warning: only {len(tasks)} distinct tasks found for {n} requested; the pinned "
+            "space may be smaller than N",
             file=sys.stderr,
         )

@@ -19,6 +19,9 @@ Value = str | int
 Point = dict[str, Value]
 
 
+SAMPLE_ATTEMPTS = 200  # draws tried before a pinned axis is reported as not fitting
+
+
 class ParamError(ValueError):
     """A bad parameter point or assignment; the message names the axis, the value and the
     allowed values."""
@@ -82,7 +85,10 @@ class ParamSpace:
         return [a.name for a in self.axes]
 
     def sample(self, rng: random.Random, fixed: Mapping[str, Value] | None = None) -> Point:
-        """A random valid point; `fixed` pins some axes (validated first)."""
+        """A random valid point; `fixed` pins some axes (validated first). A pinned axis may not
+        go with what was drawn for the axes before it (pinned `payment_mix=gift_cards` after a
+        drawn business cabin for five): then the draw is retried, up to `SAMPLE_ATTEMPTS`
+        times, before the conflict is reported."""
         fixed = dict(fixed or {})
         for name, value in fixed.items():
             axis = self.axis(name)
@@ -90,6 +96,15 @@ class ParamSpace:
                 raise ParamError(
                     f"unknown value {value!r} for axis {name!r}; allowed: {_fmt(axis.values)}"
                 )
+        for _ in range(SAMPLE_ATTEMPTS - 1):
+            try:
+                return self._draw(rng, fixed)
+            except ParamError:
+                if not fixed:  # nothing pinned: the space itself has a dead end
+                    raise
+        return self._draw(rng, fixed)
+
+    def _draw(self, rng: random.Random, fixed: Mapping[str, Value]) -> Point:
         point: Point = {}
         for axis in self.axes:
             choices = axis.allowed_values(point)

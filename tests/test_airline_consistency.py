@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from domains import registry
 from domains.airline import load_world, parse_world
 from domains.airline.consistency import RULES, TAU2_EXCEPTIONS, check_world
 from domains.base import Violation
@@ -160,6 +161,10 @@ def _rules(world: dict[str, Any]) -> set[str]:
 
 def test_a_consistent_world_passes() -> None:
     assert check_world(parse_world(consistent_world())) == []
+
+
+def test_the_airline_domain_carries_the_checker() -> None:
+    assert registry.get("airline").consistency is check_world
 
 
 # --- one broken world per rule ----------------------------------------------------------------

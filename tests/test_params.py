@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from domains.airline.dag.params import SPACE
+from domains.airline.dag.params import SPACE, gift_cards_fit
 from domains.params import ParamError
 
 
@@ -24,6 +24,19 @@ def test_samples_are_valid_and_cover_every_value() -> None:
 def test_fixed_axes_are_respected() -> None:
     point = SPACE.sample(random.Random(3), {"intent": "book", "passengers": 5})
     assert point["intent"] == "book" and point["passengers"] == 5
+
+
+def test_a_pinned_axis_is_drawn_around_until_the_earlier_axes_fit_it() -> None:
+    """Gift cards ($300 at most, three at most) pay only small bookings: pinning them redraws
+    cabin and passengers until they fit, rather than failing on an unlucky draw."""
+    for i in range(40):
+        point = SPACE.sample(random.Random(i), {"intent": "book", "payment_mix": "gift_cards"})
+        assert point["payment_mix"] == "gift_cards" and gift_cards_fit(point)
+    with pytest.raises(ParamError, match="'gift_cards' for axis 'payment_mix' does not go with"):
+        SPACE.sample(
+            random.Random(0),
+            {"intent": "book", "cabin": "business", "passengers": 5, "payment_mix": "gift_cards"},
+        )
 
 
 def test_unknown_axis_value_and_bad_syntax_are_named() -> None:

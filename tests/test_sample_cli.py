@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,32 @@ def test_bench_proposer_rejects_bad_options(args: list[str], message: str) -> No
     result = runner.invoke(app, ["bench", "proposer", *args])
     assert isinstance(result.exception, UserError)
     assert message in str(result.exception)
+
+
+def test_sample_rejects_and_counts_worlds_the_checker_flags(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+
+    from domains import registry
+    from domains.base import Violation
+
+    airline = registry.get("airline")
+    late = Violation("time.actuals", "flights/HAT001", "no flight may be late")
+    strict = dataclasses.replace(airline, consistency=lambda world: [late])
+    real_get = registry.get
+    monkeypatch.setattr(
+        registry, "get", lambda name: strict if name == "airline" else real_get(name)
+    )
+    result = runner.invoke(app, ["sample", "--n", "2", "--seed", "3", "--no-tools"])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "0 tasks; 140 candidates rejected, 140 of them because the world consistency " in (
+        result.stderr
+    )
+
+
+def test_sample_says_how_many_it_rejected() -> None:
+    result = runner.invoke(app, ["sample", "--n", "20", "--seed", "3", "--no-tools"])
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 20
+    # The airline builder's worlds pass the checker: none is rejected for it.
+    assert re.search(r"^20 tasks; \d+ candidates rejected, 0 of them because", result.stderr)

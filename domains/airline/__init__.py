@@ -58,6 +58,7 @@ DOMAIN = Domain(
     transfer=Transfer(
         tool=AirlineTools.transfer_to_human_agents.__name__, message=TRANSFER_MESSAGE
     ),
+    consistency=check_world,
     task_entities=task_entities,
     mistakes=MISTAKES,
     wg=WG_VOCABULARY,

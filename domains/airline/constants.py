@@ -50,9 +50,8 @@ COMPENSATION_PER_PASSENGER = {"cancelled": 100, "delayed": 50}
 
 # --- synthesized worlds: fares and balances ---------------------------------------------------
 
-# Per-passenger fare range of one direct leg, by cabin (one-stop itineraries cost twice).
-FARE_BANDS = {"basic_economy": (45, 170), "economy": (90, 320), "business": (320, 1150)}
-CERTIFICATE_AMOUNTS = (100, 150, 200, 250, 500)  # travel certificates a customer may hold
+# Fares scale with distance: see domains/airline/network.py (bands, ladders, block times).
+CERTIFICATE_AMOUNTS = (100, 150, 250, 500)  # travel certificates a customer may hold (tau2's)
 # Synthesized flight numbers: HAT301-HAT999, clear of tau2's HAT001-HAT300.
 FLIGHT_NUMBERS = (301, 999)
 
@@ -65,7 +64,7 @@ AIRPORTS = {
     "EWR": "Newark", "CLT": "Charlotte", "MSP": "Minneapolis", "DTW": "Detroit",
     "PHL": "Philadelphia", "LGA": "LaGuardia",
 }  # fmt: skip
-# Routes are any two distinct airports of this list for now (no route network yet).
+# Where they are and which pairs make routes: domains/airline/network.py.
 
 # --- ids the tools hand out (tau2's) ----------------------------------------------------------
 

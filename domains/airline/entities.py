@@ -12,11 +12,15 @@ from typing import Any
 
 
 def task_entities(task: Mapping[str, Any]) -> tuple[set[str], set[tuple[str, str]]]:
-    """Users (by name) and routes (origin, destination) a task is built around: the users of its
-    world, the gold calls' searches and the reservations they touch."""
+    """Users (by name) and routes (origin, destination) a task is built around: its customer
+    (`meta.user_id`; every user of the world when a task does not name one, since worlds hold
+    other customers too), the gold calls' searches and the reservations they touch."""
     world = task.get("world") or {}
+    customer = (task.get("meta") or {}).get("user_id")
+    everyone = world.get("users") or {}
+    people = [everyone[customer]] if customer in everyone else list(everyone.values())
     users = set()
-    for user in (world.get("users") or {}).values():
+    for user in people:
         name = user.get("name") if isinstance(user, dict) else None
         if isinstance(name, dict):
             users.add(f"{name.get('first_name', '')} {name.get('last_name', '')}")

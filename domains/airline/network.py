@@ -52,10 +52,12 @@ def miles(a: str, b: str) -> float:
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(h))
 
 
-def routes(airports: list[str] | None = None) -> list[tuple[str, str]]:
-    """Every directed pair of known airports a flight may connect (no same-metro pairs)."""
+@functools.cache
+def routes(airports: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...]:
+    """Every directed pair of known airports (of `airports`, if given) a flight may connect: no
+    same-metro pairs."""
     codes = sorted(COORDINATES if airports is None else set(airports) & set(COORDINATES))
-    return [(a, b) for a in codes for b in codes if not same_metro(a, b)]
+    return tuple((a, b) for a in codes for b in codes if not same_metro(a, b))
 
 
 # --- how long a flight takes ------------------------------------------------------------------
@@ -102,14 +104,22 @@ def detour(path: list[str]) -> float:
     return flown / direct if direct else math.inf
 
 
-def hubs(a: str, b: str, airports: list[str] | None = None) -> list[str]:
-    """Airports a one-stop itinerary from a to b may connect through, sorted by name."""
+@functools.cache
+def connected_routes(airports: tuple[str, ...], hubs_needed: int) -> tuple[tuple[str, str], ...]:
+    """The routes of `airports` with at least `hubs_needed` sensible one-stop connections."""
+    return tuple(r for r in routes(airports) if len(hubs(*r, airports)) >= hubs_needed)
+
+
+@functools.cache
+def hubs(a: str, b: str, airports: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """Airports (of `airports`, if given) a one-stop itinerary from a to b may connect through,
+    sorted by name."""
     codes = sorted(COORDINATES if airports is None else set(airports) & set(COORDINATES))
-    return [
+    return tuple(
         h
         for h in codes
         if metro(h) not in (metro(a), metro(b)) and detour([a, h, b]) <= DETOUR_RATIO
-    ]
+    )
 
 
 # --- what a seat costs --------------------------------------------------------------------------
@@ -128,6 +138,16 @@ def fare_band(cabin: str, distance: float) -> tuple[int, int]:
     """(lowest, highest) realistic fare of one flight of `distance` miles in `cabin`."""
     (lo0, lo1), (hi0, hi1) = FARE_BANDS[cabin]
     return math.ceil(lo0 + lo1 * distance), math.floor(hi0 + hi1 * distance)
+
+
+def fare_floor(cabin: str, a: str, b: str, one_stop: bool) -> int:
+    """The lowest realistic fare from a to b in `cabin`: direct, or through the cheapest hub."""
+    if not one_stop:
+        return fare_band(cabin, miles(a, b))[0]
+    floors = [
+        fare_band(cabin, miles(a, h))[0] + fare_band(cabin, miles(h, b))[0] for h in hubs(a, b)
+    ]
+    return min(floors, default=10**6)
 
 
 # How the cabins' fares on one flight relate: basic economy and business as multiples of economy.

@@ -24,7 +24,7 @@ from domains.params import ParamError
 from mining.core.errors import UserError
 from mining.core.task import Task
 from mining.dag.paraphrase import Paraphraser, paraphrase_text
-from mining.dag.validate import validate
+from mining.dag.validate import INCONSISTENT, validate
 from mining.dag.walks import WalkError, check_walk, sample_walk, walk_signature
 
 
@@ -53,6 +53,11 @@ class Rejection(BaseModel):
     params: dict[str, Any]
     seed: int
     task_id: str = ""
+
+    @property
+    def inconsistent(self) -> bool:
+        """Rejected because the domain's world consistency checker flagged the world."""
+        return self.reason.startswith(INCONSISTENT)
 
 
 # Features the engine adds to every task (besides `intent_<name>` per intent of the chain).
@@ -145,8 +150,8 @@ def synthesize_candidate(
     text = scenario.description() if scenario is not None else spec.text(built, rng)
     # Every text of the scenario is checked for leaks; the description for required facts.
     shown = [text, *scenario.texts()] if scenario is not None else [text]
-    expected, problems = validate(dom, spec, built, text, "\n".join(shown))
-    if problems or expected is None:
+    initial, expected, problems = validate(dom, spec, built, text, "\n".join(shown))
+    if problems or initial is None or expected is None:
         return reject("; ".join(problems) or "invalid")
     features = dict(built.features)
     features.setdefault("walk_length", float(len(walk.nodes())))
@@ -183,7 +188,7 @@ def synthesize_candidate(
         ),
         task_description=text,
         user_scenario=scenario,
-        world=built.world,
+        world=initial,
         golden_trajectory=[ToolCall.model_validate(c) for c in built.golden],
         expected_final_world=expected,
         communicate=list(built.communicate),

@@ -1,6 +1,7 @@
 """Validation of a synthesized candidate before anyone spends a rollout on it.
 
-A candidate is kept only if: its world loads in the domain's model; its golden trajectory replays
+A candidate is kept only if: its world loads in the domain's model and passes the domain's world
+consistency checker (before and after the golden trajectory); its golden trajectory replays
 without a single tool error; the final state equals the initial one for a refusal; a task whose
 gold makes no write still asks for something a do-nothing agent cannot give (a fact to state or
 a transfer), so doing nothing never passes; the task text carries every required fact and leaks
@@ -86,17 +87,30 @@ def mentions(text: str, fact: str) -> bool:
 _NUMBER = re.compile(r"[\d.]+")
 
 
+INCONSISTENT = "consistency"  # how a problem found by the domain's consistency checker begins
+
+
+def consistency_problems(domain: Domain, world: World, label: str = "") -> list[str]:
+    """The domain's consistency checker's findings on `world`, as problems."""
+    if domain.consistency is None:
+        return []
+    return [f"{INCONSISTENT}{label}: {v}" for v in domain.consistency(world)]
+
+
 def validate(
     domain: Domain, spec: DagSpec, built: Built, text: str, shown: str | None = None
-) -> tuple[dict[str, Any] | None, list[str]]:
-    """(expected final world in file form, problems). No problems means the candidate is valid.
-    `text` must carry the required facts; `shown` (default: `text`), everything the customer
-    may say, must leak none of the answers."""
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[str]]:
+    """(initial world, expected final world, both in the canonical file form; problems). No
+    problems means the candidate is valid. `text` must carry the required facts; `shown`
+    (default: `text`), everything the customer may say, must leak none of the answers. A world
+    the consistency checker flags is rejected for that alone (the rest is not checked)."""
     try:
         world = load_world(domain, built.world)
     except ValidationError as exc:
-        return None, [f"world does not load: {str(exc).splitlines()[0]}"]
-    problems: list[str] = []
+        return None, None, [f"world does not load: {str(exc).splitlines()[0]}"]
+    problems = consistency_problems(domain, world)
+    if problems:
+        return None, None, problems
     for fact in built.required_text:
         if not mentions(text, fact):
             problems.append(f"task text lacks required fact {fact!r}")
@@ -107,13 +121,13 @@ def validate(
         # Domain checks only read, so they run on the initial world before the replay.
         problems.extend(spec.check(world, built))
     if problems:
-        return None, problems
+        return None, None, problems
     # A refusal must leave the world as it was (compared in file form: reads never reorder
-    # anything); every write tool of a domain changes its world when it succeeds, so the initial
-    # dump is skipped for other tasks (speed).
+    # anything). The initial dump is also the task's world in canonical form.
     writes = [c for c in built.golden if _is_write(domain, c["name"])]
-    initial = world.to_json() if built.refusal else None
+    initial = world.to_json()
     problems.extend(_replay_errors(domain, world, built.golden))
+    problems.extend(consistency_problems(domain, world, " (expected world)"))
     final = world.to_json()
     if built.refusal:
         if writes:
@@ -122,7 +136,7 @@ def validate(
             problems.append("refusal task changes the world")
     if not writes and not built.communicate and not built.meta.get("transfer_expected"):
         problems.append("no write, no fact to state and no transfer: doing nothing would pass")
-    return final, problems
+    return initial, final, problems
 
 
 def _is_write(domain: Domain, name: str) -> bool:

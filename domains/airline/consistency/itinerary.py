@@ -5,6 +5,7 @@ what it is about and move on (the rule for the malformed value reports that once
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 from domains.airline.data_model import Flight, Reservation, ReservationFlight
@@ -29,6 +30,7 @@ def _iso(text: str) -> datetime | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)  # a world repeats few schedule strings; parsing was hot
 def clock(text: str) -> timedelta | None:
     """A scheduled time `HH:MM:SS` (`+1`: the next day) as the offset from the date's midnight."""
     base, plus = (text[:-2], 1) if text.endswith("+1") else (text, 0)

@@ -132,13 +132,12 @@ def _itinerary(world: AirlineWorld, rid: str) -> Iterator[Violation]:
         yield Violation("ref.itinerary", where, f"the trip begins and ends at {res.origin}")
         return
     parts = directions(res)
-    legs = " ".join(f"{s.origin}-{s.destination}" for s in res.flights)
-    if parts is None:
-        yield Violation(
-            "ref.itinerary",
-            where,
-            f"{res.flight_type} {res.origin}-"
-            f"{res.destination} does not match its segments {legs or '(none)'}",
-        )
-    elif any(len(p) > 2 for p in parts):
-        yield Violation("ref.itinerary", where, f"more than one stop each way: {legs}")
+    if parts is not None and all(len(p) <= 2 for p in parts):
+        return
+    legs = " ".join(f"{s.origin}-{s.destination}" for s in res.flights) or "(none)"
+    why = (
+        f"{res.flight_type} {res.origin}-{res.destination} does not match its segments {legs}"
+        if parts is None
+        else f"more than one stop each way: {legs}"
+    )
+    yield Violation("ref.itinerary", where, why)

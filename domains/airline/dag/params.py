@@ -21,7 +21,8 @@ Axis meanings:
   (cabin is the *target* cabin for change_cabin);
 - selection: how the flight is picked (book, change_flights);
 - payment_mix: book: one card / gift card + card / certificate (+ card) / several gift cards;
-  flight, cabin or bag changes: `card` = a credit card, `gift_cards` = one gift card;
+  flight, cabin or bag changes: `card` = a credit card, `gift_cards` = one gift card (gift cards
+  only where their balances can cover the amount, see `gift_cards_fit`);
 - bags: none / within the free allowance / with extra paid bags (book: the bags travelling;
   add_bags: the bags added);
 - reservation_known: the customer quotes the reservation id, or only describes the trip;
@@ -158,12 +159,34 @@ def _trip(p: Mapping[str, Value]) -> list[Value]:
     return ["one_way", "round_trip"]
 
 
-def _payment(p: Mapping[str, Value]) -> list[Value]:
+# Gift cards hold at most $300 each (as tau2's do), and a booking takes at most three: paying
+# with gift cards alone fits only a few cheap seats, and a cabin change paid with one gift card
+# only a small difference. Seats = passengers x directions x legs, at most, per cabin.
+GIFT_CARD_SEATS = {
+    "book": {"basic_economy": 8, "economy": 6, "business": 2},
+    "change_cabin": {"basic_economy": 2, "economy": 2, "business": 0},
+}
+
+
+def gift_cards_fit(p: Mapping[str, Value]) -> bool:
+    """Whether gift cards can pay for what the point asks (see GIFT_CARD_SEATS)."""
+    limits = GIFT_CARD_SEATS.get(str(p["intent"]))
+    if limits is None:
+        return True
+    seats = int(p["passengers"]) * (2 if p["trip_type"] == "round_trip" else 1)
+    seats *= 2 if p["stops"] == "one_stop" else 1
+    return seats <= limits[str(p["cabin"])]
+
+
+def payment_choices(p: Mapping[str, Value]) -> list[Value]:
+    """The payment mixes a request allows (`payment_mix` of its sub-point)."""
     if p["intent"] == "book":
-        return ["card", "card_gift", "certificate", "gift_cards"]
-    if p["intent"] in UPDATE_INTENTS:
-        return ["card", "gift_cards"]
-    return ["card"]
+        mixes: list[Value] = ["card", "card_gift", "certificate", "gift_cards"]
+    elif p["intent"] in UPDATE_INTENTS:
+        mixes = ["card", "gift_cards"]
+    else:
+        return ["card"]
+    return mixes if gift_cards_fit(p) else [m for m in mixes if m != "gift_cards"]
 
 
 def _bags(p: Mapping[str, Value]) -> list[Value]:
@@ -206,7 +229,7 @@ SPACE = ParamSpace(
         Axis("selection", ("cheapest", "shortest", "earliest", "named"), "how the flight is picked",
              relevant=_relevant("selection")),
         Axis("payment_mix", ("card", "card_gift", "certificate", "gift_cards"), "how it is paid",
-             allowed=_payment, relevant=_relevant("payment_mix")),
+             allowed=payment_choices, relevant=_relevant("payment_mix")),
         Axis("bags", ("none", "free", "extra"), "checked bags", allowed=_bags,
              relevant=_relevant("bags")),
         Axis("reservation_known", ("yes", "no"), "customer quotes the reservation id",

@@ -12,7 +12,7 @@ import random
 
 from domains.airline.constants import CABINS, FREE_BAGS
 from domains.airline.dag.graph import RESERVATION_INTENTS
-from domains.airline.dag.params import chain
+from domains.airline.dag.params import chain, payment_choices
 from domains.params import Point
 
 
@@ -35,7 +35,9 @@ def plan(point: Point, rng: random.Random) -> list[tuple[str, Point]]:
             cabins = ["business"]
         sub["cabin"] = rng.choice(cabins)
         if name in ("change_flights", "change_cabin", "add_bags"):
-            sub["payment_mix"] = rng.choice(["card", "gift_cards"])
+            sub["payment_mix"] = rng.choice(payment_choices(sub))
+        elif sub["payment_mix"] not in payment_choices(sub):  # gift cards cannot pay for it
+            sub["payment_mix"] = rng.choice(payment_choices(sub))
         free = FREE_BAGS[str(sub["membership"])][str(sub["cabin"])]
         sub["bags"] = rng.choice(["free", "extra"] if free else ["extra"])
         sub["disruption"] = (

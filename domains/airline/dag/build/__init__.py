@@ -1,13 +1,16 @@
 """Airline world builder: a small, coherent world around a walk, with controlled distractors.
 
 Given a walk (one segment per intent), the parameter point and a seeded rng, build only what the
-task needs: one user (payment methods, saved passengers), the reservations the intents act on,
-the flights those reservations and searches touch, plus distractors whose number follows
+task needs: the customer (payment methods, saved passengers), the reservations the intents act
+on, the flights those reservations and searches touch, one to three other customers with their
+own bookings on those flights (`others`), plus distractors whose number follows
 `distractor_density` (flights on the same route and date that are slightly worse on the chosen
 criterion, a basic-economy / cabin look-alike, a cheaper flight without enough seats, other
 reservations of the same user, extra cards, gift cards and certificates, passengers with similar
-names). Worlds are a few KB to tens of KB. One module per intent; `context`, `world`, `search`
-and `reservations` are what they share.
+names). Worlds are a few KB to tens of KB. One module per intent; `context`, `world`, `search`,
+`reservations` and `timeline` are what they share. Routes, block times and fares come from the
+airline's network model, so every world passes the consistency checker
+(`domains/airline/consistency/`), which the engine runs on every candidate.
 
 The golden trajectory follows the policy: user lookup first, reservation lookups before changes,
 searches before bookings, one certificate / one card / at most three gift cards, free bags by
@@ -37,6 +40,7 @@ from domains.airline.dag.build.compensation import build_compensation
 from domains.airline.dag.build.context import Ctx, Gold, Notes, Wording
 from domains.airline.dag.build.features import task_features
 from domains.airline.dag.build.flight_status import build_flight_status
+from domains.airline.dag.build.others import other_customers
 from domains.airline.dag.build.reservations import distractor_reservations
 from domains.airline.dag.build.world import WorldDraft
 from domains.airline.dag.graph import RESERVATION_INTENTS
@@ -78,12 +82,13 @@ def build(walk: Walk, point: Point, rng: random.Random, pools: Any) -> Built:
     n_res_distractors = min(ctx.k, 4) if res_intents else min(ctx.k, 1)
     distractor_reservations(ctx, n_res_distractors, pax)
     if ctx.k >= 2:
-        w.add_payment("certificate", amount=float(rng.choice([100, 150, 250])))
+        w.certificate(rng.choice([100, 150, 250]))
         ctx.notes.distractors += 1
     for seg in walk.segments:
         start = len(ctx.gold.calls)
         BUILDERS[seg.intent](ctx, seg)
         ctx.gold.intent_calls.append(list(range(start, len(ctx.gold.calls))))
+    other_customers(ctx)
     if any(s.intent != "flight_status" for s in walk.segments):
         ctx.text.required.insert(0, uid)
     return _built(ctx, walk, point, pools)
@@ -126,7 +131,7 @@ def _built(ctx: Ctx, walk: Walk, point: Point, pools: Pools) -> Built:
             "communicate_alternatives": gold.alternatives,
             "transfer_expected": notes.transfer,
             "user_id": uid,
-            "reservation_ids": sorted(ctx.world.reservations),
+            "reservation_ids": sorted(user["reservations"]),
             "pools": pools.source,
         },
         refusal=refusal,

@@ -6,11 +6,11 @@ from __future__ import annotations
 from domains.airline.constants import BAG_PRICE, FREE_BAGS
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.reservations import (
-    created_long_ago,
     make_reservation,
     target_reservation,
     update_payment,
 )
+from domains.airline.dag.build.timeline import created_long_ago
 from domains.dag import BuildRejected, WalkSegment
 
 
@@ -40,10 +40,10 @@ def build_add_bags(ctx: Ctx, seg: WalkSegment) -> None:
         passengers=w.travellers(pax),
         out_day=out_day,
         back_day=rng.randint(out_day + 1, 30) if trip == "round_trip" else None,
-        created_at=created_long_ago(rng),
+        created_at=created_long_ago(rng, out_day),
         insurance=rng.choice(["yes", "no"]),
         bags=old,
-        pay_with=w.any_card(),
+        pay_with=w.initial_payment(),
     )
     w.shuffle_reservations()
     ctx.lookup_user()

@@ -21,6 +21,8 @@ from domains.airline.constants import (
 )
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.search import Option, search_options, search_tool
+from domains.airline.dag.build.world import GIFT_CARD_MAX
+from domains.airline.network import fare_floor
 from domains.dag import BuildRejected, WalkSegment
 
 Payments = list[dict[str, Any]]
@@ -30,7 +32,17 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
     p, w, text = seg.point, ctx.world, ctx.text
     cabin, pax, trip = str(p["cabin"]), int(p["passengers"]), str(p["trip_type"])
     one_stop, criterion = p["stops"] == "one_stop", str(p["selection"])
-    origin, dest = w.route()
+    # Gift cards alone ($300 each, three at most) pay only for cheap seats: a short trip at a
+    # fare near the bottom of its band.
+    budget = None
+    if p["payment_mix"] == "gift_cards":
+        room = 3 * GIFT_CARD_MAX - 20 - INSURANCE_PER_PASSENGER * pax - 3 * BAG_PRICE
+        budget = room // (pax * (2 if trip == "round_trip" else 1))
+
+    def affordable(a: str, b: str) -> bool:
+        return budget is None or fare_floor(cabin, a, b, one_stop) * 1.25 <= budget
+
+    origin, dest = w.route(hubs_needed=ctx.k + 1 if one_stop else 0, fits=affordable)
     out_day = ctx.rng.randint(16, 26)
     back_day = ctx.rng.randint(out_day + 1, min(30, out_day + 6)) if trip == "round_trip" else None
     ctx.lookup_user()
@@ -41,7 +53,7 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
     alts: list[list[Option]] = []
     for a, b, d in directions:
         ctx.gold.call(search_tool(one_stop), origin=a, destination=b, date=d)
-        gold, others = search_options(ctx, a, b, d, cabin, pax, criterion, one_stop)
+        gold, others = search_options(ctx, a, b, d, cabin, pax, criterion, one_stop, budget)
         golds.append(gold)
         alts.append(others)
     travellers = w.travellers(pax)
@@ -169,14 +181,17 @@ def _book_payment(ctx: Ctx, mix: str, total: int) -> tuple[Payments, dict[str, A
 def _gift_then_card(
     ctx: Ctx, card: str, total: int, facts: dict[str, Any], wrong: Payments
 ) -> tuple[Payments, dict[str, Any], Payments]:
-    """A gift card used whole, the rest on the card."""
+    """A gift card used whole, the rest on the card. Its balance is what gift cards hold, drawn
+    independently of the total (a balance proportional to the price would hint at it)."""
     rng, w = ctx.rng, ctx.world
-    balance = rng.randint(max(1, total // 5), max(2, total * 4 // 5))
-    gift = w.add_payment("gift_card", amount=float(balance))
+    if total < 2:
+        raise BuildRejected("total too small to split")
+    balance = w.spare_balance(1, min(GIFT_CARD_MAX, total - 1))
+    gift = w.gift_card(balance, named=True)
     facts["gift_balance"] = balance
     ctx.text.required.append(str(balance))
     if ctx.k >= 2:
-        w.add_payment("gift_card", amount=float(balance + rng.randint(15, 120)))
+        w.gift_card(rng.choice([b for b in range(0, GIFT_CARD_MAX + 1, 5) if b != balance]))
         ctx.notes.distractors += 1
     wrong += [
         {"value": [{"payment_id": card, "amount": total}], "why": "gift card unused"},
@@ -200,13 +215,16 @@ def _certificate_then_card(
 ) -> tuple[Payments, dict[str, Any], Payments]:
     """A travel certificate first, the rest (if any) on the card."""
     rng, w = ctx.rng, ctx.world
-    amount = rng.choice(list(CERTIFICATE_AMOUNTS))
-    cert = w.add_payment("certificate", amount=float(amount))
+    spare = [a for a in CERTIFICATE_AMOUNTS if a not in w.held_amounts("certificate")]
+    if not spare:
+        raise BuildRejected("the customer holds a certificate of every amount")
+    amount = rng.choice(spare)
+    cert = w.certificate(amount, named=True)
     facts["certificate"] = amount
     ctx.text.required.append(str(amount))
     if ctx.k >= 1:
         other_amount = rng.choice([a for a in CERTIFICATE_AMOUNTS if a != amount])
-        other = w.add_payment("certificate", amount=float(other_amount))
+        other = w.certificate(other_amount)
         ctx.notes.distractors += 1
         rest = [{"payment_id": card, "amount": total - other_amount}]
         if other_amount >= total:
@@ -230,21 +248,32 @@ def _certificate_then_card(
 def _gift_cards(
     ctx: Ctx, total: int, facts: dict[str, Any], wrong: Payments
 ) -> tuple[Payments, dict[str, Any], Payments]:
-    """Several gift cards, used in the stated order; the last one covers the rest."""
+    """Several gift cards, used in the stated order: all but the last used whole, the last one
+    covers the rest. Each holds at most what tau2's gift cards hold ($300)."""
     rng, w = ctx.rng, ctx.world
     n = rng.choice([2, 3])
-    if total < 30 * n:
-        raise BuildRejected("total too small to split over gift cards")
-    cuts = sorted(rng.sample(range(10, total - 10), n - 1))
-    used = [cuts[0]] + [b - a for a, b in zip(cuts, cuts[1:], strict=False)] + [total - cuts[-1]]
-    balances = used[:-1] + [used[-1] + rng.randint(5, 150)]
+    if total > GIFT_CARD_MAX * n - 20:
+        n = 3
+    if total > GIFT_CARD_MAX * n - 20 or total < 30 * n:
+        raise BuildRejected(f"gift cards cannot cover ${total}")
+    used: list[int] = []
+    for i in range(n - 1):
+        rest = total - sum(used)
+        left = n - 1 - i  # cards after this one, the last of which keeps some balance
+        lo = max(10, rest - GIFT_CARD_MAX * left + 10)
+        hi = min(GIFT_CARD_MAX, rest - 10 * left)
+        if hi < lo:
+            raise BuildRejected(f"gift cards cannot cover ${total}")
+        used.append(rng.randint(lo, hi))
+    used.append(total - sum(used))
+    balances = used[:-1] + [rng.randint(used[-1], GIFT_CARD_MAX)]
     if len(set(balances)) < n:
         raise BuildRejected("gift card balances tie")
-    ids = [w.add_payment("gift_card", amount=float(b)) for b in balances]
+    ids = [w.gift_card(b, named=True) for b in balances]
     facts["gift_balances"] = balances
     ctx.text.required.extend(str(b) for b in balances)
     if ctx.k >= 2:
-        w.add_payment("gift_card", amount=float(rng.randint(10, 90)))  # a 4th card: <= 3 rule
+        w.gift_card(rng.randint(10, 90))  # a 4th card: <= 3 rule
         ctx.notes.distractors += 1
     wrong.append({"value": [{"payment_id": ids[-1], "amount": total}], "why": "one gift card"})
     wrong.append(

@@ -7,19 +7,17 @@ or travel insurance with a covered reason. A policy trap is a reservation none o
 
 from __future__ import annotations
 
-from typing import Any
-
-from domains.airline.constants import day
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
-    created_long_ago,
-    created_within_a_day,
-    landed,
+    Status,
+    cancelled,
+    flown,
     make_reservation,
     reservation_choice,
     target_reservation,
 )
+from domains.airline.dag.build.timeline import created_long_ago, created_within_a_day
 from domains.dag import WalkSegment
 
 
@@ -32,8 +30,9 @@ def build_cancel(ctx: Ctx, seg: WalkSegment) -> None:
     cabin, insurance = str(p["cabin"]), str(p["insurance"])
     pax, trip = int(p["passengers"]), str(p["trip_type"])
     rng = ctx.rng
-    created = created_long_ago(rng)
-    statuses: dict[int, Any] = {}
+    out_day = rng.randint(17, 26)
+    created = created_long_ago(rng, out_day)
+    statuses: dict[int, Status] = {}
     reason = "change of plans"
     if trap:
         path = "not_eligible"
@@ -48,13 +47,12 @@ def build_cancel(ctx: Ctx, seg: WalkSegment) -> None:
         if path == "24h":
             created = created_within_a_day(rng)
         elif path == "airline_cancelled":
-            statuses[0] = {"status": "cancelled"}
+            statuses[0] = cancelled
             reason = "the airline cancelled my flight"
         elif path == "insurance":
             reason = rng.choice(
                 ["I'm sick and can't travel", "a storm is forecast at my destination"]
             )
-    out_day = rng.randint(17, 26)
     res = make_reservation(
         ctx,
         cabin=cabin,
@@ -66,9 +64,7 @@ def build_cancel(ctx: Ctx, seg: WalkSegment) -> None:
         created_at=created,
         insurance=insurance,
         bags=rng.randint(0, pax),
-        pay_with=w.any_card()
-        if rng.random() < 0.5
-        else w.add_payment("gift_card", amount=float(rng.randint(0, 80))),
+        pay_with=w.initial_payment(),
         statuses=statuses,
     )
     w.shuffle_reservations()
@@ -101,11 +97,11 @@ def _cancel_flown(ctx: Ctx, seg: WalkSegment) -> None:
         passengers=w.travellers(pax),
         out_day=out_day,
         back_day=back_day,
-        created_at=f"{day(out_day - rng.randint(2, 5))}T{rng.randint(8, 20):02d}:12:00",
+        created_at=created_long_ago(rng, out_day),
         insurance=str(p["insurance"]),
         bags=rng.randint(0, pax),
-        pay_with=w.any_card(),
-        statuses={i: landed(day(out_day), i) for i in range(2 if one_stop else 1)},
+        pay_with=w.initial_payment(),
+        statuses={i: flown(ctx) for i in range(2 if one_stop else 1)},
     )
     w.shuffle_reservations()
     ctx.lookup_user()

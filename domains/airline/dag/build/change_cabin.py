@@ -7,17 +7,17 @@ segment is flown): the agent must refuse.
 
 from __future__ import annotations
 
-from typing import Any
-
-from domains.airline.constants import CABIN_WORDS, day
+from domains.airline.constants import CABIN_WORDS
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
-    landed,
+    Status,
+    flown,
     make_reservation,
     target_reservation,
     update_payment,
 )
+from domains.airline.dag.build.timeline import created_long_ago
 from domains.dag import WalkSegment
 
 
@@ -28,12 +28,12 @@ def build_change_cabin(ctx: Ctx, seg: WalkSegment) -> None:
     one_stop = p["stops"] == "one_stop"
     rng = ctx.rng
     original = rng.choice([c for c in CABIN_WORDS if c != target])
-    statuses: dict[int, Any] = {}
+    statuses: dict[int, Status] = {}
     back_day: int | None
     if trap:
         out_day, back_day = rng.randint(8, 13), rng.randint(17, 28)
         for i in range(2 if one_stop else 1):
-            statuses[i] = landed(day(out_day), i)
+            statuses[i] = flown(ctx)
     else:
         out_day = rng.randint(16, 25)
         back_day = rng.randint(out_day + 1, 30) if trip == "round_trip" else None
@@ -45,10 +45,10 @@ def build_change_cabin(ctx: Ctx, seg: WalkSegment) -> None:
         passengers=w.travellers(pax),
         out_day=out_day,
         back_day=back_day,
-        created_at=f"{day(min(out_day, 14) - 1 if out_day > 1 else 1)}T10:00:00",
+        created_at=created_long_ago(rng, out_day),
         insurance=rng.choice(["yes", "no"]),
         bags=0,
-        pay_with=w.any_card(),
+        pay_with=w.initial_payment(),
         statuses=statuses,
     )
     w.shuffle_reservations()

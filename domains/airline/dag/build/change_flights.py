@@ -11,12 +11,13 @@ from domains.airline.constants import day
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
-    created_long_ago,
     make_reservation,
     target_reservation,
     update_payment,
 )
 from domains.airline.dag.build.search import search_options, search_tool
+from domains.airline.dag.build.timeline import created_long_ago
+from domains.airline.dag.build.world import GIFT_CARD_MAX
 from domains.dag import WalkSegment
 
 
@@ -37,10 +38,11 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
         passengers=w.travellers(pax),
         out_day=out_day,
         back_day=back_day,
-        created_at=created_long_ago(rng),
+        created_at=created_long_ago(rng, out_day),
         insurance=rng.choice(["yes", "no"]),
         bags=0,
-        pay_with=w.any_card(),
+        pay_with=w.initial_payment(),
+        hubs_needed=ctx.k + 1,  # the search for the new date needs a hub per option
     )
     w.shuffle_reservations()
     ctx.lookup_user()
@@ -62,8 +64,11 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
     if not trap:
         origin, dest = res["origin"], res["destination"]
         ctx.gold.call(search_tool(one_stop), origin=origin, destination=dest, date=day(new_day))
+    # One gift card ($300 at most) pays only a small fare difference.
+    old_fare = sum(f["price"] for f in old_out)
+    cap = old_fare + GIFT_CARD_MAX // pax if p["payment_mix"] == "gift_cards" else None
     gold, others = search_options(
-        ctx, res["origin"], res["destination"], day(new_day), cabin, pax, criterion, one_stop
+        ctx, res["origin"], res["destination"], day(new_day), cabin, pax, criterion, one_stop, cap
     )
     if criterion == "named":
         facts["named"] = [list(gold.legs)]
@@ -74,7 +79,7 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
         refuse(ctx, "basic_economy", f"change flights of {res['reservation_id']}: basic economy")
         text.requests.append(facts)
         return
-    diff = (gold.price - sum(f["price"] for f in old_out)) * pax
+    diff = (gold.price - old_fare) * pax
     pay_pid, pay = update_payment(ctx, str(p["payment_mix"]), diff)
     facts["payment"], facts["charge"] = pay, max(0, diff)
     text.required.append(pay["fact"])

@@ -10,10 +10,10 @@ from domains.airline.constants import CABIN_WORDS
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
-    created_long_ago,
     make_reservation,
     target_reservation,
 )
+from domains.airline.dag.build.timeline import created_long_ago
 from domains.dag import WalkSegment
 
 
@@ -35,10 +35,10 @@ def build_change_passengers(ctx: Ctx, seg: WalkSegment) -> None:
         passengers=travellers,
         out_day=out_day,
         back_day=None,
-        created_at=created_long_ago(rng),
+        created_at=created_long_ago(rng, out_day),
         insurance=rng.choice(["yes", "no"]),
         bags=0,
-        pay_with=w.any_card(),
+        pay_with=w.initial_payment(),
     )
     w.shuffle_reservations()
     ctx.lookup_user()

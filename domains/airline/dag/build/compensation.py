@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from domains.airline.constants import COMPENSATION_PER_PASSENGER, day
+from domains.airline.constants import COMPENSATION_PER_PASSENGER
+from domains.airline.dag.build import timeline
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
-    created_long_ago,
-    created_within_a_day,
+    Status,
+    cancelled,
     make_reservation,
     reservation_choice,
     target_reservation,
 )
+from domains.airline.dag.build.timeline import created_long_ago, created_within_a_day
 from domains.dag import BuildRejected, WalkSegment
 
 
@@ -31,21 +33,26 @@ def build_compensation(ctx: Ctx, seg: WalkSegment) -> None:
     if not trap and w.user["membership"] == "regular" and insurance == "no" and cabin != "business":
         raise BuildRejected("compensation would not be allowed")
     delayed = p.get("disruption") == "delayed"
+    statuses: dict[int, Status]
     if delayed:
-        # A delayed flight still ahead (today after now, or tomorrow); the user cancels, and the
+        # A delayed flight still ahead (later today, or tomorrow); the user cancels, and the
         # cancellation itself must be allowed: business, or booked less than 24 hours ago.
         flight_day = rng.randint(15, 16)
-        hour = rng.randint(17, 21)
-        status: dict[str, Any] = {
-            "status": "delayed",
-            "estimated_departure_time_est": f"{day(flight_day)}T{hour}:{rng.randint(0, 5)}5:00",
-            "estimated_arrival_time_est": f"{day(flight_day)}T{hour + 2}:{rng.randint(0, 5)}0:00",
-        }
-        created = created_long_ago(rng) if cabin == "business" else created_within_a_day(rng)
+        late = 5 * rng.randint(9, 48)
+
+        def late_by(date: str, dep: int, dur: int) -> dict[str, Any]:
+            return timeline.status_on(rng, "delayed", date, dep, dur, late)
+
+        statuses = {0: late_by}
+        departs = (16 * 60, 20 * 60) if flight_day == 15 else (6 * 60, 20 * 60)
+        created = (
+            created_long_ago(rng, flight_day) if cabin == "business" else created_within_a_day(rng)
+        )
     else:
         flight_day = rng.randint(9, 14)
-        status = {"status": "cancelled"}
-        created = day(flight_day - rng.randint(3, 8)) + "T09:15:00"
+        statuses = {0: cancelled}
+        departs = None
+        created = created_long_ago(rng, flight_day)
     res = make_reservation(
         ctx,
         cabin=cabin,
@@ -57,8 +64,9 @@ def build_compensation(ctx: Ctx, seg: WalkSegment) -> None:
         created_at=created,
         insurance=insurance,
         bags=0,
-        pay_with=w.any_card(),
-        statuses={0: status},
+        pay_with=w.initial_payment(),
+        statuses=statuses,
+        departure=departs,
     )
     w.shuffle_reservations()
     ctx.lookup_user()

@@ -2,17 +2,26 @@
 them; plus the payment method a change is paid with.
 
 Shared by every intent that acts on a reservation (cancel, change flights or cabin, add bags,
-change passengers, compensation).
+change passengers, compensation). A reservation's trip is a route of the network (one-stop
+trips through a hub within the detour bound, legs connecting with a realistic layover), priced
+in its cabin's fare band, paid by the mix of methods tau2's customers use, and booked at a time
+drawn by the caller (`timeline`).
 """
 
 from __future__ import annotations
 
-import random
+from collections.abc import Callable
 from typing import Any
 
-from domains.airline.constants import CABIN_WORDS, FARE_BANDS, INSURANCE_PER_PASSENGER, day
+from domains.airline.constants import CABIN_WORDS, INSURANCE_PER_PASSENGER, day
+from domains.airline.dag.build import timeline
 from domains.airline.dag.build.context import Ctx
-from domains.dag import WalkSegment
+from domains.airline.dag.build.world import GIFT_CARD_MAX, LAST_ARRIVAL
+from domains.airline.network import block_minutes
+from domains.dag import BuildRejected, WalkSegment
+
+# A date status of a reservation's segment, given (date, departure, duration): e.g. landed.
+Status = Callable[[str, int, int], dict[str, Any]]
 
 
 def make_reservation(
@@ -28,83 +37,82 @@ def make_reservation(
     insurance: str,
     bags: int,
     pay_with: str,
-    statuses: dict[int, dict[str, Any]] | None = None,
+    statuses: dict[int, Status] | None = None,
+    hubs_needed: int = 1,
+    departure: tuple[int, int] | None = None,
+    user: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """An existing reservation (and its flights). `statuses` overrides the date status of
-    segment i (e.g. cancelled or landed)."""
-    w = ctx.world
-    origin, dest = w.route()
+    """An existing reservation (and its flights). `statuses` makes segment i's date status
+    (e.g. landed) from its schedule; `departure` bounds the outbound's departure (minutes after
+    midnight); `hubs_needed` asks for a route with that many one-stop connections (a later
+    search on it needs one per option)."""
+    w, rng = ctx.world, ctx.rng
+    holder = user or w.user
+    origin, dest = w.route(hubs_needed if one_stop else 0)
+    hub = w.hubs(origin, dest)[0] if one_stop else None
     pax = len(passengers)
-    segments: list[tuple[str, str, int]] = []
-    hubs = [h for h in sorted(w.pools.airports) if h not in (origin, dest)]
-    ctx.rng.shuffle(hubs)
-    hub = hubs[0]
-    for a, b, d in [(origin, dest, out_day)] + ([(dest, origin, back_day)] if back_day else []):
-        if one_stop:
-            segments += [(a, hub, d), (hub, b, d)]
-        else:
-            segments.append((a, b, d))
     flights: list[dict[str, Any]] = []
-    dep = 5 * ctx.rng.randint(66, 130)
-    for i, (a, b, d) in enumerate(segments):
-        lo, hi = FARE_BANDS[cabin]
-        current = w.prices(cabin, ctx.rng.randint(lo, hi))
-        status = (statuses or {}).get(i) or w.available(current, w.seats(cabin, pax))
-        dur = 5 * ctx.rng.randint(14, 50)
-        leg_dep = dep if i % 2 == 0 or not one_stop else dep + 300
-        fn = w.add_flight(a, b, leg_dep, dur, {day(d): status})
-        paid = current[cabin]
-        if ctx.rng.random() < 0.3:
-            paid = max(20, paid + ctx.rng.choice([-1, 1]) * ctx.rng.randint(8, 40))
-        flights.append(
-            {"origin": a, "destination": b, "flight_number": fn, "date": day(d), "price": paid}
-        )
-    total = sum(f["price"] for f in flights) * pax + (
+    for leg_no, (a, b, d) in enumerate(_directions(origin, dest, out_day, back_day)):
+        path = [a, hub, b] if hub else [a, b]
+        legs = list(zip(path, path[1:], strict=False))
+        layover = 5 * rng.randint(9, 30)
+        total = sum(block_minutes(x, y) for x, y in legs) + layover * (len(legs) - 1)
+        lo, hi = departure if departure and leg_no == 0 else (6 * 60, LAST_ARRIVAL)
+        hi = min(hi, LAST_ARRIVAL - total)
+        if hi < lo:
+            raise BuildRejected(f"a {total}-minute trip does not fit in the day")
+        dep = 5 * rng.randint(lo // 5, hi // 5)
+        for x, y in legs:
+            i, dur = len(flights), block_minutes(x, y)
+            fares = w.prices(x, y, cabin, w.price(cabin, x, y, rng.uniform(0.1, 0.9)))
+            make = (statuses or {}).get(i)
+            status = make(day(d), dep, dur) if make else w.available(fares, w.seats(cabin, pax))
+            fn = w.add_flight(x, y, dep, {day(d): status})
+            # Fares move after booking: what was paid is near today's fare, in the same band.
+            paid = w.price(cabin, x, y, rng.uniform(0.1, 0.9)) if rng.random() < 0.3 else None
+            flights.append(
+                {"origin": x, "destination": y, "flight_number": fn, "date": day(d),
+                 "price": paid or fares[cabin]}
+            )  # fmt: skip
+            dep += dur + layover
+    total_paid = sum(f["price"] for f in flights) * pax + (
         INSURANCE_PER_PASSENGER * pax if insurance == "yes" else 0
     )
     rid = w.reservation_id()
     res = {
         "reservation_id": rid,
-        "user_id": w.user["user_id"],
+        "user_id": holder["user_id"],
         "origin": origin,
         "destination": dest,
         "flight_type": trip,
         "cabin": cabin,
         "flights": flights,
         "passengers": passengers,
-        "payment_history": [{"payment_id": pay_with, "amount": total}],
+        "payment_history": [{"payment_id": pay_with, "amount": total_paid}],
         "created_at": created_at,
         "total_baggages": bags,
         "nonfree_baggages": 0,
         "insurance": insurance,
     }
     w.reservations[rid] = res
-    w.user["reservations"].append(rid)
+    holder["reservations"].append(rid)
     return res
 
 
-def created_long_ago(rng: random.Random) -> str:
-    """A creation time early in the month: outside the 24-hour free-cancellation window."""
-    d = rng.randint(1, 12)
-    r = rng.randint
-    return f"{day(d)}T{r(0, 23):02d}:{r(0, 59):02d}:{r(0, 59):02d}"
+def _directions(
+    origin: str, dest: str, out_day: int, back_day: int | None
+) -> list[tuple[str, str, int]]:
+    back = [(dest, origin, back_day)] if back_day else []
+    return [(origin, dest, out_day), *back]
 
 
-def created_within_a_day(rng: random.Random) -> str:
-    """A creation time less than 24 hours before now (so a cancellation is free)."""
-    created = rng.choice(
-        [f"{day(14)}T{rng.randint(16, 23):02d}", f"{day(15)}T{rng.randint(0, 13):02d}"]
-    )
-    return created + f":{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+def flown(ctx: Ctx) -> Status:
+    """The status maker of a segment already flown."""
+    return lambda date, dep, dur: timeline.status_on(ctx.rng, "landed", date, dep, dur)
 
 
-def landed(date: str, i: int) -> dict[str, Any]:
-    """The date status of segment i of a trip already flown that day."""
-    return {
-        "status": "landed",
-        "actual_departure_time_est": f"{date}T0{7 + i}:0{i}:00",
-        "actual_arrival_time_est": f"{date}T0{8 + i}:3{i}:00",
-    }
+def cancelled(date: str, dep: int, dur: int) -> dict[str, Any]:
+    return {"status": "cancelled"}
 
 
 def target_reservation(ctx: Ctx, seg: WalkSegment, res: dict[str, Any]) -> dict[str, Any]:
@@ -138,18 +146,19 @@ def distractor_reservations(ctx: Ctx, count: int, pax: int) -> None:
     for _ in range(count):
         cabin = rng.choice(list(CABIN_WORDS))
         back = rng.choice([None, 29, 30])
+        out_day = rng.randint(16, 27)
         make_reservation(
             ctx,
             cabin=cabin,
             trip="round_trip" if back else "one_way",
             one_stop=rng.random() < 0.3,
             passengers=w.travellers(rng.randint(1, max(1, pax))),
-            out_day=rng.randint(16, 27),
+            out_day=out_day,
             back_day=back,
-            created_at=created_long_ago(rng),
+            created_at=timeline.created_long_ago(rng, out_day),
             insurance=rng.choice(["yes", "no"]),
             bags=rng.randint(0, 2),
-            pay_with=w.credit_card() if rng.random() < 0.3 else w.any_card(),
+            pay_with=w.initial_payment(),
         )
         ctx.notes.distractors += 1
 
@@ -163,11 +172,15 @@ def reservation_choice(ctx: Ctx, idx: int, res: dict[str, Any]) -> None:
 
 
 def update_payment(ctx: Ctx, mix: str, need: int) -> tuple[str, dict[str, Any]]:
-    """A payment method for a flight / cabin / bag change: a credit card or one gift card."""
+    """A payment method for a flight / cabin / bag change: a credit card or one gift card. A
+    gift card holds what gift cards hold (at most $300), drawn independently of the amount it
+    must cover (a balance that just covers the answer would give the answer away)."""
     w = ctx.world
     if mix == "gift_cards":
-        balance = max(0, need) + ctx.rng.randint(20, 300)
-        pid = w.add_payment("gift_card", amount=float(balance))
+        if need > GIFT_CARD_MAX:
+            raise BuildRejected(f"a gift card cannot cover ${need}")
+        balance = w.spare_balance(max(0, need), GIFT_CARD_MAX)
+        pid = w.gift_card(balance, named=True)
         return pid, {
             "kind": "gift_card",
             "text": f"my gift card (the one with ${balance} on it)",

@@ -5,19 +5,27 @@ is strictly best on the criterion (cheapest, shortest, earliest) among the optio
 seats; distractors are slightly worse (`near`), cheaper in the neighbouring cabin only
 (`lookalike`), better but without seats (`sold_out`), or better on another day. Each search is
 recorded in `Notes.selections` so `check` can re-derive the answer from the tools' own results.
+
+Options are real itineraries of the network: direct flights keep their route's timetable block
+time (padded by at most the route's spread, so "shortest" among directs is minutes, not hours),
+one-stop options connect through a hub that keeps the detour within bounds (one hub per option, so
+the tool cannot pair one option's first leg with another's second), and every fare lies in its
+cabin's band for the distance flown.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from domains.airline.constants import FARE_BANDS, day
+from domains.airline.constants import day
 from domains.airline.dag.build.context import Ctx
+from domains.airline.network import block_minutes, fare_band, miles, route_spread
 from domains.dag import BuildRejected
 
 # The cabin a "cheapest" distractor undercuts: a customer who wants economy must not be sold
 # the basic-economy fare, nor a business customer the economy one.
 NEIGHBOUR = {"economy": "basic_economy", "business": "economy"}
+EARLIEST_DEPARTURE = 6 * 60
 
 
 @dataclass
@@ -32,55 +40,41 @@ class Option:
     kind: str = "gold"
 
 
+@dataclass
+class Shape:
+    """An option before it has flights: airports, padding per leg, layover, departure, price."""
+
+    kind: str
+    path: list[str]
+    extras: list[int]
+    layover: int = 0
+    dep: int = 0
+    price: int = 0
+    fares: list[dict[str, int]] = field(default_factory=list)
+
+    def leg_minutes(self, i: int) -> int:
+        return block_minutes(self.path[i], self.path[i + 1]) + self.extras[i]
+
+    @property
+    def total(self) -> int:
+        return sum(self.leg_minutes(i) for i in range(len(self.extras))) + self.layover
+
+    def hops(self) -> list[tuple[str, str]]:
+        """(origin, destination) of each leg."""
+        return list(zip(self.path, self.path[1:], strict=False))
+
+    def bands(self, cabin: str) -> list[tuple[int, int]]:
+        """(lowest, highest) fare of each leg in `cabin`."""
+        return [fare_band(cabin, miles(a, b)) for a, b in self.hops()]
+
+    def band(self, cabin: str) -> tuple[int, int]:
+        """(lowest, highest) price of the whole option in `cabin`."""
+        bands = self.bands(cabin)
+        return sum(lo for lo, _ in bands), sum(hi for _, hi in bands)
+
+
 def search_tool(one_stop: bool) -> str:
     return "search_onestop_flight" if one_stop else "search_direct_flight"
-
-
-def _one_leg_times(ctx: Ctx, one_stop: bool) -> tuple[int, int, list[int]]:
-    """(departure, total duration, [leg1 duration, layover, leg2 duration] or [duration])."""
-    r = ctx.rng.randint
-    if one_stop:
-        legs = [5 * r(10, 44), 5 * r(7, 30), 5 * r(10, 44)]
-        return 5 * r(60, 132), sum(legs), legs
-    dur = 5 * r(12, 66)
-    return 5 * r(66, 168), dur, [dur]
-
-
-def _materialise(
-    ctx: Ctx,
-    origin: str,
-    dest: str,
-    date: str,
-    opt_prices: dict[str, int],
-    dep: int,
-    parts: list[int],
-    seats: dict[str, int],
-    hubs: list[str],
-) -> list[str]:
-    """Create the flights of one option; one-stop options get a hub of their own."""
-    w = ctx.world
-    if len(parts) == 1:
-        return [w.add_flight(origin, dest, dep, parts[0], {date: w.available(opt_prices, seats)})]
-    hub = hubs.pop()
-    share = ctx.rng.uniform(0.35, 0.65)
-    p1 = {c: max(10, round(v * share)) for c, v in opt_prices.items()}
-    p2 = {c: opt_prices[c] - p1[c] for c in opt_prices}
-    full = w.seats("economy", max(seats.values()) if seats else 1)
-    leg1_seats, leg2_seats = (seats, full) if ctx.rng.random() < 0.5 else (full, seats)
-    f1 = w.add_flight(origin, hub, dep, parts[0], {date: w.available(p1, leg1_seats)})
-    f2 = w.add_flight(
-        hub, dest, dep + parts[0] + parts[1], parts[2], {date: w.available(p2, leg2_seats)}
-    )
-    return [f1, f2]
-
-
-def _stretch(parts: list[int], total: int) -> list[int]:
-    """Rescale leg durations (and layover) to a new total, in 5-minute steps."""
-    if len(parts) == 1:
-        return [total]
-    lay = max(35, min(parts[1], total // 4))
-    first = 5 * max(8, ((total - lay) // 2) // 5)
-    return [first, lay, total - lay - first]
 
 
 def search_options(
@@ -92,80 +86,25 @@ def search_options(
     pax: int,
     criterion: str,
     one_stop: bool,
+    max_price: int | None = None,
 ) -> tuple[Option, list[Option]]:
     """Gold option plus distractors on one route and date, with the gold strictly best on the
-    criterion among the options that have enough seats. Records the search for `check`."""
-    rng, k, w = ctx.rng, ctx.k, ctx.world
-    avoid = {origin, dest} | {c for r in w.used_routes for c in r}
-    hubs = [h for h in sorted(w.pools.airports) if h not in avoid]
-    rng.shuffle(hubs)
-    if one_stop and len(hubs) < k + 1:
-        hubs = [h for h in sorted(w.pools.airports) if h not in (origin, dest)]
-        rng.shuffle(hubs)
-        if len(hubs) < k + 1:
-            raise BuildRejected("not enough hubs for one-stop distractors")
-    lo, hi = FARE_BANDS[cabin]
-    gold_price = rng.randint(lo, hi) * (2 if one_stop else 1)
-    dep, dur, parts = _one_leg_times(ctx, one_stop)
-    if criterion == "earliest":
-        dep = 5 * rng.randint(60, 96)
-    gold_prices = w.prices(cabin, gold_price)
-    legs = _materialise(ctx, origin, dest, date, gold_prices, dep, parts, w.seats(cabin, pax), hubs)
-    gold = Option(legs, date, gold_price, dur, dep)
-    others: list[Option] = []
-    kinds = ["near"] * k
+    criterion among the options that have enough seats, its fare at most `max_price` (when what
+    pays for it is limited). Records the search for `check`."""
+    k = ctx.k
+    kinds = ["gold"] + ["near"] * k
     if k >= 1 and criterion == "cheapest" and cabin in NEIGHBOUR:
-        kinds[0] = "lookalike"
+        kinds[1] = "lookalike"
     if k >= 3 and criterion != "named":
-        kinds[1] = "sold_out"
-    for kind in kinds:
-        d_dep, d_dur, d_parts = _one_leg_times(ctx, one_stop)
-        price = rng.randint(lo, hi) * (2 if one_stop else 1)
-        enough = True
-        if criterion == "cheapest":
-            price = gold_price + rng.randint(6, 90)
-        elif criterion == "shortest":
-            extra = 5 * rng.randint(3, 24)
-            d_parts = _stretch(d_parts, dur + extra)
-            d_dur = sum(d_parts)
-        elif criterion == "earliest":
-            d_dep = dep + 5 * rng.randint(4, 60)
-        if kind == "sold_out":
-            enough = False
-            if criterion == "cheapest":
-                price = max(20, gold_price - rng.randint(5, 40))
-            elif criterion == "shortest":
-                d_parts = _stretch(d_parts, max(60, dur - 5 * rng.randint(2, 8)))
-                d_dur = sum(d_parts)
-            elif criterion == "earliest":
-                d_dep = dep - 5 * rng.randint(2, 12)
-        prices = w.prices(cabin, price)
-        if kind == "lookalike":
-            # Cheapest overall in the neighbouring cabin, dearer in the requested one.
-            n = NEIGHBOUR[cabin]
-            prices[n] = max(15, gold_prices[n] - rng.randint(5, 40))
-            prices["basic_economy"] = min(prices["basic_economy"], prices["economy"] - 10)
-            if not prices[n] < prices[cabin]:
-                kind = "near"
-        seats = w.seats(cabin, pax, enough)
-        try:
-            d_legs = _materialise(ctx, origin, dest, date, prices, d_dep, d_parts, seats, hubs)
-        except BuildRejected:
-            continue
-        others.append(Option(d_legs, date, price, d_dur, d_dep, kind))
-        ctx.notes.distractors += 1
+        kinds[2] = "sold_out"
+    shapes = _shapes(ctx, origin, dest, kinds, one_stop)
+    _time(ctx, shapes, criterion)
+    _price(ctx, shapes, cabin, criterion, max_price)
+    options = [_materialise(ctx, s, date, cabin, pax) for s in shapes]
+    gold, others = options[0], options[1:]
+    ctx.notes.distractors += len(others)
     if k >= 3:
-        # Same route, another day, better on every count: only a date mix-up picks it.
-        other_day = day(int(date[-2:]) + (1 if int(date[-2:]) < 30 else -1))
-        p = max(20, gold_price - rng.randint(5, 30))
-        w.add_flight(
-            origin,
-            dest,
-            max(300, dep - 30),
-            max(60, dur - 20),
-            {other_day: w.available(w.prices(cabin, p), w.seats(cabin, pax))},
-        )
-        ctx.notes.distractors += 1
+        _other_day(ctx, origin, dest, date, shapes[0], cabin, pax)
     fair = [o for o in others if o.kind != "sold_out"]
     if fair and criterion != "named":
         metric = {"cheapest": "price", "shortest": "duration", "earliest": "departure"}[criterion]
@@ -180,7 +119,171 @@ def search_options(
             "criterion": criterion,
             "cabin": cabin,
             "pax": pax,
-            "gold": legs,
+            "gold": gold.legs,
         }
     )
     return gold, others
+
+
+def _shapes(ctx: Ctx, origin: str, dest: str, kinds: list[str], one_stop: bool) -> list[Shape]:
+    """One shape per option: a hub of its own for one-stop options, padding and layovers."""
+    rng = ctx.rng
+    if not one_stop:
+        spread = route_spread(block_minutes(origin, dest))
+        return [Shape(k, [origin, dest], [5 * rng.randint(0, spread // 5)]) for k in kinds]
+    hubs = ctx.world.hubs(origin, dest)
+    if len(hubs) < len(kinds):
+        raise BuildRejected(
+            f"{origin}-{dest} has {len(hubs)} sensible connections, not {len(kinds)}"
+        )
+    return [
+        Shape(k, [origin, h, dest], [5 * rng.randint(0, 2), 5 * rng.randint(0, 2)],
+              layover=5 * rng.randint(9, 30))
+        for k, h in zip(kinds, hubs, strict=False)
+    ]  # fmt: skip
+
+
+def _time(ctx: Ctx, shapes: list[Shape], criterion: str) -> None:
+    """Durations and departures; under `shortest` / `earliest` the gold wins among the options
+    with seats, and a sold-out option beats it."""
+    rng, (gold, *others) = ctx.rng, shapes
+    if criterion == "shortest":
+        _shortest(ctx, shapes)
+    for s in shapes:
+        latest = ctx.world.latest_departure(s.total)
+        if latest < EARLIEST_DEPARTURE + 60:
+            raise BuildRejected(f"a {s.total}-minute trip does not fit in a day")
+        s.dep = 5 * rng.randint(EARLIEST_DEPARTURE // 5, latest // 5)
+    if criterion != "earliest":
+        return
+    gold.dep = 5 * rng.randint(EARLIEST_DEPARTURE // 5, (EARLIEST_DEPARTURE + 150) // 5)
+    for s in others:
+        latest = ctx.world.latest_departure(s.total)
+        if s.kind == "sold_out":
+            s.dep = gold.dep - 5 * rng.randint(2, 12)
+        elif latest < gold.dep + 20:
+            raise BuildRejected("no room in the day for a later option")
+        else:
+            s.dep = 5 * rng.randint((gold.dep + 20) // 5, min(latest, gold.dep + 300) // 5)
+
+
+def _shortest(ctx: Ctx, shapes: list[Shape]) -> None:
+    """Make the gold strictly shortest among the fair options (a sold-out one shorter still)."""
+    rng = ctx.rng
+    gold, sold = shapes[0], [s for s in shapes if s.kind == "sold_out"]
+    if len(gold.path) == 2:
+        spread = route_spread(block_minutes(gold.path[0], gold.path[1]))
+        floor = 5 if sold else 0
+        gold.extras = [floor]
+        for s in shapes[1:]:
+            s.extras = (
+                [0] if s.kind == "sold_out" else [5 * rng.randint(floor // 5 + 1, spread // 5)]
+            )
+        return
+    if sold and sold[0].total >= gold.total:
+        sold[0].layover = max(35, sold[0].layover - (sold[0].total - gold.total) - 10)
+        if sold[0].total >= gold.total:
+            gold.layover += sold[0].total - gold.total + 5
+    for s in shapes[1:]:
+        if s.kind != "sold_out" and s.total <= gold.total:
+            s.layover += gold.total - s.total + 5 * rng.randint(1, 8)
+
+
+def _price(
+    ctx: Ctx, shapes: list[Shape], cabin: str, criterion: str, max_price: int | None
+) -> None:
+    """Each option's fare in the requested cabin, then per-leg fare ladders. Under `cheapest`
+    the gold is cheapest among the options with seats (a sold-out one cheaper still)."""
+    rng, gold = ctx.rng, shapes[0]
+    for s in shapes:
+        lo, hi = s.band(cabin)
+        s.price = round(lo + rng.uniform(0.1, 0.85) * (hi - lo))
+    lo, hi = gold.band(cabin)
+    if criterion == "cheapest":
+        gold.price = round(lo + rng.uniform(0.12, 0.45) * (hi - lo))
+    if max_price is not None:
+        if max_price < lo + 5:
+            raise BuildRejected(f"no {cabin} fare of the band under ${max_price}")
+        gold.price = min(gold.price, rng.randint(lo + 5, max_price))
+    if criterion == "cheapest":
+        for s in shapes[1:]:
+            lo, hi = s.band(cabin)
+            if s.kind == "sold_out" and gold.price - 5 >= lo:
+                s.price = max(lo, gold.price - rng.randint(5, 40))
+            else:
+                s.kind = "near" if s.kind == "sold_out" else s.kind
+                s.price = max(gold.price + rng.randint(6, 90), lo + rng.randint(0, 20))
+            if s.price > hi:
+                raise BuildRejected("no fare above the gold's in the band")
+    for s in shapes:
+        s.fares = _ladders(ctx, s, cabin)
+    if criterion == "cheapest":
+        for s in shapes[1:]:
+            if s.kind == "lookalike" and not _undercut(ctx, s, gold, NEIGHBOUR[cabin]):
+                s.kind = "near"
+
+
+def _split(s: Shape, cabin: str, total: int) -> list[int]:
+    """`total` over the legs of `s`, each at the same relative position of its band."""
+    bands = s.bands(cabin)
+    lo, hi = s.band(cabin)
+    t = (total - lo) / max(1, hi - lo)
+    fares = [round(b[0] + t * (b[1] - b[0])) for b in bands]
+    fares[-1] += total - sum(fares)
+    return fares
+
+
+def _ladders(ctx: Ctx, s: Shape, cabin: str) -> list[dict[str, int]]:
+    legs = zip(s.hops(), _split(s, cabin, s.price), strict=True)
+    return [ctx.world.prices(a, b, cabin, fare) for (a, b), fare in legs]
+
+
+def _undercut(ctx: Ctx, s: Shape, gold: Shape, neighbour: str) -> bool:
+    """Make `s` cheaper than the gold in the neighbouring cabin (still dearer in the requested
+    one, still a valid ladder in its bands); False (and `s` unchanged) if that cannot be."""
+    target = sum(f[neighbour] for f in gold.fares) - ctx.rng.randint(5, 40)
+    lo, hi = s.band(neighbour)
+    if not lo <= target <= hi:
+        return False
+    fares = [dict(f) for f in s.fares]
+    for leg, value in zip(fares, _split(s, neighbour, target), strict=True):
+        leg[neighbour] = value
+        if neighbour == "economy":
+            leg["basic_economy"] = min(leg["basic_economy"], value - 10)
+    basic_floors = [band[0] for band in s.bands("basic_economy")]
+    if all(
+        floor <= f["basic_economy"] < f["economy"] < f["business"]
+        for floor, f in zip(basic_floors, fares, strict=True)
+    ):
+        s.fares = fares
+        return True
+    return False
+
+
+def _materialise(ctx: Ctx, s: Shape, date: str, cabin: str, pax: int) -> Option:
+    """The flights of one option; a sold-out option lacks seats on one of its legs."""
+    w, rng = ctx.world, ctx.rng
+    short = rng.randrange(len(s.extras)) if s.kind == "sold_out" else -1
+    legs, dep = [], s.dep
+    for i, fares in enumerate(s.fares):
+        a, b = s.path[i], s.path[i + 1]
+        status = w.available(fares, w.seats(cabin, pax, enough=i != short))
+        legs.append(w.add_flight(a, b, dep, {date: status}, extra=s.extras[i]))
+        dep += s.leg_minutes(i) + s.layover
+    return Option(legs, date, s.price, s.total, s.dep, s.kind)
+
+
+def _other_day(
+    ctx: Ctx, origin: str, dest: str, date: str, gold: Shape, cabin: str, pax: int
+) -> None:
+    """Same route, another day, direct and no dearer: only a date mix-up picks it."""
+    w, rng = ctx.world, ctx.rng
+    other_day = day(int(date[-2:]) + (1 if int(date[-2:]) < 30 else -1))
+    lo, hi = fare_band(cabin, miles(origin, dest))
+    price = min(hi, max(lo, gold.price - rng.randint(5, 30)))
+    dep = max(
+        EARLIEST_DEPARTURE, min(gold.dep - 30, w.latest_departure(block_minutes(origin, dest)))
+    )
+    status = w.available(w.prices(origin, dest, cabin, price), w.seats(cabin, pax))
+    w.add_flight(origin, dest, dep, {other_day: status})
+    ctx.notes.distractors += 1
