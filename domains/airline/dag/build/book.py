@@ -184,9 +184,9 @@ def _gift_then_card(
     """A gift card used whole, the rest on the card. Its balance is what gift cards hold, drawn
     independently of the total (a balance proportional to the price would hint at it)."""
     rng, w = ctx.rng, ctx.world
-    if total < 2:
+    if total < 20:
         raise BuildRejected("total too small to split")
-    balance = w.spare_balance(1, min(GIFT_CARD_MAX, total - 1))
+    balance = w.spare_balance(10, min(GIFT_CARD_MAX, total - 1))
     gift = w.gift_card(balance, named=True)
     facts["gift_balance"] = balance
     ctx.text.required.append(str(balance))

@@ -20,6 +20,8 @@ from domains.airline.dag.build.world import GIFT_CARD_MAX, LAST_ARRIVAL
 from domains.airline.network import block_minutes
 from domains.dag import BuildRejected, WalkSegment
 
+RECENT_SHARE = 0.15  # of the customer's other reservations, booked less than a day ago
+
 # A date status of a reservation's segment, given (date, departure, duration): e.g. landed.
 Status = Callable[[str, int, int], dict[str, Any]]
 
@@ -155,7 +157,11 @@ def distractor_reservations(ctx: Ctx, count: int, pax: int) -> None:
             passengers=w.travellers(rng.randint(1, max(1, pax))),
             out_day=out_day,
             back_day=back,
-            created_at=timeline.created_long_ago(rng, out_day),
+            # Now and then booked in the last day too, so recency does not single out a target
+            # that the 24-hour rule makes cancellable.
+            created_at=timeline.created_within_a_day(rng)
+            if rng.random() < RECENT_SHARE
+            else timeline.created_long_ago(rng, out_day),
             insurance=rng.choice(["yes", "no"]),
             bags=rng.randint(0, 2),
             pay_with=w.initial_payment(),
