@@ -65,6 +65,15 @@ def _call_pair(call: ToolCall, call_id: str) -> Messages:
     ]
 
 
+def _rejected(task: Task, call: ToolCall) -> bool:
+    domain = registry.get(task.domain)
+    return (
+        domain.toolkit(domain.world_type.model_validate(task.world))
+        .call(call.name, call.arguments)
+        .error
+    )
+
+
 def _last_text(messages: Messages) -> int:
     return max(i for i, m in enumerate(messages) if m.role == "assistant" and m.content)
 
@@ -152,9 +161,10 @@ def skip_lookup(task: Task, messages: Messages) -> Messages | None:
 
 
 def write_on_refusal(task: Task, messages: Messages) -> Messages | None:
-    """On a refusal, the forbidden write anyway, described and confirmed."""
+    """On a refusal, the forbidden write anyway, described and confirmed (where the tool lets it
+    through: a write the tool itself rejects changes nothing and is no write)."""
     call = tempting_write(task) if task.refusal else None
-    if call is None:
+    if call is None or _rejected(task, call):
         return None
     at = _last_text(messages)
     ask = f"I will {call.name} with {call.arguments}. Do you confirm (yes/no)?"
@@ -197,7 +207,9 @@ def wrong_choice(task: Task, messages: Messages) -> Messages | None:
             continue
         at, call = calls[index]
         wrong = ToolCall(name=call.name, arguments=copy.deepcopy(call.arguments))
-        wrong.arguments[path] = copy.deepcopy(choice["alternatives"][0]["value"])
+        first = choice["alternatives"][0]  # {"value", "why"}, or the value itself
+        value = first["value"] if isinstance(first, dict) and "value" in first else first
+        wrong.arguments[path] = copy.deepcopy(value)
         if domain.mistakes.reprice is not None:
             domain.mistakes.reprice(wrong.arguments, task.world)
         out = copy.deepcopy(messages)

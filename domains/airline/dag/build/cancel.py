@@ -114,6 +114,8 @@ def _cancel_flown(ctx: Ctx, seg: WalkSegment) -> None:
         "whose outbound flight was already flown; agents cannot cancel it.",
     )
     ctx.notes.transfer = True
-    ctx.notes.refusals.append(f"cancel {rid}: a flight was already flown (transfer to a human)")
+    # The reason is said too (before the transfer), so a transfer alone, without telling the
+    # customer why, is not enough (and doing nothing fails on tau2's terms as well).
+    refuse(ctx, "flown", f"cancel {rid}: a flight was already flown (transfer to a human)")
     request = {"kind": "cancel", "reason": reason, "path": "flown", "outcome": "transfer"}
     ctx.text.requests.append({**request, **facts})

@@ -1,0 +1,26 @@
+"""The strict verifier's mutation suite: the oracle's conversations pass, every breaking edit of
+them fails, every neutral one passes (mining/bench/verifier.py)."""
+
+from __future__ import annotations
+
+from mining.bench.mutations import BREAKING, NEUTRAL
+from mining.bench.verifier import run_suite
+
+
+def test_no_false_passes_and_no_false_failures() -> None:
+    report = run_suite("airline", 60, 13)
+    assert report["tasks"] == 60
+    assert report["false_passes"] == 0 and report["false_failures"] == 0, report["examples"]
+    rows = report["mutations"]
+    assert rows["gold"]["cases"] == 60
+    for name in [*BREAKING, *NEUTRAL]:
+        assert rows[name]["cases"] > 0, f"{name} was never applied: the suite would not test it"
+    # The mistakes tau2's own verdict lets through, and the strict verifier does not.
+    for name in ("drop_confirmation", "wrong_amount", "skip_lookup", "needless_transfer"):
+        assert rows[name]["tau2_passes"] > 0 and rows[name]["wrong"] == 0
+
+
+def test_the_mock_domain_too() -> None:
+    report = run_suite("mock", 20, 3)
+    assert report["false_passes"] == 0 and report["false_failures"] == 0, report["examples"]
+    assert report["mutations"]["drop_confirmation"]["cases"] > 0
