@@ -166,3 +166,14 @@ def test_llm_customer_gets_guidelines_and_scenario_and_opens_itself(
     for token in (STOP, TRANSFER, OUT_OF_SCOPE, "one short message at a time", "Never invent"):
         assert token.lower() in prompt.lower()
     assert seen[0]["num_retries"] == 0
+
+
+def test_confirm_questions_that_ask_for_facts_or_offer_a_transfer() -> None:
+    task = _task(intent="change_flights", n_intents=1, policy_trap="yes", cabin="basic_economy")
+    uid = str(task.meta["user_id"])
+    assert uid in PROXY.reply(task, [], "Could you confirm your user ID, please?")
+    offer = "I can't change it. Would you like me to transfer you to a human agent?"
+    assert PROXY.reply(task, [], offer).startswith("No")
+    flown = _task(intent="cancel", n_intents=1, flown="yes")
+    assert PROXY.reply(flown, [], offer) == YES
+    assert PROXY.reply(task, [], "Shall I check the flights for you?") == YES

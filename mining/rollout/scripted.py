@@ -8,6 +8,8 @@ It behaves the way tau2's simulated user is told to, as far as rules can:
   text names what the request wants (its reservation, its flights) and none of what it would
   decline (another reservation, a look-alike flight, another cabin), and costs no more than its
   spending limit (it asks the price when none is stated); otherwise it says no and restates;
+  an offered transfer to a human is accepted only where the scenario expects one, and "could
+  you confirm your user id?" is answered with the id;
 - raises its next request when the agent finishes one (or asks whether there is anything
   else), and ends with ###STOP### once every request was raised, ###TRANSFER### when the agent
   hands it to a human, ###OUT-OF-SCOPE### when it keeps being asked what it cannot answer.
@@ -87,20 +89,32 @@ def judge(script: Script, text: str, voiced: int) -> str:
     wrong = named or [r for r in script.requests if _declined(r, text)]
     if wrong:
         return f"No, that's not what I asked for. {restate(wrong[0])}".strip()
+    if HANDED_OVER.search(text):  # an offered transfer: only where the scenario expects one
+        if any(r.outcome == "transfer" for r in script.requests):
+            return YES
+        return "No, I don't want to be transferred. Please help me with it yourself."
+    hits = _asked_facts(script, text, voiced)
+    if hits:  # "could you confirm your user id?" asks for a fact, not for a yes
+        return " ".join(dict.fromkeys(f.says for f in hits))
     return YES  # a yes/no question about no action in particular ("shall I look it up?")
 
 
 def answer_question(script: Script, text: str, voiced: int) -> str:
     """The facts the question asks for; everything about the current request when it names
     none of them."""
-    pool: list[Fact] = [*script.identity]
-    for request in script.requests[:voiced]:
-        pool.extend(request.facts)
-    hits = [f for f in pool if any(asks_about(text, topic) for topic in f.topics)]
+    hits = _asked_facts(script, text, voiced)
     if hits:
         return " ".join(dict.fromkeys(f.says for f in hits))
     current = script.requests[voiced - 1]
     return restate(current) or f"I'm not sure what you need from me. {current.ask}"
+
+
+def _asked_facts(script: Script, text: str, voiced: int) -> list[Fact]:
+    """The facts (of the customer and of the requests raised so far) the text asks about."""
+    pool: list[Fact] = [*script.identity]
+    for request in script.requests[:voiced]:
+        pool.extend(request.facts)
+    return [f for f in pool if any(asks_about(text, topic) for topic in f.topics)]
 
 
 def restate(request: Request) -> str:
