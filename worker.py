@@ -101,8 +101,12 @@ def make_workers(
         if compute_activities is None:
             from activities.compute import COMPUTE_ACTIVITIES
             from activities.wg import WG_COMPUTE_ACTIVITIES
+            from mining.llm.quiet import litellm_module
 
             compute_activities = [*COMPUTE_ACTIVITIES, *WG_COMPUTE_ACTIVITIES]
+            # Import litellm once, here: it takes seconds (longer on a busy machine), and the
+            # first rollouts would otherwise all wait on the import lock in their threads.
+            litellm_module()
         workers.append(
             Worker(
                 client,

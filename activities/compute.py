@@ -2,7 +2,8 @@
 
 Stateless and safe to run on any number of machines: worlds arrive inline, nothing touches the
 store. A retried rollout simply re-runs from the start (same seed, same result for simulated
-targets); heartbeats each turn let Temporal notice a dead worker quickly.
+targets); heartbeats each turn let Temporal notice a dead worker quickly. Every failed attempt of a
+rollout reaches the store with its error class (`activities.failures`).
 
 What a rollout sends back is kept lean, because it crosses Temporal twice (to the workflow, then
 to the ledger): the failure analysis runs here, next to the trajectory, instead of shipping task
@@ -16,8 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
-from activities import names
+from activities import failures, names
 from activities.errors import boundary
 from activities.models import (
     AnalyzeInput,
@@ -38,38 +40,49 @@ from mining.store.records import RolloutRecord
 def synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
     with boundary():
         rec, _ = steps.synthesize(inp.config, inp.harvest_id, inp.iteration, inp.index, inp.params)
+    out = SynthesizeOutput(candidate=rec)
+    try:
+        check_payload(out, f"candidate {rec.candidate_id}")
+    except ApplicationError as exc:  # too big to send is a rejection like any other, not a crash
+        rejected = rec.model_copy(update={"task": None, "rejection": exc.message})
+        out = SynthesizeOutput(candidate=rejected)
     where = _where()
-    if rec.rejection:
-        activity.logger.info(f"candidate rejected: {rec.rejection}", extra=where)
+    if out.candidate.rejection:
+        activity.logger.info(f"candidate rejected: {out.candidate.rejection}", extra=where)
     else:
         activity.logger.info(f"candidate synthesized in cell {rec.cell}", extra=where)
-    out = SynthesizeOutput(candidate=rec)
-    check_payload(out, f"candidate {rec.candidate_id}")
     return out
 
 
 @activity.defn(name=names.ROLLOUT)
 def rollout(inp: RolloutInput) -> RolloutOutput:
+    info = activity.info()
+    earlier = failures.earlier_failures(info)
+
     def on_turn(turn: int) -> None:
-        activity.heartbeat(turn)
+        activity.heartbeat(failures.beat(info.attempt, turn, earlier))
 
     where = _where()
     activity.logger.debug("rollout started", extra=where)
-    with boundary():
-        rec = steps.rollout(
-            inp.config, inp.harvest_id, inp.task, inp.candidate_seed, inp.index, on_turn=on_turn
-        )
-        analysis = steps.analyze(inp.task, rec) if inp.lean and not rec.passed else None
-    rec.attempt = activity.info().attempt
+    try:
+        with boundary():
+            rec = steps.rollout(
+                inp.config, inp.harvest_id, inp.task, inp.candidate_seed, inp.index, on_turn=on_turn
+            )
+            analysis = steps.analyze(inp.task, rec) if inp.lean and not rec.passed else None
+            rec.attempt = info.attempt
+            if inp.lean:
+                rec = lean(rec, inp.task.world)
+            out = RolloutOutput(rollout=rec, analysis=analysis, failed_attempts=earlier)
+            check_payload(out, f"rollout {rec.rollout_id}")
+    except Exception as exc:
+        activity.logger.warning(f"rollout attempt {info.attempt} failed: {exc}", extra=where)
+        raise failures.failed(info, exc, earlier) from exc
     activity.logger.info(
         f"rollout {'passed' if rec.passed else 'failed'} ({rec.termination}, "
         f"{rec.latency_s:.1f} s, attempt {rec.attempt})",
         extra=where,
     )
-    if inp.lean:
-        rec = lean(rec, inp.task.world)
-    out = RolloutOutput(rollout=rec, analysis=analysis)
-    check_payload(out, f"rollout {rec.rollout_id}")
     return out
 
 

@@ -20,21 +20,23 @@ from activities.models import (
     ExportPageInput,
     FinishHarvestInput,
     FinishIterationInput,
+    HarvestState,
     ProposeInput,
     ProposeOutput,
     RecordCandidateInput,
+    RecordCandidateOutput,
     RecordRolloutInput,
+    SetStatusInput,
     StartHarvestInput,
     SummaryInput,
 )
 from activities.payloads import check_payload
-from mining.harvest import steps
-from mining.harvest.config import IterationTotals, check_config, max_per_cell, totals
+from mining.harvest import bookkeeping, steps
+from mining.harvest.config import HarvestConfig, IterationTotals, check_config
 from mining.llm.spec import parse_target
 from mining.reports.export import ExportRow, harvest_rows
 from mining.reports.summary import HarvestSummary
 from mining.store.db import Store
-from mining.store.records import DecisionRecord
 
 
 class LedgerActivities:
@@ -42,62 +44,60 @@ class LedgerActivities:
         self.store = store
 
     @activity.defn(name=names.START_HARVEST)
-    def start_harvest(self, inp: StartHarvestInput) -> Ack:
+    def start_harvest(self, inp: StartHarvestInput) -> HarvestState:
+        """Record the harvest (once) and return its recorded counters: a harvest restarted
+        under the same id goes on from them, not from zero."""
         cfg = inp.config
         with boundary():
             check_config(cfg)
             parse_target(cfg.target, cfg.api_base)  # e.g. a key in the target: never stored
             self.store.record_harvest(steps.harvest_record(cfg, inp.harvest_id), inp.owner)
-        return Ack()
+        # a restart of this harvest: no longer failed (another harvest's row is left alone)
+        self.store.set_status(inp.harvest_id, "running", inp.owner)
+        return HarvestState(counters=bookkeeping.counters(self.store, inp.harvest_id))
 
     @activity.defn(name=names.FINISH_HARVEST)
     def finish_harvest(self, inp: FinishHarvestInput) -> Ack:
         self.store.set_status(inp.harvest_id, inp.status, inp.owner)
         return Ack()
 
+    @activity.defn(name=names.SET_HARVEST_STATUS)
+    def set_harvest_status(self, inp: SetStatusInput) -> HarvestState:
+        """Record a harvest as failed or stalled (and why), or running again; return its
+        recorded counters (what a resumed harvest continues from)."""
+        self.store.set_status(inp.harvest_id, inp.status, inp.owner, inp.reason)
+        return HarvestState(counters=bookkeeping.counters(self.store, inp.harvest_id))
+
     @activity.defn(name=names.PROPOSE)
     def propose(self, inp: ProposeInput) -> ProposeOutput:
         with boundary():
-            history = self.store.digest(inp.harvest_id)
-            spent = self.store.rollouts_spent(inp.harvest_id)
-            proposal = steps.propose(inp.config, inp.iteration, history, spent)
+            proposal = bookkeeping.propose(
+                self.store, _named(inp.config, inp.harvest_id), inp.iteration
+            )
             return ProposeOutput(points=proposal.points, stop=proposal.stop)
 
     @activity.defn(name=names.RECORD_CANDIDATE)
-    def record_candidate(self, inp: RecordCandidateInput) -> Ack:
+    def record_candidate(self, inp: RecordCandidateInput) -> RecordCandidateOutput:
         self.store.record_candidate(inp.candidate)
-        return Ack()
+        recorded = self.store.recorded_outcomes(inp.candidate.candidate_id)
+        return RecordCandidateOutput(recorded=recorded)
 
     @activity.defn(name=names.RECORD_ROLLOUT)
     def record_rollout(self, inp: RecordRolloutInput) -> Ack:
-        self.store.record_rollout(inp.rollout, inp.analysis)
+        if inp.rollout is not None:
+            self.store.record_rollout(inp.rollout, inp.analysis)
+        if inp.failed is not None:
+            self.store.record_failed_attempts(inp.failed)
         return Ack()
 
     @activity.defn(name=names.FINISH_ITERATION)
     def finish_iteration(self, inp: FinishIterationInput) -> IterationTotals:
-        """Record decisions, harvest the selected candidates (capped at N), and sum up."""
-        for o in inp.outcomes:
-            if o.synthesized:
-                self.store.record_decision(
-                    inp.harvest_id,
-                    DecisionRecord(
-                        candidate_id=o.candidate_id,
-                        passes=o.passes,
-                        rollouts=o.rollouts,
-                        pass_rate=o.pass_rate,
-                        in_window=o.in_window,
-                    ),
-                )
-        accepted = self.store.record_harvested(
-            inp.harvest_id,
-            inp.selected,
-            inp.config.k,
-            inp.config.n_tasks,
-            max_per_cell=max_per_cell(inp.config),  # the cell cap holds on this path too
+        """Record decisions, harvest the selected candidates (capped at N and per cell), and
+        sum up."""
+        cfg = _named(inp.config, inp.harvest_id)
+        return bookkeeping.finish_iteration(
+            self.store, cfg, inp.iteration, inp.outcomes, inp.selected
         )
-        it = totals(inp.iteration, inp.outcomes, accepted)
-        self.store.record_iteration(inp.harvest_id, inp.iteration, it.model_dump(mode="json"))
-        return it
 
     @activity.defn(name=names.HARVEST_SUMMARY)
     def harvest_summary(self, inp: SummaryInput) -> HarvestSummary:
@@ -126,6 +126,7 @@ class LedgerActivities:
         return [
             self.start_harvest,
             self.finish_harvest,
+            self.set_harvest_status,
             self.propose,
             self.record_candidate,
             self.record_rollout,
@@ -133,3 +134,10 @@ class LedgerActivities:
             self.harvest_summary,
             self.export_page,
         ]
+
+
+def _named(cfg: HarvestConfig, harvest_id: str) -> HarvestConfig:
+    """The config with the harvest's id in it (the workflow fills it in; old inputs may not)."""
+    return (
+        cfg if cfg.harvest_id == harvest_id else cfg.model_copy(update={"harvest_id": harvest_id})
+    )

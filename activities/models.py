@@ -8,9 +8,16 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from mining.core.task import Task
-from mining.harvest.config import CandidateOutcome, HarvestConfig
+from mining.harvest.config import CandidateOutcome, Counters, HarvestConfig
 from mining.reports.export import ExportRow
-from mining.store.records import AnalysisRecord, CandidateRecord, RolloutRecord
+from mining.store.records import (
+    AnalysisRecord,
+    AttemptFailure,
+    CandidateRecord,
+    FailedAttempts,
+    RolloutOutcome,
+    RolloutRecord,
+)
 
 
 class Ack(BaseModel):
@@ -30,6 +37,24 @@ class FinishHarvestInput(BaseModel):
     status: str
     owner: str | None = Field(
         default=None, description="as in StartHarvestInput: another harvest's row is left alone"
+    )
+
+
+class SetStatusInput(BaseModel):
+    harvest_id: str
+    status: str = Field(description="failed or stalled (with a reason), or running again")
+    reason: str | None = None
+    owner: str | None = Field(
+        default=None, description="as in StartHarvestInput: another harvest's row is left alone"
+    )
+
+
+class HarvestState(BaseModel):
+    """What the ledger knows of a harvest when it (re)starts or resumes."""
+
+    ok: bool = True
+    counters: Counters | None = Field(
+        default=None, description="as the recorded iterations add up (None from old ledgers)"
     )
 
 
@@ -62,6 +87,15 @@ class RecordCandidateInput(BaseModel):
     candidate: CandidateRecord
 
 
+class RecordCandidateOutput(BaseModel):
+    ok: bool = True
+    recorded: list[RolloutOutcome] = Field(
+        default_factory=list,
+        description="rollouts of this candidate already recorded (by an earlier run of its "
+        "iteration): reused, not paid again",
+    )
+
+
 class RolloutInput(BaseModel):
     harvest_id: str
     config: HarvestConfig
@@ -78,6 +112,9 @@ class RolloutInput(BaseModel):
 class RolloutOutput(BaseModel):
     rollout: RolloutRecord
     analysis: AnalysisRecord | None = Field(default=None, description="set when lean and failed")
+    failed_attempts: list[AttemptFailure] = Field(
+        default_factory=list, description="attempts of this rollout that failed before this one"
+    )
 
 
 class AnalyzeInput(BaseModel):
@@ -90,8 +127,9 @@ class AnalyzeOutput(BaseModel):
 
 
 class RecordRolloutInput(BaseModel):
-    rollout: RolloutRecord
+    rollout: RolloutRecord | None = Field(default=None, description="None: the rollout errored")
     analysis: AnalysisRecord | None = None
+    failed: FailedAttempts | None = Field(default=None, description="its failed attempts")
 
 
 class FinishIterationInput(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 # ledger queue (the process that owns the DuckDB file)
 START_HARVEST = "start_harvest"
 FINISH_HARVEST = "finish_harvest"
+SET_HARVEST_STATUS = "set_harvest_status"
 PROPOSE = "propose"
 RECORD_CANDIDATE = "record_candidate"
 RECORD_ROLLOUT = "record_rollout"

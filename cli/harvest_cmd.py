@@ -13,7 +13,15 @@ from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from cli.boundary import CommandFailed
-from cli.harvest_ops import closed_line, follow, read_local, read_summary, start, validate
+from cli.harvest_ops import (
+    closed_line,
+    follow,
+    read_local,
+    read_summary,
+    resume,
+    start,
+    validate,
+)
 from cli.main import app
 from cli.temporal_cli import address_or_default, open_client, run_client, ui_url
 from mining.core.errors import UserError
@@ -186,16 +194,18 @@ def status_cmd(
     run_client(go())
 
 
-def _set_paused(harvest: str, paused: bool, address: str | None) -> None:
+def _pause(harvest: str, address: str | None) -> None:
     async def go() -> None:
         client = await _client(address)
         handle = client.get_workflow_handle(harvest)
-        await _require_running(handle, "paused" if paused else "resumed")
+        await _require_running(handle, "paused")
         p: Progress = await handle.execute_update(
-            HarvestWorkflow.set_paused, SetPausedInput(paused=paused)
+            HarvestWorkflow.set_paused, SetPausedInput(paused=True)
         )
-        word = "pausing (after the current iteration)" if paused else "resumed"
-        print(f"{harvest}: {word}; harvested {p.counters.harvested}/{p.n_tasks}")
+        print(
+            f"{harvest}: pausing (after the current iteration); "
+            f"harvested {p.counters.harvested}/{p.n_tasks}"
+        )
 
     run_client(go())
 
@@ -214,13 +224,18 @@ async def _require_running(handle: WorkflowHandle[Any, Any], what: str) -> None:
 @harvest_app.command("pause")
 def pause_cmd(harvest: HarvestArg, address: Address = None) -> None:
     """Pause a harvest between iterations (the running iteration finishes)."""
-    _set_paused(harvest, True, address)
+    _pause(harvest, address)
 
 
 @harvest_app.command("resume")
 def resume_cmd(harvest: HarvestArg, address: Address = None) -> None:
-    """Resume a paused harvest."""
-    _set_paused(harvest, False, address)
+    """Resume a paused, failed or stalled harvest, or start one whose run ended unfinished
+    again under its id (it goes on from the iterations it recorded)."""
+
+    async def go() -> None:
+        print(await resume(await _client(address), harvest))
+
+    run_client(go())
 
 
 @harvest_app.command("cancel")

@@ -36,7 +36,7 @@ from mining.reports.summary import HarvestSummary
 from mining.store.db import Store, StoreLockedError, default_path
 from workflows import search_attributes as sa
 from workflows.harvest import HarvestWorkflow
-from workflows.models import HarvestInput, HarvestResult
+from workflows.models import HarvestInput, HarvestResult, SetPausedInput
 from workflows.models import Progress as HarvestProgress
 from workflows.reads import ExportPageWorkflow, HarvestSummaryWorkflow
 
@@ -108,13 +108,18 @@ async def id_taken_line(client: Client, hid: str) -> str:
     )
 
 
-async def _start_workflow(client: Client, cfg: HarvestConfig) -> WorkflowHandle[Any, HarvestResult]:
+async def _start_workflow(
+    client: Client,
+    cfg: HarvestConfig,
+    owner: str | None = None,
+    reuse: WorkflowIDReusePolicy = WorkflowIDReusePolicy.REJECT_DUPLICATE,
+) -> WorkflowHandle[Any, HarvestResult]:
     hid = cfg.harvest_id
     return await client.start_workflow(
         HarvestWorkflow.run,
-        HarvestInput(config=cfg),
+        HarvestInput(config=cfg, owner=owner),
         id=hid,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        id_reuse_policy=reuse,
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
         task_queue=cfg.queues.ledger,
         search_attributes=TypedSearchAttributes(
@@ -128,6 +133,37 @@ async def _start_workflow(client: Client, cfg: HarvestConfig) -> WorkflowHandle[
         ),
         static_summary=f"{cfg.n_tasks} {cfg.domain} tasks for {cfg.target}",
     )
+
+
+async def resume(client: Client, harvest_id: str) -> str:
+    """Continue a harvest. A running one that is paused, failed or stalled resumes (the
+    `set_paused` update; a failed iteration runs again, reusing what it recorded). One whose run
+    ended without completing and without being cancelled (terminated, timed out, failed) starts
+    again under its id, as the same harvest (the ledger knows it by its first run), with its
+    config; its counters come back from the ledger, so it goes on from its recorded iterations."""
+    handle = client.get_workflow_handle(harvest_id)
+    desc = await handle.describe()
+    if desc.status == WorkflowExecutionStatus.RUNNING:
+        before: HarvestProgress = await handle.query(HarvestWorkflow.progress)
+        p: HarvestProgress = await handle.execute_update(
+            HarvestWorkflow.set_paused, SetPausedInput(paused=False)
+        )
+        was = f"{before.status}: {before.reason}" if before.reason else before.status
+        return f"{harvest_id}: resumed (was {was}); harvested {p.counters.harvested}/{p.n_tasks}"
+    if desc.status in (WorkflowExecutionStatus.COMPLETED, WorkflowExecutionStatus.CANCELED):
+        ended = "completed" if desc.status == WorkflowExecutionStatus.COMPLETED else "cancelled"
+        raise UserError(
+            f"harvest {harvest_id} was {ended} and stays so; start a new one with another --id"
+        )
+    first = await anext(aiter(handle.fetch_history_events()))
+    payloads = first.workflow_execution_started_event_attributes.input.payloads
+    (inp,) = await client.data_converter.decode(payloads, [HarvestInput])
+    owner = desc.raw_description.workflow_execution_info.first_run_id or None
+    await _start_workflow(
+        client, inp.config, inp.owner or owner, WorkflowIDReusePolicy.ALLOW_DUPLICATE
+    )
+    status = desc.status.name.lower().replace("_", " ") if desc.status else "closed"
+    return f"{harvest_id}: started again (its last run {status}); counters continue from the ledger"
 
 
 def describe_progress(p: HarvestProgress) -> str:
@@ -159,6 +195,11 @@ async def follow(
                 p: HarvestProgress = await asyncio.wait_for(
                     handle.query(HarvestWorkflow.progress), timeout=10
                 )
+                if p.reason is not None:  # failed or stalled: it waits for a person
+                    raise CommandFailed(
+                        f"harvest {handle.id} {p.status}: {p.reason}; it waits: remove the "
+                        f"cause, then `toolmine harvest resume {handle.id}`"
+                    )
                 bar.update(
                     task,
                     total=p.n_tasks,

@@ -7,6 +7,7 @@ Fakes are registered under the real activity names, so the workflows under test 
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sys
 import uuid
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from temporalio import activity
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -53,6 +54,8 @@ from mining.store.records import (
     rollout_key,
 )
 from workflows import search_attributes as sa
+from workflows.harvest import HarvestWorkflow
+from workflows.models import Progress
 
 
 def find_bin(name: str) -> str:
@@ -223,3 +226,15 @@ def fake_workers(
         compute_concurrency=8,
         ledger_concurrency=4,
     )
+
+
+async def wait_for_progress(
+    handle: WorkflowHandle[Any, Any], ok: Callable[[Progress], bool], timeout: float = 60.0
+) -> Progress:
+    """Poll a harvest's `progress` query until `ok` holds (or fail after `timeout` seconds)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            p: Progress = await handle.query(HarvestWorkflow.progress)
+            if ok(p):
+                return p
+            await asyncio.sleep(0.1)

@@ -56,9 +56,12 @@ def test_ledger_propose_counts_the_recorded_iterations() -> None:
     assert len(out.points) == 1
     unlimited = _cfg(None)
     assert (
-        len(ledger.propose(ProposeInput(harvest_id="budget", config=unlimited, iteration=2)).points)
+        len(ledger.propose(ProposeInput(harvest_id="budget", config=unlimited, iteration=3)).points)
         == 8
     )
+    # the recorded batch of an iteration is what a re-run of it gets, whatever changed since
+    again = ledger.propose(ProposeInput(harvest_id="budget", config=unlimited, iteration=2))
+    assert again.points == out.points
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ import pytest
 from temporalio import activity
 from temporalio.client import WorkflowFailureError, WorkflowHandle
 from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from activities import names
@@ -20,8 +19,9 @@ from activities.models import ProposeInput, ProposeOutput
 from mining.core.errors import UserError
 from mining.harvest.config import Budgets, Queues
 from mining.store.db import Store
-from tests.temporal_fixtures import FakeLedger, fake_config, fake_workers
+from tests.temporal_fixtures import FakeLedger, fake_config, fake_workers, wait_for_progress
 from worker import make_workers
+from workflows import search_attributes as sa
 from workflows.harvest import HarvestWorkflow
 from workflows.models import HarvestInput, HarvestResult, Progress, SetPausedInput
 
@@ -97,15 +97,15 @@ async def test_pause_resume_query_and_continue_as_new(
     async with contextlib.AsyncExitStack() as stack:
         for w in fake_workers(temporal_env.client, queues, store):
             await stack.enter_async_context(w)
-        progress = await _wait_for(handle, lambda p: p.status == "paused")
+        progress = await wait_for_progress(handle, lambda p: p.status == "paused")
         assert progress.paused and progress.counters.iterations == 0
         updated: Progress = await handle.execute_update(
             HarvestWorkflow.set_paused, SetPausedInput(paused=False)
         )
         assert updated.paused is False
-        await _wait_for(handle, lambda p: p.counters.iterations >= 1)
+        await wait_for_progress(handle, lambda p: p.counters.iterations >= 1)
         await handle.signal(HarvestWorkflow.pause)
-        paused = await _wait_for(handle, lambda p: p.status == "paused")
+        paused = await wait_for_progress(handle, lambda p: p.status == "paused")
         assert paused.counters.harvested < 3
         await handle.signal(HarvestWorkflow.resume)
         result: HarvestResult = await handle.result()
@@ -131,7 +131,11 @@ async def test_budget_stops_the_harvest(temporal_env: WorkflowEnvironment, queue
     assert result.counters.rollouts == 12 and result.counters.iterations == 2
 
 
-async def test_bad_input_fails_without_retry(temporal_env: WorkflowEnvironment, queues: Queues):
+async def test_bad_input_fails_without_retry_and_the_harvest_waits(
+    temporal_env: WorkflowEnvironment, queues: Queues
+):
+    # A UserError is not retried; the iteration fails, the harvest does not: it says why (query,
+    # search attribute, store) and waits for a resume or a cancel.
     calls = []
 
     class BadProposer(FakeLedger):
@@ -153,12 +157,18 @@ async def test_bad_input_fails_without_retry(temporal_env: WorkflowEnvironment, 
         for w in workers:
             await stack.enter_async_context(w)
         handle = await _start(temporal_env, HarvestInput(config=fake_config(queues)))
-        with pytest.raises(WorkflowFailureError) as err:
+        held = await wait_for_progress(handle, lambda p: p.status == "failed")
+        assert held.reason and "unknown proposer 'nope'" in held.reason, held.reason
+        assert "propose" in held.reason  # where it failed
+        async with asyncio.timeout(10):  # the status write follows the query's answer
+            while store.summary(handle.id).status != "failed":
+                await asyncio.sleep(0.1)
+        assert store.summary(handle.id).status_reason == held.reason
+        desc = await handle.describe()
+        assert desc.typed_search_attributes.get(sa.HARVEST_STATUS) == "failed"
+        await handle.cancel()
+        with pytest.raises(WorkflowFailureError):
             await handle.result()
-    cause: BaseException | None = err.value.cause
-    while cause is not None and not isinstance(cause, ApplicationError):
-        cause = getattr(cause, "cause", None)
-    assert isinstance(cause, ApplicationError) and "unknown proposer 'nope'" in cause.message
     assert len(calls) == 1
 
 
@@ -169,18 +179,9 @@ async def test_cancel_records_status(temporal_env: WorkflowEnvironment, queues: 
     async with contextlib.AsyncExitStack() as stack:
         for w in fake_workers(temporal_env.client, queues, store):
             await stack.enter_async_context(w)
-        await _wait_for(handle, lambda p: p.status == "paused")
+        await wait_for_progress(handle, lambda p: p.status == "paused")
         await handle.cancel()
         with pytest.raises(WorkflowFailureError):
             await handle.result()
     found = store.harvest_record(handle.id)
     assert found is not None and found[1] == "cancelled"
-
-
-async def _wait_for(handle: WorkflowHandle, ok, timeout: float = 20.0) -> Progress:
-    async with asyncio.timeout(timeout):
-        while True:
-            p: Progress = await handle.query(HarvestWorkflow.progress)
-            if ok(p):
-                return p
-            await asyncio.sleep(0.1)

@@ -4,21 +4,28 @@ propose -> per candidate (in parallel): synthesize + validate -> record -> k rol
 (each wave in parallel; stop early once the window verdict is settled; a rollout activity also
 analyzes its failure) -> record -> finish: decisions, selection capped at the harvest's
 remaining N, totals.
+
+A rollout whose activity gives up (retries exhausted, a non-retryable provider error, a timeout)
+is recorded as errored, with every failed attempt, and the candidate is decided without it
+(`mining.harvest.tally` says how). A re-run of an iteration (after it failed and the harvest was
+resumed) gets its recorded proposal and reuses every rollout already recorded.
 Pure orchestration: activities are called by name, so this module imports no duckdb or litellm.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Iterable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError, is_cancelled_exception
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from activities import names
+    from activities import failures, names
     from activities.models import (
         Ack,
         AnalyzeInput,
@@ -27,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         ProposeInput,
         ProposeOutput,
         RecordCandidateInput,
+        RecordCandidateOutput,
         RecordRolloutInput,
         RolloutInput,
         RolloutOutput,
@@ -36,23 +44,18 @@ with workflow.unsafe.imports_passed_through():
     from activities.payloads import check_payload
     from mining.core.task import Task
     from mining.harvest import ids
-    from mining.harvest.config import (
-        CandidateOutcome,
-        HarvestConfig,
-        IterationTotals,
-        in_window,
-        outcome_known,
-        select,
-        wave_sizes,
-    )
+    from mining.harvest.config import CandidateOutcome, HarvestConfig, IterationTotals, select
     from mining.harvest.logs import at
-    from mining.store.records import RolloutRecord
+    from mining.harvest.tally import Tally
+    from mining.store.records import FailedAttempts, RolloutOutcome, rollout_key
     from workflows.models import IterationInput
-    from workflows.policies import COMPUTE_RETRY, LEDGER_RETRY
+    from workflows.policies import COMPUTE_RETRY, ledger_retry
 
 T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
 
 LEAN_ROLLOUTS = "lean-rollouts"
+ERRORS_ARE_DATA = "errors-are-data"
 
 
 def _check(arg: BaseModel, what: str) -> None:
@@ -69,6 +72,8 @@ class MiningIterationWorkflow:
         # Iterations started before this patch call `analyze` after each failed rollout and get
         # whole final worlds back; newer ones get the analysis and a world delta from `rollout`.
         self._lean = workflow.patched(LEAN_ROLLOUTS)
+        # Iterations started before this patch fail when a rollout gives up; newer ones record it.
+        self._errors_are_data = workflow.patched(ERRORS_ARE_DATA)
         cfg = inp.config
         proposed = await self._ledger(
             names.PROPOSE,
@@ -81,9 +86,7 @@ class MiningIterationWorkflow:
         )
         if proposed.stop is not None:  # the harvest cannot make progress: nothing to run
             return IterationTotals(iteration=inp.iteration, stop=proposed.stop)
-        outcomes = await asyncio.gather(
-            *(self._candidate(j, p) for j, p in enumerate(proposed.points))
-        )
+        outcomes = await self._all(self._candidate(j, p) for j, p in enumerate(proposed.points))
         totals = await self._ledger(
             names.FINISH_ITERATION,
             FinishIterationInput(
@@ -123,38 +126,48 @@ class MiningIterationWorkflow:
         )
         cand = syn.candidate
         where = at(inp.harvest_id, inp.iteration, cand.candidate_id)
-        await self._ledger(
+        known = await self._ledger(
             names.RECORD_CANDIDATE,
             RecordCandidateInput(candidate=cand),
-            Ack,
+            RecordCandidateOutput,
             f"record candidate {index} ({cand.cell or 'rejected'})",
         )
-        out = CandidateOutcome(candidate_id=cand.candidate_id, synthesized=cand.task is not None)
         if cand.task is None:
             workflow.logger.info(f"candidate rejected: {cand.rejection}", extra=where)
-            return out
+            return CandidateOutcome(candidate_id=cand.candidate_id, synthesized=False)
         task = Task.model_validate(cand.task)
-        start = 0
-        for size in wave_sizes(cfg):
-            if outcome_known(cfg, out.passes, out.rollouts - out.passes):
-                break
-            wave = await asyncio.gather(
-                *(self._rollout(index, task, cand.seed, r) for r in range(start, start + size))
-            )
-            start += size
-            for rec in wave:
-                out.rollouts += 1
-                out.passes += int(rec.passed)
-                out.tokens += rec.tokens_in + rec.tokens_out
-                out.cost_usd += rec.cost_usd
-        out.in_window = out.rollouts == cfg.k and in_window(cfg, out.passes, out.rollouts)
+        reuse = {r.index: r for r in known.recorded}  # paid for by an earlier run: not again
+        tally = Tally(cfg, cand.candidate_id)
+        while wave := tally.next_wave():
+            results = await self._all(self._outcome(index, task, cand.seed, r, reuse) for r in wave)
+            for r in results:
+                tally.add(r)
+        out = tally.outcome()
+        verdict = "undecided" if out.undecided else f"in window: {out.in_window}"
         workflow.logger.info(
-            f"candidate decided: {out.passes}/{out.rollouts} passed, in window: {out.in_window}",
+            f"candidate decided: {out.passes}/{out.rollouts} passed, {out.errored} errored, "
+            f"{verdict}",
             extra=where,
         )
         return out
 
-    async def _rollout(self, cand: int, task: Task, cand_seed: int, index: int) -> RolloutRecord:
+    async def _all(self, steps: Iterable[Awaitable[R]]) -> list[R]:
+        """Run steps together. Once errors are data, a failing step fails the iteration only
+        after the others finished (and recorded what they ran): a re-run reuses all of it."""
+        settled = await asyncio.gather(*steps, return_exceptions=self._errors_are_data)
+        for r in settled:
+            if isinstance(r, BaseException):
+                raise r
+        return cast(list[R], settled)
+
+    async def _outcome(
+        self, cand: int, task: Task, cand_seed: int, index: int, reuse: dict[int, RolloutOutcome]
+    ) -> RolloutOutcome:
+        if index in reuse:
+            return reuse[index]
+        return await self._rollout(cand, task, cand_seed, index)
+
+    async def _rollout(self, cand: int, task: Task, cand_seed: int, index: int) -> RolloutOutcome:
         inp, cfg = self._inp, self._inp.config
         arg = RolloutInput(
             harvest_id=inp.harvest_id,
@@ -165,18 +178,43 @@ class MiningIterationWorkflow:
             lean=self._lean,
         )
         _check(arg, f"rollout {index} of candidate {task.task_id}")
-        res = await workflow.execute_activity(
-            names.ROLLOUT,
-            arg,
-            result_type=RolloutOutput,
-            task_queue=cfg.queues.compute,
-            activity_id=ids.rollout_activity_id(cand, index, "rollout"),
-            summary=f"rollout {index} of candidate {cand} | cell {task.cell} | intents "
-            f"{'+'.join(task.intents) or '-'}",
-            start_to_close_timeout=timedelta(seconds=cfg.timeouts.rollout_s),
-            heartbeat_timeout=timedelta(seconds=cfg.timeouts.rollout_heartbeat_s),
-            retry_policy=COMPUTE_RETRY,
+        failed = FailedAttempts(
+            rollout_id=rollout_key(task.task_id, index),
+            candidate_id=task.task_id,
+            harvest_id=inp.harvest_id,
+            index=index,
+            failures=[],
         )
+        try:
+            res = await workflow.execute_activity(
+                names.ROLLOUT,
+                arg,
+                result_type=RolloutOutput,
+                task_queue=cfg.queues.compute,
+                activity_id=ids.rollout_activity_id(cand, index, "rollout"),
+                start_to_close_timeout=timedelta(seconds=cfg.timeouts.rollout_s),
+                heartbeat_timeout=timedelta(seconds=cfg.timeouts.rollout_heartbeat_s),
+                retry_policy=COMPUTE_RETRY,
+                summary=f"rollout {index} of candidate {cand} | cell {task.cell} | intents "
+                f"{'+'.join(task.intents) or '-'}",
+            )
+        except ActivityError as err:
+            if not self._errors_are_data or is_cancelled_exception(err):
+                raise
+            failed.failures, failed.gave_up = failures.failures_of(err), True
+            last = failed.failures[-1]
+            workflow.logger.warning(
+                f"rollout errored after {len(failed.failures)} failed attempts: "
+                f"{last.error_class}: {last.message}",
+                extra=at(inp.harvest_id, inp.iteration, task.task_id, index),
+            )
+            await self._ledger(
+                names.RECORD_ROLLOUT,
+                RecordRolloutInput(failed=failed),
+                Ack,
+                f"record errored rollout {index} of candidate {cand} ({last.error_class})",
+            )
+            return RolloutOutcome(index=index, error_class=last.error_class)
         rec, analysis = res.rollout, res.analysis
         if not self._lean and not rec.passed:
             analyzed = await self._compute(
@@ -188,13 +226,16 @@ class MiningIterationWorkflow:
                 f"analyze failed rollout {index} of candidate {cand}",
             )
             analysis = analyzed.analysis
+        failed.failures = res.failed_attempts
         await self._ledger(
             names.RECORD_ROLLOUT,
-            RecordRolloutInput(rollout=rec, analysis=analysis),
+            RecordRolloutInput(
+                rollout=rec, analysis=analysis, failed=failed if failed.failures else None
+            ),
             Ack,
             f"record rollout {index} of candidate {cand} ({'pass' if rec.passed else 'fail'})",
         )
-        return rec
+        return rec.outcome()
 
     async def _compute(
         self,
@@ -227,7 +268,7 @@ class MiningIterationWorkflow:
             result_type=result,
             task_queue=cfg.queues.ledger,
             start_to_close_timeout=timedelta(seconds=cfg.timeouts.ledger_s),
-            retry_policy=LEDGER_RETRY,
+            retry_policy=ledger_retry(cfg),
             summary=summary,
         )
 

@@ -15,6 +15,11 @@ class HarvestInput(BaseModel):
     paused: bool = False
     started: bool = False
     recent: list[IterationTotals] = Field(default_factory=list)
+    owner: str | None = Field(
+        default=None,
+        description="the first run id of the harvest's first workflow chain (None: this "
+        "chain's); set when a harvest is started again under its id",
+    )
 
 
 class SetPausedInput(BaseModel):
@@ -23,7 +28,8 @@ class SetPausedInput(BaseModel):
 
 class Progress(BaseModel):
     harvest_id: str
-    status: str
+    status: str = Field(description="running, paused, failed, stalled, completed or cancelled")
+    reason: str | None = Field(default=None, description="why it is failed or stalled")
     paused: bool
     n_tasks: int
     counters: Counters

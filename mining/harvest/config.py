@@ -7,6 +7,7 @@ Seeds come from sha256, never Python's `hash`, so they are the same in every pro
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -36,6 +37,11 @@ class Timeouts(BaseModel):
     worker's activities are noticed quickly."""
 
     ledger_s: float = 60.0
+    ledger_attempts: int = Field(
+        default=20,
+        description="attempts of a failing ledger activity before its iteration fails (then "
+        "the harvest waits as failed until resumed)",
+    )
     synthesize_s: float = 300.0
     rollout_s: float = 1800.0
     rollout_heartbeat_s: float = 60.0
@@ -67,6 +73,11 @@ class HarvestConfig(BaseModel):
         default=4, description="rollouts of one candidate in flight at once (one wave)"
     )
     max_turns: int = 30
+    max_errored_rollouts: int | None = Field(
+        default=None,
+        description="errored rollouts a candidate may replace before it is left undecided "
+        "(None: k)",
+    )
     seed: int = 0
     proposer: str = "adaptive"
     max_cell_share: float | None = Field(
@@ -91,6 +102,8 @@ def check_config(cfg: HarvestConfig) -> None:
     for name in ("n_tasks", "batch_size", "rollout_concurrency", "max_turns", "iterations_per_run"):
         if getattr(cfg, name) < 1:
             raise UserError(f"{name}={getattr(cfg, name)}: must be at least 1")
+    if cfg.max_errored_rollouts is not None and cfg.max_errored_rollouts < 1:
+        raise UserError(f"max_errored_rollouts={cfg.max_errored_rollouts}: must be at least 1")
     if cfg.max_cell_share is not None and not 0.0 < cfg.max_cell_share <= 1.0:
         raise UserError(f"max_cell_share={cfg.max_cell_share}: need 0 < share <= 1 (or none)")
     if cfg.mode not in MODES:
@@ -154,17 +167,6 @@ def outcome_known(cfg: HarvestConfig, passes: int, failures: int) -> bool:
     return window_of(cfg).can_stop(passes, failures)
 
 
-def wave_sizes(cfg: HarvestConfig) -> list[int]:
-    """How many rollouts start together in each wave (results are checked between waves, so early
-    stopping never depends on which rollout happened to finish first)."""
-    sizes, left = [], cfg.k
-    while left > 0:
-        step = min(cfg.rollout_concurrency, left)
-        sizes.append(step)
-        left -= step
-    return sizes
-
-
 def proposer_context(cfg: HarvestConfig) -> ProposerContext:
     """What proposers that accept a context learn of the harvest."""
     return ProposerContext(
@@ -197,6 +199,7 @@ class Counters(BaseModel):
     candidates: int = 0
     rejected: int = 0
     rollouts: int = 0
+    errored: int = Field(default=0, description="rollouts that errored (not in `rollouts`)")
     tokens: int = 0
     cost_usd: float = 0.0
 
@@ -206,6 +209,7 @@ class Counters(BaseModel):
         self.candidates += it.candidates
         self.rejected += it.rejected
         self.rollouts += it.rollouts
+        self.errored += it.errored
         self.tokens += it.tokens
         self.cost_usd += it.cost_usd
 
@@ -214,10 +218,13 @@ class CandidateOutcome(BaseModel):
     candidate_id: str
     synthesized: bool
     passes: int = 0
-    rollouts: int = 0
+    rollouts: int = Field(default=0, description="rollouts that ran to a result")
     tokens: int = 0
     cost_usd: float = 0.0
     in_window: bool = False
+    errored: int = Field(default=0, description="rollouts that gave up with an error")
+    errors: dict[str, int] = Field(default_factory=dict, description="error class -> rollouts")
+    undecided: bool = Field(default=False, description="too many rollouts errored to decide")
 
     @property
     def pass_rate(self) -> float:
@@ -238,11 +245,17 @@ class IterationTotals(BaseModel):
         default=None,
         description="why the harvest cannot go on (set when the iteration proposed nothing)",
     )
+    errored: int = 0
+    errors: dict[str, int] = Field(default_factory=dict, description="error class -> rollouts")
+    undecided: int = 0
 
 
 def totals(
     iteration: int, outcomes: list[CandidateOutcome], accepted: list[str]
 ) -> IterationTotals:
+    errors: Counter[str] = Counter()
+    for o in outcomes:
+        errors.update(o.errors)
     return IterationTotals(
         iteration=iteration,
         candidates=len(outcomes),
@@ -253,6 +266,9 @@ def totals(
         in_window=sum(1 for o in outcomes if o.in_window),
         harvested=len(accepted),
         harvested_ids=accepted,
+        errored=sum(o.errored for o in outcomes),
+        errors=dict(sorted(errors.items())),
+        undecided=sum(1 for o in outcomes if o.undecided),
     )
 
 
@@ -279,3 +295,13 @@ def stop_reason(cfg: HarvestConfig, c: Counters) -> str | None:
     if b.max_cost_usd is not None and c.cost_usd >= b.max_cost_usd:
         return "budget: dollars"
     return None
+
+
+def stall_reason(it: IterationTotals) -> str | None:
+    """Why a harvest should stop and wait for a person after this iteration (None: go on).
+    An iteration whose every rollout errored learnt nothing of the target: the next one would
+    only spend more on the same fault (a wrong key, a dead endpoint, a bug)."""
+    if it.errored == 0 or it.rollouts > 0:
+        return None
+    causes = ", ".join(f"{cls} x{n}" for cls, n in it.errors.items())
+    return f"every rollout of iteration {it.iteration} errored ({causes})"

@@ -1,9 +1,11 @@
 """The harvest loop in-process, without Temporal.
 
-It runs exactly the steps the workflows run (same ids, seeds, waves, early stopping and selection),
-so `toolmine bench orchestration` compares like with like and the proposer benchmark can mine
-without a server. It is not durable: a crash loses the iteration in flight (the store keeps what
-was recorded; re-running resumes after the last recorded iteration and writes nothing twice).
+It runs exactly the steps the workflows run (same ids, seeds, waves, early stopping, errored
+rollouts and selection), so `toolmine bench orchestration` compares like with like and the
+proposer benchmark can mine without a server. It is not durable: a crash loses the iteration in
+flight, but the store keeps what was recorded, and re-running continues after the last recorded
+iteration, re-running the one in flight with its recorded proposal and rollouts (nothing is
+written, or paid, twice). An iteration whose every rollout errored stops the loop as `stalled`.
 """
 
 from __future__ import annotations
@@ -13,24 +15,27 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from mining.core.task import Task
-from mining.harvest import steps
+from mining.harvest import bookkeeping, steps
 from mining.harvest.config import (
     CandidateOutcome,
     Counters,
     HarvestConfig,
     IterationTotals,
     check_config,
-    in_window,
-    max_per_cell,
-    outcome_known,
     select,
+    stall_reason,
     stop_reason,
-    totals,
-    wave_sizes,
 )
+from mining.harvest.tally import Tally
 from mining.llm.errors import ProviderError
 from mining.store.db import Store
-from mining.store.records import DecisionRecord, RolloutRecord
+from mining.store.records import (
+    AttemptFailure,
+    FailedAttempts,
+    RolloutOutcome,
+    RolloutRecord,
+    rollout_key,
+)
 
 PROVIDER_ATTEMPTS = 3
 
@@ -47,8 +52,9 @@ def run_harvest(
     concurrency: int = 8,
     on_iteration: Callable[[Counters], None] | None = None,
 ) -> LoopResult:
-    """Mine until N tasks are harvested or a budget is spent; `concurrency` bounds the rollouts
-    in flight (the in-process twin of a worker's max concurrent activities)."""
+    """Mine until N tasks are harvested, a budget is spent or the harvest stalls; `concurrency`
+    bounds the rollouts in flight (the in-process twin of a worker's max concurrent
+    activities)."""
     check_config(cfg)
     if not cfg.harvest_id:
         raise ValueError("an in-process harvest needs cfg.harvest_id")
@@ -56,9 +62,8 @@ def run_harvest(
     store.record_harvest(steps.harvest_record(cfg, hid))
     # Resume after the last recorded iteration: re-running a harvest continues it (and re-running
     # a finished one writes nothing), whatever the proposer made of the history since.
-    counters = Counters()
-    for summary in store.iteration_summaries(hid):
-        counters.add(IterationTotals.model_validate(summary))
+    counters = bookkeeping.counters(store, hid)
+    status, why = "completed", None
     with (
         ThreadPoolExecutor(cfg.batch_size, thread_name_prefix="cand") as cands,
         ThreadPoolExecutor(concurrency, thread_name_prefix="rollout") as rollouts,
@@ -71,7 +76,10 @@ def run_harvest(
             counters.add(it)
             if on_iteration is not None:
                 on_iteration(counters)
-    store.set_status(hid, "completed")
+            if (why := stall_reason(it)) is not None:
+                status, reason = "stalled", f"stalled: {why}"
+                break
+    store.set_status(hid, status, reason=why)
     return LoopResult(harvest_id=hid, stop=reason, **counters.model_dump())
 
 
@@ -83,7 +91,7 @@ def _iteration(
     rollouts: ThreadPoolExecutor,
 ) -> IterationTotals:
     hid, iteration = cfg.harvest_id, counters.iterations
-    proposal = steps.propose(cfg, iteration, store.digest(hid), counters.rollouts)
+    proposal = bookkeeping.propose(store, cfg, iteration)
     if proposal.stop is not None:
         return IterationTotals(iteration=iteration, stop=proposal.stop)
     points = proposal.points
@@ -96,59 +104,77 @@ def _iteration(
         return _evaluate(cfg, store, task, rec.seed, rollouts)
 
     outcomes = list(cands.map(candidate, range(len(points))))
-    for o in outcomes:
-        if o.synthesized:
-            store.record_decision(
-                hid,
-                DecisionRecord(
-                    candidate_id=o.candidate_id,
-                    passes=o.passes,
-                    rollouts=o.rollouts,
-                    pass_rate=o.pass_rate,
-                    in_window=o.in_window,
-                ),
-            )
     # Every in-window candidate, in order: the store admits them up to N and the cell cap,
     # counting candidates it already holds (a re-run) once - exactly as the workflow's ledger does.
-    chosen = select(outcomes, len(outcomes))
-    accepted = store.record_harvested(
-        hid, chosen, cfg.k, cfg.n_tasks, max_per_cell=max_per_cell(cfg)
+    return bookkeeping.finish_iteration(
+        store, cfg, iteration, outcomes, select(outcomes, len(outcomes))
     )
-    it = totals(iteration, outcomes, accepted)
-    store.record_iteration(hid, iteration, it.model_dump(mode="json"))
-    return it
 
 
 def _evaluate(
     cfg: HarvestConfig, store: Store, task: Task, cand_seed: int, pool: ThreadPoolExecutor
 ) -> CandidateOutcome:
-    """k rollouts in waves, stopping early once the window verdict cannot change."""
-    out = CandidateOutcome(candidate_id=task.task_id, synthesized=True)
-    start = 0
-    for size in wave_sizes(cfg):
-        if outcome_known(cfg, out.passes, out.rollouts - out.passes):
-            break
-        idx = range(start, start + size)
-        results = list(pool.map(lambda j: _rollout(cfg, task, cand_seed, j), idx))
-        start += size
-        for rec in results:
-            analysis = None if rec.passed else steps.analyze(task, rec)
-            store.record_rollout(rec, analysis)
-            out.rollouts += 1
-            out.passes += int(rec.passed)
-            out.tokens += rec.tokens_in + rec.tokens_out
-            out.cost_usd += rec.cost_usd
-    out.in_window = out.rollouts == cfg.k and in_window(cfg, out.passes, out.rollouts)
-    return out
+    """Rollouts in waves until the window verdict is settled (or too many errored); rollouts
+    already recorded by an earlier run are reused, not run again."""
+    tally = Tally(cfg, task.task_id)
+    recorded = {r.index: r for r in store.recorded_outcomes(task.task_id)}
+    while wave := tally.next_wave():
+        fresh = [i for i in wave if i not in recorded]
+        runs = pool.map(lambda j: _rollout(cfg, task, cand_seed, j), fresh)
+        ran = dict(zip(fresh, runs, strict=True))
+        for i in wave:
+            if i in recorded:
+                tally.add(recorded[i])
+                continue
+            rec, failures = ran[i]
+            tally.add(_record(store, cfg.harvest_id, task, i, rec, failures))
+    return tally.outcome()
 
 
-def _rollout(cfg: HarvestConfig, task: Task, cand_seed: int, index: int) -> RolloutRecord:
-    """One rollout with the retries Temporal would otherwise own (retryable provider errors)."""
+def _record(
+    store: Store,
+    harvest_id: str,
+    task: Task,
+    index: int,
+    rec: RolloutRecord | None,
+    failures: list[AttemptFailure],
+) -> RolloutOutcome:
+    """Store a rollout's result (with its analysis when it failed) and its failed attempts."""
+    if rec is not None:
+        store.record_rollout(rec, None if rec.passed else steps.analyze(task, rec))
+    if failures:
+        store.record_failed_attempts(
+            FailedAttempts(
+                rollout_id=rollout_key(task.task_id, index),
+                candidate_id=task.task_id,
+                harvest_id=harvest_id,
+                index=index,
+                failures=failures,
+                gave_up=rec is None,
+            )
+        )
+    if rec is None:
+        return RolloutOutcome(index=index, error_class=failures[-1].error_class)
+    return rec.outcome()
+
+
+def _rollout(
+    cfg: HarvestConfig, task: Task, cand_seed: int, index: int
+) -> tuple[RolloutRecord | None, list[AttemptFailure]]:
+    """One rollout with the retries Temporal would otherwise own (retryable provider errors).
+    Returns the record (None when it gave up) and every failed attempt."""
+    failures: list[AttemptFailure] = []
     for attempt in range(1, PROVIDER_ATTEMPTS + 1):
         try:
-            return steps.rollout(cfg, cfg.harvest_id, task, cand_seed, index)
-        except ProviderError as exc:
-            if not exc.retryable or attempt == PROVIDER_ATTEMPTS:
-                raise
-            time.sleep(exc.retry_after_s or float(attempt))
-    raise AssertionError("unreachable")
+            rec = steps.rollout(cfg, cfg.harvest_id, task, cand_seed, index)
+            return rec.model_copy(update={"attempt": attempt}), failures
+        except Exception as exc:  # any error is a failed attempt, as in the rollout activity
+            # (only a retryable provider error is tried again: a bug would fail the same way)
+            failures.append(
+                AttemptFailure(attempt=attempt, error_class=type(exc).__name__, message=str(exc))
+            )
+            if not (isinstance(exc, ProviderError) and exc.retryable):
+                break
+            if attempt < PROVIDER_ATTEMPTS:
+                time.sleep(exc.retry_after_s or float(attempt))
+    return None, failures

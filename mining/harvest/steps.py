@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from mining.core.errors import UserError
 from mining.core.task import Task
 from mining.harvest.config import (
     HarvestConfig,
@@ -65,12 +66,20 @@ def propose(
 def synthesize(
     cfg: HarvestConfig, harvest_id: str, iteration: int, index: int, params: dict[str, Any]
 ) -> tuple[CandidateRecord, Task | None]:
-    """Synthesize and validate one candidate; a rejection is a recorded result, not an error."""
+    """Synthesize and validate one candidate; a rejection is a recorded result, not an error.
+    So is a bug met on this point: the candidate is rejected with the error, and the harvest
+    goes on (a re-run would meet it again). A `UserError` (bad settings) still raises."""
     from mining.dag.synthesize import Rejection, get_domain, spec_of, synthesize_candidate
 
     cid = candidate_key(harvest_id, iteration, index)
     seed = candidate_seed(cfg.seed, iteration, index)
-    out = synthesize_candidate(cfg.domain, params, seed, cid)
+    try:
+        out: Task | Rejection = synthesize_candidate(cfg.domain, params, seed, cid)
+    except UserError:
+        raise
+    except Exception as exc:
+        reason = f"synthesis error: {type(exc).__name__}: {exc}"
+        out = Rejection(reason=reason, params=params, seed=seed, task_id=cid)
     space = spec_of(get_domain(cfg.domain)).space
     rec = CandidateRecord(
         candidate_id=cid,

@@ -20,6 +20,7 @@ class HarvestSummary(BaseModel):
     target: str = ""
     mode: str = ""
     status: str = ""
+    status_reason: str | None = Field(default=None, description="why it is failed or stalled")
     n_tasks: int = 0
     harvested: int = 0
     iterations: int = 0
@@ -28,6 +29,11 @@ class HarvestSummary(BaseModel):
     rollouts: int = 0
     passes: int = 0
     rollout_errors: int = 0
+    failed_attempts: int = Field(default=0, description="rollout attempts that raised an error")
+    errored_rollouts: int = Field(
+        default=0, description="rollouts that gave up after their attempts (not target failures)"
+    )
+    undecided: int = Field(default=0, description="candidates with too many errored rollouts")
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float = 0.0
@@ -55,12 +61,16 @@ def render_lines(s: HarvestSummary) -> list[str]:
     """Plain text lines (no colour) so the summary reads the same in logs and terminals."""
     hist = "  ".join(f"{rate}: {n}" for rate, n in sorted(s.pass_rate_histogram.items()))
     modes = ", ".join(f"{f.label} ({f.count})" for f in s.top_failure_modes) or "none"
+    status = f"{s.status}: {s.status_reason}" if s.status_reason else s.status
     return [
-        f"harvest     {s.harvest_id}  ({s.domain}, {s.mode}, target {s.target}, {s.status})",
+        f"harvest     {s.harvest_id}  ({s.domain}, {s.mode}, target {s.target}, {status})",
         f"harvested   {s.harvested} / {s.n_tasks} tasks",
-        f"candidates  {s.candidates} over {s.iterations} iterations ({s.rejected} rejected)",
+        f"candidates  {s.candidates} over {s.iterations} iterations ({s.rejected} rejected, "
+        f"{s.undecided} undecided)",
         f"rollouts    {s.rollouts} ({s.passes} passed, {s.rollout_errors} errors); "
         f"on tau2's terms {s.tau2_passes} of {s.tau2_scored} passed",
+        f"errored     {s.errored_rollouts} rollouts gave up, {s.failed_attempts} attempts failed "
+        "(not target failures)",
         f"kept tasks  pass rate {_rate(s.harvested_pass_rate)} (toolmine), "
         f"{_rate(s.harvested_tau2_pass_rate)} (tau2's terms: order-sensitive, transfers ignored)",
         f"tokens      {s.tokens_in} in / {s.tokens_out} out, cost ${s.cost_usd:.4f}",

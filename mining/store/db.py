@@ -28,7 +28,9 @@ from mining.store.records import (
     AnalysisRecord,
     CandidateRecord,
     DecisionRecord,
+    FailedAttempts,
     HarvestRecord,
+    RolloutOutcome,
     RolloutRecord,
     content_hash,
 )
@@ -201,13 +203,20 @@ class Store(Reads):
                     "UPDATE harvests SET owner = ? WHERE harvest_id = ?", [owner, h.harvest_id]
                 )
 
-    def set_status(self, harvest_id: str, status: str, owner: str | None = None) -> None:
-        """Set a harvest's status; with an `owner`, only if the row is that run chain's (a run
-        refused under a reused id must not mark the other harvest)."""
+    def set_status(
+        self,
+        harvest_id: str,
+        status: str,
+        owner: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Set a harvest's status, and why when it is failed or stalled (None clears it); with an
+        `owner`, only if the row is that run chain's (a run refused under a reused id must not
+        mark the other harvest)."""
         self._exec(
-            "UPDATE harvests SET status = ?, updated_at = current_timestamp WHERE harvest_id = ? "
-            "AND (CAST(? AS VARCHAR) IS NULL OR owner IS NULL OR owner = ?)",
-            [status, harvest_id, owner, owner],
+            "UPDATE harvests SET status = ?, status_reason = ?, updated_at = current_timestamp "
+            "WHERE harvest_id = ? AND (CAST(? AS VARCHAR) IS NULL OR owner IS NULL OR owner = ?)",
+            [status, reason, harvest_id, owner, owner],
         )
 
     def _put_world(self, world: dict[str, Any]) -> str:
@@ -321,24 +330,93 @@ class Store(Reads):
                     ],
                 )
 
+    def record_failed_attempts(self, f: FailedAttempts) -> None:
+        """Every failed attempt of a rollout, with its error class (the last one flagged when
+        it ended the rollout)."""
+        with self._lock:
+            for i, a in enumerate(f.failures):
+                gave_up = f.gave_up and i == len(f.failures) - 1
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO failed_attempts (rollout_id, attempt, candidate_id, "
+                    "harvest_id, idx, error_class, message, gave_up) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        f.rollout_id,
+                        a.attempt,
+                        f.candidate_id,
+                        f.harvest_id,
+                        f.index,
+                        a.error_class,
+                        a.message,
+                        gave_up,
+                    ],
+                )
+
+    def recorded_outcomes(self, candidate_id: str) -> list[RolloutOutcome]:
+        """The rollouts of a candidate already recorded (run or errored), by index: what a re-run
+        of its iteration reuses instead of paying for them again."""
+        done = self._all(
+            "SELECT idx, passed, tokens_in + tokens_out, cost_usd FROM rollouts "
+            "WHERE candidate_id = ?",
+            [candidate_id],
+        )
+        errored = self._all(
+            "SELECT idx, error_class FROM failed_attempts WHERE candidate_id = ? AND gave_up",
+            [candidate_id],
+        )
+        out = {r[0]: RolloutOutcome(index=r[0], error_class=r[1]) for r in errored}
+        out.update(
+            {
+                r[0]: RolloutOutcome(index=r[0], passed=r[1], tokens=r[2], cost_usd=r[3])
+                for r in done
+            }
+        )
+        return [out[i] for i in sorted(out)]
+
+    def record_proposal(self, harvest_id: str, iteration: int, points: list[Any]) -> None:
+        self._exec(
+            "INSERT OR IGNORE INTO proposals (harvest_id, iteration, points) VALUES (?, ?, ?)",
+            [harvest_id, iteration, _dumps(points)],
+        )
+
+    def proposal(self, harvest_id: str, iteration: int) -> list[Any] | None:
+        """The batch proposed for an iteration, if one was recorded (a re-run proposes it again,
+        whatever the history since: its candidates keep their ids and rollouts)."""
+        rows = self._all(
+            "SELECT points FROM proposals WHERE harvest_id = ? AND iteration = ?",
+            [harvest_id, iteration],
+        )
+        return json.loads(rows[0][0]) if rows else None
+
     def record_decision(self, harvest_id: str, d: DecisionRecord) -> None:
         """Record (or correct) a candidate's decision; its term counts change by the difference,
-        so a retried write changes nothing."""
+        so a retried write changes nothing. An undecided candidate (too many errored rollouts)
+        counts as evaluated without a hit: its counted rollouts are real results of the target."""
         with self._transaction() as conn:
             old = conn.execute(
-                "SELECT rollouts, passes, in_window::INTEGER FROM decisions WHERE candidate_id = ?",
+                "SELECT rollouts, passes, in_window::INTEGER, errored, undecided FROM decisions "
+                "WHERE candidate_id = ?",
                 [d.candidate_id],
             ).fetchone()
-            new = (d.rollouts, d.passes, int(d.in_window))
+            new = (d.rollouts, d.passes, int(d.in_window), d.errored, d.undecided)
             if old is not None and tuple(old) == new:
                 return
             conn.execute(
                 "INSERT OR REPLACE INTO decisions (candidate_id, harvest_id, passes, rollouts, "
-                "pass_rate, in_window) VALUES (?, ?, ?, ?, ?, ?)",
-                [d.candidate_id, harvest_id, d.passes, d.rollouts, d.pass_rate, d.in_window],
+                "pass_rate, in_window, errored, undecided) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    d.candidate_id,
+                    harvest_id,
+                    d.passes,
+                    d.rollouts,
+                    d.pass_rate,
+                    d.in_window,
+                    d.errored,
+                    d.undecided,
+                ],
             )
-            before = (0, 0, 0) if old is None else tuple(old)
-            change = [n - b for n, b in zip(new, before, strict=True)]
+            before = (0, 0, 0) if old is None else tuple(old[:3])
+            change = [n - b for n, b in zip(new[:3], before, strict=True)]
             self._add_terms(harvest_id, d.candidate_id, [0, int(old is None), *change])
 
     def record_iteration(self, harvest_id: str, iteration: int, summary: dict[str, Any]) -> None:

@@ -38,14 +38,36 @@ class Reads:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
-    def _tau2_column(self) -> str:
-        """`tau2_passed`, or NULL in a file opened read-only before migration 6 added it."""
+    def _has_column(self, table: str, column: str) -> bool:
+        """Whether the file has it (one opened read-only is not migrated)."""
         found = self._all(
             "SELECT count(*) FROM information_schema.columns "
-            "WHERE table_name = 'rollouts' AND column_name = 'tau2_passed'",
-            [],
+            "WHERE table_name = ? AND column_name = ?",
+            [table, column],
         )
-        return "tau2_passed" if found[0][0] else "CAST(NULL AS BOOLEAN)"
+        return bool(found[0][0])
+
+    def _tau2_column(self) -> str:
+        """`tau2_passed`, or NULL in a file opened read-only before migration 6 added it."""
+        return (
+            "tau2_passed"
+            if self._has_column("rollouts", "tau2_passed")
+            else "CAST(NULL AS BOOLEAN)"
+        )
+
+    def _failures(self, harvest_id: str) -> tuple[str | None, int, int, int]:
+        """Why the harvest is failed or stalled, its failed rollout attempts, its errored
+        rollouts and undecided candidates (none in a file from before migration 3)."""
+        if not self._has_column("decisions", "undecided"):
+            return None, 0, 0, 0
+        reason, attempts, errored, undecided = self._all(
+            "SELECT (SELECT status_reason FROM harvests WHERE harvest_id = $1), "
+            "(SELECT count(*) FROM failed_attempts WHERE harvest_id = $1), "
+            "(SELECT count(*) FROM failed_attempts WHERE harvest_id = $1 AND gave_up), "
+            "(SELECT count(*) FROM decisions WHERE harvest_id = $1 AND undecided)",
+            [harvest_id],
+        )[0]
+        return reason, int(attempts), int(errored), int(undecided)
 
     def query(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         """Rows of a read query (reports keep their own SQL; writes go through the methods)."""
@@ -188,9 +210,13 @@ class Reads:
             "JOIN harvested_tasks h USING (candidate_id) WHERE h.harvest_id = ?",
             [harvest_id],
         )[0]
+        reason, attempts, errored, undecided = self._failures(harvest_id)
+        decided = " AND NOT undecided" if self._has_column("decisions", "undecided") else ""
         hist = Counter(
             f"{r[0]:.2f}"
-            for r in self._all("SELECT pass_rate FROM decisions WHERE harvest_id = ?", [harvest_id])
+            for r in self._all(
+                f"SELECT pass_rate FROM decisions WHERE harvest_id = ?{decided}", [harvest_id]
+            )
         )
         modes = self._all(
             "SELECT top_label, count(*) AS n FROM analyses WHERE harvest_id = ? "
@@ -212,6 +238,7 @@ class Reads:
             target=rec.target,
             mode=rec.mode,
             status=status,
+            status_reason=reason,
             n_tasks=rec.n_tasks,
             harvested=self.harvested_count(harvest_id),
             iterations=iters,
@@ -220,6 +247,9 @@ class Reads:
             rollouts=n_roll,
             passes=passes,
             rollout_errors=errors,
+            failed_attempts=attempts,
+            errored_rollouts=errored,
+            undecided=undecided,
             tokens_in=int(t_in),
             tokens_out=int(t_out),
             cost_usd=float(cost),

@@ -10,9 +10,11 @@ import hashlib
 import json
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from mining.store.delta import WorldDelta
+
+MAX_ERROR_MESSAGE = 500
 
 
 def candidate_key(harvest_id: str, iteration: int, index: int) -> str:
@@ -86,6 +88,49 @@ class RolloutRecord(BaseModel):
     policy_violations: list[Any] = Field(default_factory=list)
     attempt: int = Field(default=1, description="which attempt of the rollout produced this row")
 
+    def outcome(self) -> RolloutOutcome:
+        return RolloutOutcome(
+            index=self.index,
+            passed=self.passed,
+            tokens=self.tokens_in + self.tokens_out,
+            cost_usd=self.cost_usd,
+        )
+
+
+class AttemptFailure(BaseModel):
+    """One attempt of a rollout that ended in an error instead of a result."""
+
+    attempt: int
+    error_class: str = Field(description="the error's type, e.g. ProviderError, KeyError")
+    message: str = Field(default="", description="its gist (Temporal's history has the rest)")
+
+    @field_validator("message")
+    @classmethod
+    def _gist(cls, text: str) -> str:
+        return text if len(text) <= MAX_ERROR_MESSAGE else text[: MAX_ERROR_MESSAGE - 3] + "..."
+
+
+class FailedAttempts(BaseModel):
+    """The failed attempts of one rollout. `gave_up`: the last of them ended the rollout (it is
+    an errored rollout: no result, not a target failure); otherwise a later attempt succeeded."""
+
+    rollout_id: str
+    candidate_id: str
+    harvest_id: str
+    index: int
+    failures: list[AttemptFailure]
+    gave_up: bool = False
+
+
+class RolloutOutcome(BaseModel):
+    """What a candidate's decision needs of one rollout, whether just run or already recorded."""
+
+    index: int
+    passed: bool = False
+    error_class: str | None = Field(default=None, description="set when the rollout errored")
+    tokens: int = 0
+    cost_usd: float = 0.0
+
 
 class AnalysisRecord(BaseModel):
     rollout_id: str
@@ -103,3 +148,7 @@ class DecisionRecord(BaseModel):
     rollouts: int
     pass_rate: float
     in_window: bool
+    errored: int = Field(default=0, description="rollouts that errored (not counted above)")
+    undecided: bool = Field(
+        default=False, description="too many rollouts errored to decide; never harvested"
+    )

@@ -134,6 +134,35 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         ["ALTER TABLE rollouts ADD COLUMN attempt INTEGER DEFAULT 1"],
     ),
     (
+        3,
+        "failures as data: failed rollout attempts, undecided candidates, recorded proposals, "
+        "why a harvest is failed or stalled",
+        [
+            """CREATE TABLE failed_attempts (
+                rollout_id VARCHAR NOT NULL,
+                attempt INTEGER NOT NULL,
+                candidate_id VARCHAR NOT NULL,
+                harvest_id VARCHAR NOT NULL,
+                idx INTEGER NOT NULL,
+                error_class VARCHAR NOT NULL,
+                message VARCHAR NOT NULL,
+                gave_up BOOLEAN NOT NULL,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                PRIMARY KEY (rollout_id, attempt)
+            )""",
+            "CREATE INDEX failed_attempts_candidate ON failed_attempts (candidate_id)",
+            """CREATE TABLE proposals (
+                harvest_id VARCHAR NOT NULL,
+                iteration INTEGER NOT NULL,
+                points VARCHAR NOT NULL,
+                PRIMARY KEY (harvest_id, iteration)
+            )""",
+            "ALTER TABLE decisions ADD COLUMN errored INTEGER DEFAULT 0",
+            "ALTER TABLE decisions ADD COLUMN undecided BOOLEAN DEFAULT false",
+            "ALTER TABLE harvests ADD COLUMN status_reason VARCHAR",
+        ],
+    ),
+    (
         4,
         "harvest owner: the run chain that started a harvest (another start is refused)",
         ["ALTER TABLE harvests ADD COLUMN owner VARCHAR"],
