@@ -14,19 +14,21 @@ from pathlib import Path
 import pytest
 
 from domains.params import Axis, ParamSpace
-from mining.propose import adaptive
 from mining.propose.adaptive import (
     ProposerContext,
     adaptive_proposer,
     expected_rollouts,
     greedy_proposer,
     hit_model,
+    mix,
     pass_rate_model,
     point_items,
     rollouts_floor,
+    select,
     window_predictive,
     window_probability,
 )
+from mining.propose.adaptive import model as models
 from mining.propose.registry import random_proposer
 from mining.store.digest import EMPTY, Candidate, HistoryDigest, build_digest, candidate
 
@@ -163,15 +165,15 @@ def test_exploration_follows_the_pass_rate_models_window_chance(
 ) -> None:
     # Two unexplored points the hit model rates alike: the explore pick is the one the
     # pass-rate model puts in the window more often (listed second, so a tie would not pick it).
-    monkeypatch.setattr(adaptive, "EXPLORE_SHARE", 1.0)  # every pick explores
+    monkeypatch.setattr(select, "EXPLORE_SHARE", 1.0)  # every pick explores
     rng = random.Random(5)
     points = [dict(SPACE.sample(rng)) for _ in range(2)]
     items = [point_items(SPACE, p) for p in points]
     scored = [
-        adaptive._Scored(1.0, 0.3, SPACE.cell(p), p, it, adaptive._pairs(it), explore_hit=x)
+        select.Scored(1.0, 0.3, SPACE.cell(p), p, it, models.pairs_of(it), explore_hit=x)
         for p, it, x in zip(points, items, (0.1, 0.6), strict=True)
     ]
-    chosen = adaptive._select(scored, 1, adaptive._HarvestMix(items, []), Counter(), cap=10)
+    chosen = select.pick_batch(scored, 1, mix.HarvestMix(items, []), Counter(), cap=10)
     assert [sc.point for sc in chosen] == [points[1]]
 
 
@@ -242,7 +244,7 @@ def test_pair_effects_learn_an_interaction_the_axis_effects_cannot(
 ) -> None:
     # The target fails exactly when "gift cards" and "crowded search" disagree: neither value is
     # hard on its own, so only a model with pair effects can predict untried points from it.
-    monkeypatch.setattr(adaptive, "PAIR_EFFECTS", pairs)
+    monkeypatch.setattr(models, "PAIR_EFFECTS", pairs)
     rng = random.Random(0)
     points = [dict(SPACE.sample(rng)) for _ in range(80)]
     fails = [(p["payment"] == "gifts") != (p["density"] == "high") for p in points]
@@ -311,8 +313,8 @@ def test_adaptive_moves_off_a_vein_the_harvest_already_holds(
         return gift, crowd
 
     gift, crowd = counts()
-    monkeypatch.setattr(adaptive, "VALUE_SHARE_DAMPING", 0.0)
-    monkeypatch.setattr(adaptive, "FRESH_PAIR_BONUS", 0.0)
+    monkeypatch.setattr(mix, "VALUE_SHARE_DAMPING", 0.0)
+    monkeypatch.setattr(select, "FRESH_PAIR_BONUS", 0.0)
     gift_undamped, crowd_undamped = counts()
     assert all(g < u for g, u in zip(gift, gift_undamped, strict=True))
     assert all(c > u for c, u in zip(crowd, crowd_undamped, strict=True))
