@@ -7,6 +7,7 @@ reports progress on stderr, and prints a table plus one final JSON line on stdou
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -21,7 +22,16 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 @bench_app.command("proposer")
 def bench_proposer_command(
-    target: str = typer.Option("sim:mid", "--target", help="sim:PROFILE or sim:file:PATH"),
+    target: str = typer.Option(
+        "sim:mid", "--target", help="sim:PROFILE, sim:file:PATH or sim:pockets:SEED[:N]"
+    ),
+    targets: str = typer.Option(
+        "",
+        "--targets",
+        help="a family instead of one target: comma-separated, A..B ranges spelt out "
+        "(e.g. sim:pockets:0..19,sim:mid); prints per-target medians and the family's "
+        "median and worst case",
+    ),
     tasks: int = typer.Option(30, "--tasks", "-n", min=1, help="tasks to harvest per run (N)"),
     seeds: int = typer.Option(3, "--seeds", min=1, help="seeds per proposer (0..S-1)"),
     batch: int = typer.Option(8, "--batch", min=1, help="candidates per iteration"),
@@ -63,24 +73,35 @@ def bench_proposer_command(
             raise UserError(f"unknown proposer {name!r}; allowed: {allowed}")
     err = Console(stderr=True)
 
-    def progress(run: RunFigures) -> None:
+    def progress(run: RunFigures, target: str = "") -> None:
         err.print(
-            f"{run.proposer:>8} seed {run.seed}: {run.harvested} tasks, {run.rollouts} rollouts, "
-            f"{run.candidates} candidates, {run.seconds:.1f}s ({run.stop})",
+            f"{target} {run.proposer:>8} seed {run.seed}: {run.harvested} tasks, "
+            f"{run.rollouts} rollouts, {run.candidates} candidates, {run.seconds:.1f}s "
+            f"({run.stop})".strip(),
             highlight=False,
         )
 
-    result = run_bench(
-        target,
-        tasks,
-        list(range(seeds)),
-        batch,
-        proposers=names,
-        domain=domain,
-        max_cell_share=None if max_cell_share >= 1.0 else max_cell_share,
-        max_rollouts=max_rollouts,
-        on_run=progress,
-    )
+    shape = (tasks, list(range(seeds)), batch)
+    options: dict[str, Any] = {
+        "proposers": names,
+        "domain": domain,
+        "max_cell_share": None if max_cell_share >= 1.0 else max_cell_share,
+        "max_rollouts": max_rollouts,
+    }
+    if targets:
+        from cli.bench_family import render_family
+        from mining.bench.family import expand_targets, run_family
+
+        family = run_family(
+            expand_targets(targets),
+            *shape,
+            **options,
+            on_run=lambda target, run: progress(run, target),
+        )
+        render_family(family)
+        return
+
+    result = run_bench(target, *shape, **options, on_run=progress)
     table = Table(title=f"proposers on {target}, N={tasks}, seeds 0..{seeds - 1}, batch {batch}")
     for col in (
         "proposer",
@@ -136,6 +157,11 @@ def bench_proposer_command(
         if result.ratios.get(SAVING_SHARE) is not None:
             line += f"; adaptive gets {result.ratios[SAVING_SHARE]:.0%} of the oracle's saving"
         out.print(line, highlight=False)
+    for p in result.proposers:
+        if p.floor_ratio is not None:
+            out.print(
+                f"{p.proposer} / floor: rollouts_per_task {p.floor_ratio:.2f}x", highlight=False
+            )
     if result.ratios.get(FLOOR_RATIO) is not None:
         out.print(
             f"floor / random: rollouts_per_task {result.ratios[FLOOR_RATIO]:.3f} (no proposer can "

@@ -74,7 +74,7 @@ def test_unknown_feature_names_are_refused_naming_the_allowed_ones(tmp_path: Pat
 @pytest.mark.parametrize("domain", ["airline", "mock"])
 def test_declared_features_are_the_ones_tasks_carry(domain: str) -> None:
     """The domain's declaration (`DagSpec.features`) is exact: the check above relies on it."""
-    from mining.targets.sim.profiles import domain_features
+    from mining.targets.sim.checks import domain_features
 
     tasks = sample_tasks(domain, 30, seed=4)
     seen = {f for t in tasks for f in task_features(t)}

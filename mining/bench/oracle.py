@@ -124,7 +124,7 @@ class Oracle:
     def _task(self, key: str, point: dict[str, Any], number: int) -> TaskOutcome | None:
         """Task `number` at the point and the simulated target's draws on it (None: rejected)."""
         from mining.dag.synthesize import Rejection, synthesize_candidate
-        from mining.targets.sim.agent import build_plan, task_features
+        from mining.targets.sim.agent import build_plan, task_regions
 
         if (key, number) not in self._tasks:
             digest = hashlib.sha256(f"{SEED}|{key}|{number}".encode()).digest()
@@ -135,7 +135,7 @@ class Oracle:
                 passed = tuple(
                     not build_plan(task, self.profile, SEED, j).injected for j in range(DRAWS)
                 )
-                regions = tuple(self.profile.weak_regions_of(task_features(task)))
+                regions = tuple(task_regions(task, self.profile))
                 outcome = TaskOutcome(passed, regions)
             self._tasks[key, number] = outcome
         return self._tasks[key, number]

@@ -25,7 +25,7 @@ from mining.propose import registry
 from mining.propose.adaptive import rollouts_floor
 from mining.reports.diversity import diversity
 from mining.store.db import Store
-from mining.targets.sim.agent import task_features
+from mining.targets.sim.agent import task_regions
 from mining.targets.sim.profiles import Profile, load_profile
 
 PROPOSERS = ("random", "adaptive", "greedy")
@@ -67,7 +67,7 @@ class RunFigures(BaseModel):
 
 
 class ProposerFigures(BaseModel):
-    """Medians over the seeds of one proposer, with the runs behind them."""
+    """Medians over the seeds of one proposer (and the worst seed), with the runs behind them."""
 
     proposer: str
     rollouts_per_task: float | None
@@ -75,6 +75,11 @@ class ProposerFigures(BaseModel):
     distinct_cells: float
     largest_cell_share: float
     weak_coverage: float
+    floor_ratio: float | None = Field(
+        default=None, description="median rollouts per task / the floor any proposer can expect"
+    )
+    worst_weak_coverage: float = 0.0
+    worst_cell_share: float = 0.0
     runs: list[RunFigures]
 
 
@@ -101,11 +106,9 @@ def profile_of(target: str) -> Profile:
 def measure(store: Store, profile: Profile, harvest_id: str) -> dict[str, Any]:
     """Diversity and weak-region figures of the tasks a harvest kept."""
     raw = [item["task"] for item in store.harvested(harvest_id)]
-    covered = sorted(
-        {r for t in raw for r in profile.weak_regions_of(task_features(Task.model_validate(t)))}
-    )
+    covered = sorted({r for t in raw for r in task_regions(Task.model_validate(t), profile)})
     div = diversity(raw)
-    n_weak = len(profile.weak_regions)
+    n_weak = len(profile.region_names())
     return {
         "distinct_cells": div.distinct_cells,
         "largest_cell_share": div.largest_cell_share,
@@ -186,14 +189,18 @@ def _median(values: Sequence[float | None]) -> float | None:
     return statistics.median(known) if known else None
 
 
-def summarise(proposer: str, runs: list[RunFigures]) -> ProposerFigures:
+def summarise(proposer: str, runs: list[RunFigures], floor: float) -> ProposerFigures:
+    cost = _median([r.rollouts_per_task for r in runs])
     return ProposerFigures(
         proposer=proposer,
-        rollouts_per_task=_median([r.rollouts_per_task for r in runs]),
+        rollouts_per_task=cost,
         candidates_per_task=_median([r.candidates_per_task for r in runs]),
         distinct_cells=statistics.median(r.distinct_cells for r in runs),
         largest_cell_share=statistics.median(r.largest_cell_share for r in runs),
         weak_coverage=statistics.median(r.weak_coverage for r in runs),
+        floor_ratio=_ratio(cost, floor),
+        worst_weak_coverage=min(r.weak_coverage for r in runs),
+        worst_cell_share=max(r.largest_cell_share for r in runs),
         runs=runs,
     )
 
@@ -226,6 +233,7 @@ def run_bench(
 ) -> BenchResult:
     """Every proposer on every seed; ratios compare adaptive (and the oracle) with random."""
     profile = profile_of(target)
+    floor = rollouts_floor(proposer_context(bench_config("random", target, n_tasks, 0, batch)))
     out: list[ProposerFigures] = []
     for name in proposers:
         runs = []
@@ -244,7 +252,7 @@ def run_bench(
             if on_run is not None:
                 on_run(run)
             runs.append(run)
-        out.append(summarise(name, runs))
+        out.append(summarise(name, runs, floor))
     by = {p.proposer: p for p in out}
     ratios: dict[str, float | None] = {}
     if "adaptive" in by and "random" in by:
@@ -255,7 +263,6 @@ def run_bench(
             "weak_coverage": _ratio(a.weak_coverage, r.weak_coverage),
             "distinct_cells": _ratio(a.distinct_cells, r.distinct_cells),
         }
-    floor = rollouts_floor(proposer_context(bench_config("random", target, n_tasks, 0, batch)))
     if "random" in by:
         ratios[FLOOR_RATIO] = _ratio(floor, by["random"].rollouts_per_task)
     if ORACLE in by and "random" in by:  # what knowing the target would buy
@@ -271,7 +278,7 @@ def run_bench(
         n_tasks=n_tasks,
         seeds=list(seeds),
         batch=batch,
-        weak_regions=[r.name for r in profile.weak_regions],
+        weak_regions=profile.region_names(),
         rollouts_floor=round(floor, 3),
         proposers=out,
         ratios=ratios,

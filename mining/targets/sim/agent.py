@@ -30,7 +30,7 @@ from domains.base import ToolCall
 from mining.core.task import Task
 from mining.targets.base import AgentTurn, RawToolCall, rough_tokens
 from mining.targets.sim.errors import INJECTORS, Ctx, Draft, PlannedCall, effective_errors
-from mining.targets.sim.profiles import Profile, load_profile
+from mining.targets.sim.profiles import Pocket, Profile, load_profile
 
 CLOSING = "Is there anything else I can help you with?"
 ASK = "Do you confirm (yes/no)?"
@@ -67,6 +67,25 @@ def task_features(task: Task) -> dict[str, float]:
     return features
 
 
+def relevant_values(task: Task) -> dict[str, Any]:
+    """The axis values of the task's point that matter for it (what pockets are given by)."""
+    spec = registry.get(task.domain).dag
+    return dict(spec.space.relevant(task.params)) if spec is not None else {}
+
+
+def pockets_of(task: Task, profile: Profile) -> list[Pocket]:
+    if not profile.pockets:
+        return []
+    relevant = relevant_values(task)
+    return [p for p in profile.pockets if p.matches(task.domain, relevant)]
+
+
+def task_regions(task: Task, profile: Profile) -> list[str]:
+    """The profile's weak regions and pockets the task falls in."""
+    regions = profile.weak_regions_of(task_features(task))
+    return regions + [p.name for p in pockets_of(task, profile)]
+
+
 def rollout_rng(task: Task, profile: Profile, seed: int, index: int) -> Random:
     key = f"{task.task_id}|{task.signature}|{profile.name}|{seed}|{index}"
     return Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
@@ -87,6 +106,9 @@ def build_plan(task: Task, profile: Profile, seed: int, index: int) -> SimPlan:
         draw = rng.random()  # always drawn, so one error's presence never shifts another's
         if name in probabilities and draw < probabilities[name]:
             inject(draft, ctx)
+    for pocket in pockets_of(task, profile):  # drawn after: profiles without pockets unchanged
+        if rng.random() < pocket.rate:
+            next((e for e in pocket.errors if INJECTORS[e](draft, ctx)), None)
     return SimPlan(moves=_render(task, draft), injected=effective_errors(draft))
 
 

@@ -14,6 +14,12 @@ errors:                      # error name -> how likely the simulated agent comm
 weak_regions:                # where this target's pass rate is low (proposer benchmarks score
   - name: crowded-search     # how well a proposer covers them)
     when: {distractor_density: ">= 0.5", passengers: ">= 2"}
+pockets:                     # optional: narrow weak spots given by axis values of the point
+  - name: business-bags
+    domain: airline
+    when: {cabin: business, bags: extra}   # relevant axis values, all must hold
+    rate: 0.6                # probability of the error there
+    errors: [bag_miscount, tool_error_loop]  # the first that applies to the task is committed
 ```
 
 P(error) = logistic(base_logit + sum(weight * feature)); `base_rate` p stands for the logit
@@ -23,6 +29,8 @@ are those some domain's tasks carry (`Task.features`: the domain's `DagSpec.feat
 engine's, see `mining.dag.synthesize.feature_names`) and the derived features `n_calls`,
 `n_writes`, `n_reads`, `refusal` (see `mining.targets.sim.agent`); any other name is refused.
 `when` conditions are a number (equality) or a string `OP NUMBER`, OP one of >=, <=, >, <, ==, !=.
+Pocket axes and values are checked against the domain's parameter space. `sim:pockets:SEED[:N]`
+names a generated profile with N such pockets (`mining.targets.sim.pockets`).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from __future__ import annotations
 import json
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,51 +105,42 @@ class WeakRegion(BaseModel):
         return all(condition_holds(float(features.get(f, 0.0)), c) for f, c in self.when.items())
 
 
+class Pocket(BaseModel):
+    """A narrow weak spot given by axis values: where every one of them holds among the relevant
+    axis values of a task's point (in `domain`), the target commits the first of `errors` that
+    applies to the task, with probability `rate`. A pocket is also a weak region."""
+
+    name: str
+    domain: str = "airline"
+    when: dict[str, str | int] = Field(description="axis -> value, all must hold")
+    rate: float = Field(gt=0, le=1)
+    errors: list[str] = Field(min_length=1, description="tried in order until one applies")
+    note: str = ""
+
+    def matches(self, domain: str, relevant: Mapping[str, Any]) -> bool:
+        return domain == self.domain and all(
+            axis in relevant and relevant[axis] == value for axis, value in self.when.items()
+        )
+
+
 class Profile(BaseModel):
     name: str
     description: str = ""
     errors: dict[str, ErrorSpec] = Field(default_factory=dict)
     weak_regions: list[WeakRegion] = Field(default_factory=list)
+    pockets: list[Pocket] = Field(default_factory=list)
 
     def probabilities(self, features: dict[str, float]) -> dict[str, float]:
         return {name: spec.probability(features) for name, spec in self.errors.items()}
 
     def weak_regions_of(self, features: dict[str, float]) -> list[str]:
-        """Names of the weak regions that a task with these features falls in."""
+        """Names of the weak regions (given by features) that a task falls in; see
+        `mining.targets.sim.agent.task_regions` for pockets too."""
         return [r.name for r in self.weak_regions if r.matches(features)]
 
-
-DERIVED_FEATURES = ("n_calls", "n_reads", "n_writes", "refusal")
-
-
-def domain_features() -> dict[str, frozenset[str]]:
-    """Domain -> every feature name a profile may weigh for its tasks."""
-    from mining.dag.synthesize import feature_names, get_domain, spec_of, synthesis_domains
-
-    return {
-        name: feature_names(spec_of(get_domain(name))) | frozenset(DERIVED_FEATURES)
-        for name in synthesis_domains()
-    }
-
-
-def check_features(profile: Profile, source: str) -> None:
-    """Refuse feature names no domain's tasks carry (a misspelt one would silently count as 0),
-    naming them, where they are, and the allowed features of each domain."""
-    where: dict[str, list[str]] = {}
-    for error, spec in profile.errors.items():
-        for feature in spec.weights:
-            where.setdefault(feature, []).append(f"errors.{error}.weights")
-    for region in profile.weak_regions:
-        for feature in region.when:
-            where.setdefault(feature, []).append(f"weak_regions.{region.name}.when")
-    known = domain_features()
-    unknown = sorted(set(where) - set().union(*known.values()))
-    if unknown:
-        bad = ", ".join(f"{f!r} (in {', '.join(where[f])})" for f in unknown)
-        allowed = "; ".join(f"{d}: {', '.join(sorted(names))}" for d, names in known.items())
-        raise UserError(
-            f"profile {source}: unknown feature(s) {bad}; allowed features of {allowed}"
-        )
+    def region_names(self) -> list[str]:
+        """Every weak spot a proposer benchmark scores coverage of: regions, then pockets."""
+        return [r.name for r in self.weak_regions] + [p.name for p in self.pockets]
 
 
 def builtin_names() -> list[str]:
@@ -175,11 +174,17 @@ _CACHE: dict[str, Profile] = {}
 
 
 def load_profile(ref: str) -> Profile:
-    """`mid` (a built-in) or `file:PATH` -> Profile. Unknown error names are rejected."""
+    """`mid` (a built-in), `file:PATH` or `pockets:SEED[:N]` (generated, see
+    `mining.targets.sim.pockets`) -> Profile, checked (`mining.targets.sim.checks`)."""
     if ref in _CACHE:
         return _CACHE[ref]
-    from mining.targets.sim.errors import ERROR_NAMES
+    from mining.targets.sim.checks import check_profile
 
+    if ref.startswith("pockets:"):
+        from mining.targets.sim.pockets import profile_for
+
+        _CACHE[ref] = profile_for(ref)
+        return _CACHE[ref]
     if ref.startswith("file:"):
         path = Path(ref[len("file:") :])
     else:
@@ -187,7 +192,8 @@ def load_profile(ref: str) -> Profile:
         if not path.exists():
             allowed = ", ".join(f"sim:{n}" for n in builtin_names())
             raise UserError(
-                f"unknown simulated target sim:{ref}; allowed: {allowed}, sim:file:PATH"
+                f"unknown simulated target sim:{ref}; allowed: {allowed}, sim:file:PATH, "
+                "sim:pockets:SEED[:N]"
             )
     data = _read(path)
     data.setdefault("name", path.stem)
@@ -195,12 +201,6 @@ def load_profile(ref: str) -> Profile:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
         raise UserError(f"profile {path} is invalid: {one_line_errors(exc)}") from None
-    unknown = sorted(set(profile.errors) - set(ERROR_NAMES))
-    if unknown:
-        raise UserError(
-            f"profile {path}: unknown error(s) {', '.join(unknown)}; "
-            f"allowed: {', '.join(ERROR_NAMES)}"
-        )
-    check_features(profile, str(path))
+    check_profile(profile, str(path))
     _CACHE[ref] = profile
     return profile
