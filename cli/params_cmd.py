@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,6 +40,16 @@ def distribution(points: list[dict[str, Any]], axes: list[str]) -> dict[str, dic
     return out
 
 
+def missing_needs(needs: list[str], values: Mapping[str, Sequence[Any]]) -> list[str]:
+    """The `axis=value` needs of a derived task that are not a value of the space (`values`:
+    each axis's values)."""
+    return [
+        need
+        for need in needs
+        if need.partition("=")[2] not in {str(v) for v in values.get(need.partition("=")[0], ())}
+    ]
+
+
 @params_app.command("derive")
 def derive_command(
     tasks: Annotated[Path, typer.Option("--tasks", help="A tau2 tasks.json file.")],
@@ -60,10 +71,21 @@ def derive_command(
         raise UserError(f"{tasks}: expected a JSON list of task objects (tau2 tasks.json)")
     points = spec.derive(data)
     dist = distribution(points, spec.space.names())
+    values = {a.name: a.values for a in spec.space.axes}
+    missing = {
+        str(t.get("id", i)): missing_needs(list(p.get("needs", [])), values)
+        for i, (t, p) in enumerate(zip(data, points, strict=True))
+    }
+    gaps = {tid: m for tid, m in missing.items() if m}
+    expressed = len(points) - len(gaps)
     if as_json:
-        print(json.dumps({"tasks": len(points), "axes": dist}, indent=2))
+        report = {"tasks": len(points), "expressed": expressed, "not_expressed": gaps}
+        print(json.dumps({**report, "axes": dist}, indent=2))
         return
     print(f"{len(points)} tasks from {tasks}")
     for axis, counts in dist.items():
         cells = "  ".join(f"{v}: {c}" for v, c in counts.items())
         print(f"{axis:<20} {cells}")
+    print(f"expressed: {expressed} of {len(points)} (every behaviour the task tests is a value)")
+    for tid, needs in gaps.items():
+        print(f"  task {tid}: missing {', '.join(needs)}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +105,40 @@ def test_derive_reads_disruption_and_flown() -> None:
     assert derive_point(flown)["policy_trap"] == "no"
     assert derive_point(cancel)["flown"] == "no"
     assert "flown" not in derive_point(delayed)
+
+
+def test_derive_lists_what_a_task_tests_beyond_its_intents() -> None:
+    from cli.params_cmd import missing_needs
+    from domains.airline.dag.derive import derive_point
+
+    pushy = _tau2_task(
+        "You want to cancel reservation ABC123. Insist that you booked it 10 hours ago.", []
+    )
+    sets = _tau2_task(
+        "You want to downgrade all business flights to economy.",
+        [
+            {"name": "update_reservation_flights", "arguments": {"reservation_id": r}}
+            for r in ("ABC123", "DEF456")
+        ],
+    )
+    needs = derive_point(pushy)["needs"]
+    assert {"behaviour=insist", "behaviour=lie"} <= set(needs)
+    assert derive_point(sets)["needs"] == ["reservations=all_business"]
+    values = {"behaviour": ("plain", "insist"), "intent": ("cancel",)}
+    assert missing_needs(["behaviour=insist", "behaviour=lie", "intent=cancel"], values) == [
+        "behaviour=lie"
+    ]
+
+
+def test_derive_counts_the_tau2_tasks_it_expresses(tau2_dir: Path) -> None:
+    """Every tau2 task is either expressed or named with what it misses."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    tasks = str(tau2_dir / "tasks.json")
+    result = CliRunner().invoke(app, ["params", "derive", "--tasks", tasks, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["expressed"] + len(data["not_expressed"]) == 50
+    assert all(data["not_expressed"].values())

@@ -17,6 +17,9 @@ Per task, from its gold actions and the customer's instructions:
 - flown (cancel): yes when the gold actions hand the cancellation to a human agent instead of
   cancelling (what the policy asks once a flight of the reservation was flown).
 Axes that cannot be read from the task file (membership, distractor_density) are "?".
+Each point also lists under "needs" what else the task tests, as `axis=value` strings
+(`domains/airline/dag/needs.py`); `params derive` counts a task as expressible when every need
+is a value of the space.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from domains.airline.dag.needs import task_needs
 
 WRITE_INTENT = {
     "book_reservation": "book",
@@ -121,6 +126,9 @@ def derive_point(task: Mapping[str, Any]) -> dict[str, Any]:
         point["disruption"] = "delayed" if re.search(r"\bdelay", low) else "cancelled"
     if point["intent"] == "cancel":
         point["flown"] = "yes" if handed_over else "no"
+    point["needs"] = task_needs(task, intents)
+    if intents == ["?"] and not any(n.startswith(("intent=", "info=")) for n in point["needs"]):
+        point["needs"].append("intent=?")  # a request none of the rules recognises
     return point
 
 
