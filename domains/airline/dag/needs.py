@@ -5,8 +5,8 @@ on a quoted price, a request the policy forbids in part, an answer with no write
 set of reservations, a search constraint. This module reads those from the task's text (the
 purpose its writers gave, the customer's instructions) and its gold actions, without looking at
 which axes exist: `params derive` (`missing_needs` in `cli/params_cmd.py`) then reports a task
-as expressible only when every need is a value of the space, and names the missing ones. Keyword heuristics, one rule per need; each
-rule's comment says what it reads.
+as expressible only when every need is a value of the space, and names the missing ones.
+Keyword heuristics, one rule per need; each rule's comment says what it reads.
 """
 
 from __future__ import annotations
@@ -108,4 +108,3 @@ def task_needs(task: Mapping[str, Any], intents: list[str]) -> list[str]:
     if len(set(intents) - {"?"}) > 3 or len(writes) > 3 and "reservations=" not in str(needs):
         needs.append(f"n_intents={max(len(set(intents)), len(writes))}")
     return list(dict.fromkeys(needs))
-
