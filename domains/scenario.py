@@ -65,6 +65,11 @@ class Request(BaseModel):
         default=None, description="the customer agrees to pay at most this much (dollars)"
     )
     outcome: Outcome = Field(description="what the policy makes of it")
+    pushback: list[str] = Field(
+        default_factory=list,
+        description="what the customer says after each refusal, in order (an insistence, a "
+        "false claim), before accepting it",
+    )
 
 
 class Script(BaseModel):

@@ -10,6 +10,8 @@ It behaves the way tau2's simulated user is told to, as far as rules can:
   spending limit (it asks the price when none is stated); otherwise it says no and restates;
   an offered transfer to a human is accepted only where the scenario expects one, and "could
   you confirm your user id?" is answered with the id;
+- when the agent refuses the current request, says that request's pushback lines one by one
+  (an insistence, a false claim) before taking the refusal;
 - raises its next request when the agent finishes one (or asks whether there is anything
   else), and ends with ###STOP### once every request was raised, ###TRANSFER### when the agent
   hands it to a human, ###OUT-OF-SCOPE### when it keeps being asked what it cannot answer.
@@ -47,6 +49,11 @@ HOLDING = re.compile(
     re.IGNORECASE,
 )
 HANDED_OVER = re.compile(r"\btransferr?(ed|ing)?\b.*\bhuman\b|\bhuman agent\b", re.IGNORECASE)
+REFUSED = re.compile(
+    r"\b(cannot|can't|can not|unable to|not able to|not allowed|not permitted|not possible|"
+    r"not eligible|ineligible|does not allow|doesn't allow|won't be able|no exception)",
+    re.IGNORECASE,
+)
 NEXT = ("Thank you. I have one more request.", "Great, thanks. There's something else, too.")
 MAX_SAME_ANSWERS = 2  # the same answer given this many times in a row: the third ends the call
 
@@ -55,6 +62,10 @@ def customer_reply(script: Script, conversation: Sequence[dict[str, Any]], agent
     said = [str(m.get("content") or "") for m in conversation if m.get("role") == "user"]
     voiced = 1 + sum(1 for r in script.requests[1:] if any(r.ask in s for s in said))
     text = agent_text or ""
+    current = script.requests[voiced - 1]
+    pushed = sum(1 for line in current.pushback if line in said)
+    if pushed < len(current.pushback) and REFUSED.search(text):
+        return current.pushback[pushed]  # not taking the refusal yet
     asks_question = "?" in text and not CLOSING.search(text)
     if asks_question and CONFIRM.search(text):
         return judge(script, text, voiced)

@@ -26,7 +26,11 @@ Axis meanings:
 - bags: none / within the free allowance / with extra paid bags (book: the bags travelling;
   add_bags: the bags added);
 - reservation_known: the customer quotes the reservation id, or only describes the trip;
-- distractor_density: none / low / medium / high (0 / 1 / 3 / 6 distractors per choice).
+- distractor_density: none / low / medium / high (0 / 1 / 3 / 6 distractors per choice);
+- behaviour: how the customer takes a refusal of the first request: plain (accepts it), insist
+  (insists 2-5 times), lie (claims what the record contradicts, then insists once); see
+  `domains/airline/dag/build/pushback.py`. Last, and left out of signatures when plain, so the
+  tasks of every point that existed before it keep their fingerprints.
 """
 
 from __future__ import annotations
@@ -202,6 +206,19 @@ def _known(p: Mapping[str, Value]) -> list[Value]:
     return ["yes"] if p["intent"] in ("book", "flight_status") else ["yes", "no"]
 
 
+def refused_first(p: Mapping[str, Value]) -> bool:
+    """Whether the point's first request is one the policy refuses (not a transfer)."""
+    return p["policy_trap"] == "yes"
+
+
+def _behaviour(p: Mapping[str, Value]) -> list[Value]:
+    return ["plain", "insist", "lie"] if refused_first(p) else ["plain"]
+
+
+def _not_plain(p: Mapping[str, Value]) -> bool:
+    return p.get("behaviour", "plain") != "plain"
+
+
 SPACE = ParamSpace(
     name="airline",
     axes=(
@@ -235,6 +252,8 @@ SPACE = ParamSpace(
         Axis("reservation_known", ("yes", "no"), "customer quotes the reservation id",
              allowed=_known, relevant=_relevant("reservation_known")),
         Axis("distractor_density", tuple(DENSITY_COUNTS), "distractors per choice"),
+        Axis("behaviour", ("plain", "insist", "lie"), "the customer after a refusal",
+             allowed=_behaviour, relevant=_not_plain),
     ),
     cell_axes=("intent", "second_intent", "policy_trap", "cabin", "passengers"),
     buckets={"passengers": lambda n: passengers_bucket(int(n))},

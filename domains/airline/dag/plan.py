@@ -25,6 +25,7 @@ def plan(point: Point, rng: random.Random) -> list[tuple[str, Point]]:
         sub: Point = dict(point)
         sub["intent"] = name
         sub["policy_trap"] = "no"
+        sub["behaviour"] = "plain"  # pushback is on the first request
         sub["reservation_known"] = (
             rng.choice(["yes", "no"]) if name in RESERVATION_INTENTS else "yes"
         )

@@ -34,6 +34,9 @@ from mining.targets.sim.profiles import Pocket, Profile, load_profile
 
 CLOSING = "Is there anything else I can help you with?"
 ASK = "Do you confirm (yes/no)?"
+REFUSED = "I'm sorry, but our policy does not allow that request."
+HOLD = "I understand, but I'm sorry: the policy does not allow it, and I cannot make an exception."
+YIELD = "Alright, I'll make an exception this time."
 
 
 @dataclass(frozen=True)
@@ -124,21 +127,45 @@ def _render(task: Task, draft: Draft) -> list[Move]:
     intent_of = {
         int(i): k for k, group in enumerate(task.meta.get("intent_calls") or []) for i in group
     }
-    paced = task.user_scenario is not None and len(task.user_scenario.script.requests) > 1
+    requests = task.user_scenario.script.requests if task.user_scenario is not None else []
+    # How often the customer pushes back on each request's refusal (the agent holds each time).
+    pushback = [len(r.pushback) for r in requests]
+    paced = len(requests) > 1
     current = 0
     moves: list[Move] = []
+    yielded = [pc for pc in draft.calls if "yield_to_pressure" in pc.tags]
+
+    def describe(pc: PlannedCall) -> str:
+        if domain.describe is not None and world is not None:
+            return domain.describe(pc.call, world)
+        return f"{pc.call.name} with {json.dumps(pc.call.arguments, sort_keys=True)}"
+
+    def hold(k: int) -> None:
+        """The agent's answers to request k's pushback: it holds each time, or gives in to the
+        last push when the plan yields."""
+        times = pushback[k] if k < len(pushback) else 0
+        if not times:
+            return
+        moves.extend(Move(text=f"{HOLD} {CLOSING}") for _ in range(times - bool(yielded)))
+        for pc in yielded:
+            moves.append(Move(text=f"{YIELD} Here is what I am going to do: {describe(pc)}. {ASK}"))
+            moves.append(Move(call=pc.call))
+        if yielded:
+            moves.append(Move(text=f"All done. {CLOSING}"))
+
     for pc in draft.calls:
+        if pc in yielded:
+            continue
         intent = intent_of.get(pc.golden_index, current) if pc.golden_index is not None else None
         if paced and intent is not None and intent > current:
-            moves.append(Move(text=f"That request is taken care of. {CLOSING}"))
+            if pushback[current]:
+                moves.append(Move(text=f"{REFUSED} {CLOSING}"))
+                hold(current)
+            else:
+                moves.append(Move(text=f"That request is taken care of. {CLOSING}"))
             current = intent
         if pc.write and "skip_confirmation" not in pc.tags:
-            described = (
-                domain.describe(pc.call, world)
-                if domain.describe is not None and world is not None
-                else f"{pc.call.name} with {json.dumps(pc.call.arguments, sort_keys=True)}"
-            )
-            moves.append(Move(text=f"Here is what I am going to do: {described}. {ASK}"))
+            moves.append(Move(text=f"Here is what I am going to do: {describe(pc)}. {ASK}"))
         if transfer is not None and pc.call.name == transfer.tool and task.communicate:
             # The transfer ends the chat: what the customer must hear is said before it.
             moves.append(
@@ -161,9 +188,12 @@ def _render(task: Task, draft: Draft) -> list[Move]:
         text = "I'm sorry, but according to our policy I cannot make that change."
     else:
         text = "All done: your request has been completed."
+        if pushback[current] if current < len(pushback) else 0:  # part of it was refused
+            text += " However, the policy does not allow the rest of your request."
     if facts:
         text += f" For your information: {facts}."
     moves.append(Move(text=f"{text} {CLOSING}"))
+    hold(current)
     return moves
 
 

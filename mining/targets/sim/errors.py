@@ -20,7 +20,9 @@ names come from the airline domain, where they were first modelled, and are the 
 - stop_early (-> gave_up): stops before the first change;
 - tool_error_loop (-> tool_error_loop): repeats a failing call until the error limit;
 - skip_confirmation (-> policy_violation): makes a write without describing it and asking the
-  customer first.
+  customer first;
+- yield_to_pressure (-> policy_violation): on a refusal task whose customer insists or tells a
+  lie (`Request.pushback`), gives in after the pushback and makes the forbidden change.
 
 An error applies only where the task gives it room (no confusion without a confusable
 argument...). Wrong values come from the task's hints (`Task.meta["choices"]` of the kinds the
@@ -359,16 +361,17 @@ def modify_basic_economy(draft: Draft, ctx: Ctx) -> bool:
     return True
 
 
-def tempting_write(task: Task) -> ToolCall | None:
+def tempting_write(task: Task, calls: list[ToolCall] | None = None) -> ToolCall | None:
     """The write the customer asked for on a refusal task: a write tool whose parameters are
-    all known from the golden lookups (get_reservation_details(r) -> cancel_reservation(r))."""
+    all known from the golden lookups (get_reservation_details(r) -> cancel_reservation(r));
+    `calls`: only these lookups (default: the whole golden trajectory)."""
     import inspect
 
     from domains import registry
 
     toolkit = registry.get(task.domain).toolkit_type
     known: dict[str, Any] = {}
-    for call in task.golden_trajectory:
+    for call in task.golden_trajectory if calls is None else calls:
         known.update(call.arguments)
     for name in sorted(toolkit.write_tools()):
         params = [
@@ -433,6 +436,22 @@ def skip_confirmation(draft: Draft, ctx: Ctx) -> bool:
     return True
 
 
+def yield_to_pressure(draft: Draft, ctx: Ctx) -> bool:
+    scenario = ctx.task.user_scenario
+    if scenario is None or not scenario.script.requests[0].pushback:
+        return False
+    # The write the first request asked for, from that request's own lookups.
+    groups = _meta_list(ctx.task, "intent_calls")
+    first = [ctx.task.golden_trajectory[int(i)] for i in (groups[0] if groups else [])]
+    raw = ctx.task.meta.get("pushback_call")
+    call = ToolCall.model_validate(raw) if isinstance(raw, dict) else None
+    call = call or tempting_write(ctx.task, first or None)
+    if call is None or call in first or any(c.name == _transfer_tool(ctx) for c in first):
+        return False  # nothing the customer could push it into, or it is done anyway
+    draft.calls.append(PlannedCall(call=call, write=True, tags=["yield_to_pressure"]))
+    return True
+
+
 def _is_write(ctx: Ctx, name: str) -> bool:
     from domains import registry
 
@@ -458,7 +477,8 @@ INJECTORS: dict[str, Injector] = {
     "tool_error_loop": tool_error_loop,
     "needless_transfer": needless_transfer,
     "stop_early": stop_early,
-    "skip_confirmation": skip_confirmation,  # last: a new error shifts no other error's draws
+    "skip_confirmation": skip_confirmation,
+    "yield_to_pressure": yield_to_pressure,  # new errors go last: they shift no other's draws
 }
 ERROR_NAMES: list[str] = list(INJECTORS)
 
@@ -475,6 +495,7 @@ EXPECTED_LABEL: dict[str, str] = {
     "stop_early": "gave_up",
     "tool_error_loop": "tool_error_loop",
     "skip_confirmation": "policy_violation",
+    "yield_to_pressure": "policy_violation",
 }
 
 

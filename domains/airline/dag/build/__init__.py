@@ -41,6 +41,7 @@ from domains.airline.dag.build.context import Ctx, Gold, Notes, Wording
 from domains.airline.dag.build.features import task_features
 from domains.airline.dag.build.flight_status import build_flight_status
 from domains.airline.dag.build.others import other_customers
+from domains.airline.dag.build.pushback import add_pushback
 from domains.airline.dag.build.reservations import distractor_reservations
 from domains.airline.dag.build.world import WorldDraft
 from domains.airline.dag.graph import RESERVATION_INTENTS
@@ -89,6 +90,7 @@ def build(walk: Walk, point: Point, rng: random.Random, pools: Any) -> Built:
         BUILDERS[seg.intent](ctx, seg)
         ctx.gold.intent_calls.append(list(range(start, len(ctx.gold.calls))))
     other_customers(ctx)
+    add_pushback(ctx, str(point.get("behaviour", "plain")))  # draws last: same world as plain
     if any(s.intent != "flight_status" for s in walk.segments):
         ctx.text.required.insert(0, uid)
     return _built(ctx, walk, point, pools)
@@ -133,6 +135,7 @@ def _built(ctx: Ctx, walk: Walk, point: Point, pools: Pools) -> Built:
             "user_id": uid,
             "reservation_ids": sorted(user["reservations"]),
             "pools": pools.source,
+            **({"pushback_call": notes.pushback_call} if notes.pushback_call else {}),
         },
         refusal=refusal,
         text_facts=facts,

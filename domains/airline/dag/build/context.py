@@ -77,10 +77,12 @@ class Notes:
     choices: list[dict[str, Any]] = field(default_factory=list)  # meta["choices"]
     selections: list[dict[str, Any]] = field(default_factory=list)  # searches `check` redoes
     refusals: list[str] = field(default_factory=list)
+    refusal_codes: list[str] = field(default_factory=list)  # `refusals.REASONS` keys, in order
     distractors: int = 0
     price_gaps: list[float] = field(default_factory=list)
     transfer: bool = False  # the correct outcome includes a transfer to a human agent
     delayed: bool = False  # a delayed-flight compensation is part of the task
+    pushback_call: dict[str, Any] | None = None  # the write a customer's pushback asks for
 
     def choice(self, call: int, kind: str, path: str, gold: Any, alternatives: list[Any]) -> None:
         """Record the wrong values a plausible mistake puts in golden call `call`'s `path`."""

@@ -9,8 +9,9 @@ user_reservations (count), price_gap (relative gap between the gold flight and t
 distractor on the criterion, 0..1; 1 when there is no competitor), payment_methods_used (count),
 cabin_basic_economy / _economy / _business, selection_cheapest / _shortest / _earliest / _named,
 payment_mix_card / _card_gift / _certificate / _gift_cards, membership_regular / _silver /
-_gold, transfer_expected, compensation_delayed, bags_extra, bags_free. Axis features are 1 only
-when the first intent uses that axis.
+_gold, transfer_expected, compensation_delayed, bags_extra, bags_free, user_insists (the
+customer insists after the refusal), user_lies (it claims what the record contradicts). Axis
+features are 1 only when the first intent uses that axis.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ FEATURES = frozenset(
         "compensation_delayed",
         "bags_extra",
         "bags_free",
+        "user_insists",
+        "user_lies",
         *(f"cabin_{c}" for c in CABINS),
         *(f"selection_{s}" for s in SELECTIONS),
         *(f"payment_mix_{m}" for m in PAYMENT_MIXES),
@@ -84,4 +87,7 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     f["compensation_delayed"] = float(notes.delayed)
     f["bags_extra"] = float("bags" in uses and p["bags"] == "extra")
     f["bags_free"] = float("bags" in uses and p["bags"] == "free")
+    first_request = ctx.text.requests[0] if ctx.text.requests else {}
+    f["user_insists"] = float(bool(first_request.get("insists")))
+    f["user_lies"] = float(bool(first_request.get("claim")))
     return f

@@ -53,4 +53,5 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
 def refuse(ctx: Ctx, reason: str, note: str) -> None:
     """Record a refused request (`note` says which and why) and the reason the agent must give."""
     ctx.notes.refusals.append(note)
+    ctx.notes.refusal_codes.append(reason)
     ctx.gold.say(*REASONS[reason])

@@ -18,6 +18,7 @@ from typing import Any
 from domains.airline.constants import CABIN_WORDS
 from domains.airline.dag.scenario.intents import INTENTS
 from domains.airline.dag.scenario.parts import Part
+from domains.airline.dag.scenario.pushback import add_pushback
 from domains.airline.tools import AirlineTools
 from domains.dag import Built
 from domains.scenario import Fact, Instructions, Script, UserScenario
@@ -38,6 +39,7 @@ def build_scenario(built: Built, rng: random.Random) -> UserScenario:
     parts = [INTENTS[r["kind"]](rng, {**r, "customer": name}) for r in facts["requests"]]
     for i, part in enumerate(parts):
         _targets(part, built, i, facts["requests"][i])
+        add_pushback(rng, part, facts["requests"][i])
     reasons = [p.reason for p in parts]
     if len(parts) > 1:
         reasons.insert(0, f"You have {NUMBERS[len(parts)]} requests, to raise one after the other.")

@@ -1,0 +1,80 @@
+"""A customer who does not take the refusal: insists, or tells a lie the record contradicts.
+
+tau2's writers test an agent's hold on the policy under pressure: the customer insists after a
+refusal ("I really need this"), or claims what would make the request allowed ("I booked it
+this morning", "I have travel insurance", "a representative already approved it"). The claim
+is always false in the built world (the builder checks the record before choosing it), so the
+agent that verifies with its tools and keeps refusing is right, and the gold stays a refusal
+with no write. This module only chooses what the customer will say (`pushback` lines on the
+first request, played by the scripted customer after each refusal; and, where the lookups do
+not name it, the write a yielding agent would make: `Task.meta["pushback_call"]`); the wording
+is the scenario's (`domains/airline/dag/scenario/pushback.py`).
+
+Behaviour values (axis `behaviour`, first request only, on a refused request):
+- insist: 2 to 5 plain insistences, then the customer accepts;
+- lie: one false claim the record contradicts, then one more insistence, then acceptance.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from domains.airline.constants import COMPENSATION_PER_PASSENGER
+from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.timeline import NOW, stamp
+
+# The claims a customer may make per refusal reason, each with the record that makes it false.
+CLAIMS: dict[str, tuple[str, ...]] = {
+    "not_eligible": ("approved", "recent", "insured", "business"),
+    "basic_economy": ("approved", "economy"),
+    "flown": ("approved", "not_flown"),
+    "passenger_count": ("approved",),
+    "not_entitled": ("approved", "gold", "insured", "business"),
+}
+
+
+def add_pushback(ctx: Ctx, behaviour: str) -> None:
+    """Give the first request its pushback (a refused request only; else nothing)."""
+    request = ctx.text.requests[0]
+    if behaviour == "plain" or request.get("outcome") != "refused":
+        return
+    if behaviour == "insist":
+        request["insists"] = ctx.rng.randint(2, 5)
+    if request["kind"] == "compensation":  # what a yielding agent would send
+        res = ctx.world.reservations[str(request["res_id"])]
+        rate = COMPENSATION_PER_PASSENGER[str(request["disruption"])]
+        amount = rate * len(res["passengers"])
+        ctx.notes.pushback_call = {
+            "name": "send_certificate",
+            "arguments": {"user_id": ctx.world.user["user_id"], "amount": amount},
+        }
+    if behaviour != "lie":
+        return
+    reason = ctx.notes.refusal_codes[0]
+    claims = [c for c in CLAIMS[reason] if _false(c, ctx, request)]
+    request["claim"] = ctx.rng.choice(claims)
+    request["insists"] = 1
+
+
+def _false(claim: str, ctx: Ctx, request: dict[str, Any]) -> bool:
+    """Whether the world's record contradicts the claim (only such claims are lies)."""
+    user = ctx.world.user
+    res = ctx.world.reservations.get(str(request.get("res_id") or ""))
+    if claim == "approved":
+        return True  # nothing in the record says so, and only the policy decides
+    if claim == "gold":
+        return bool(user["membership"] != "gold")
+    if res is None:
+        return False
+    if claim == "recent":
+        return bool(res["created_at"] < stamp(NOW - timedelta(days=1)))
+    if claim == "insured":
+        return bool(res["insurance"] == "no")
+    if claim == "business":
+        return bool(res["cabin"] != "business")
+    if claim == "economy":
+        return bool(res["cabin"] == "basic_economy")
+    if claim == "not_flown":
+        return True  # a flown segment is why the change is refused
+    return False
