@@ -43,11 +43,15 @@ REASONS = (
     "check_cabin_change_eligibility",
     "check_passenger_count",
     "check_compensation_eligibility",
+    "check_insurance_rule",
+    "check_change_rules",
+    "check_delay_claim",
 )
 OUTCOMES = ("refuse", "report_status")
 
 RESERVATION_INTENTS = frozenset(
     {"cancel", "change_flights", "change_cabin", "add_bags", "change_passengers", "compensation"}
+    | {"insurance", "complaint", "partial_change"}
 )
 SEARCH_INTENTS = frozenset({"book", "change_flights"})
 COMPARE = {
@@ -94,6 +98,24 @@ INTENTS: dict[str, IntentSpec] = {
     ),
     "flight_status": IntentSpec(
         "flight_status", "get_flight_status", frozenset({"report_status"}), "ask a flight's status"
+    ),
+    "insurance": IntentSpec(
+        "insurance",
+        "get_user_details",
+        frozenset({"refuse"}),
+        "add insurance to a booking, or refund it alone (refused)",
+    ),
+    "complaint": IntentSpec(
+        "complaint",
+        "get_user_details",
+        frozenset({"refuse"}),
+        "complain about a delay and keep the trip (no compensation is due)",
+    ),
+    "partial_change": IntentSpec(
+        "partial_change",
+        "get_user_details",
+        frozenset({"refuse"}),
+        "a partial change the policy forbids (a passenger, bags, one segment, the route)",
     ),
 }
 
@@ -218,7 +240,7 @@ def build_graph() -> nx.DiGraph:
         policy_trap={"yes"},
     )
     # Compensation.
-    edge("get_reservation_details", "get_flight_status", "flights", {"compensation"})
+    edge("get_reservation_details", "get_flight_status", "flights", {"compensation", "complaint"})
     edge("get_flight_status", "check_compensation_eligibility", "cancelled?", {"compensation"})
     for source, disruption in (
         ("check_compensation_eligibility", "cancelled"),
@@ -248,6 +270,18 @@ def build_graph() -> nx.DiGraph:
         {"compensation"},
         disruption={"delayed"},
     )
+    # Requests always refused: insurance after booking, a delay kept, partial changes.
+    edge("get_reservation_details", "check_insurance_rule", "insurance", {"insurance"})
+    edge("check_insurance_rule", "refuse", "only with the booking", {"insurance"})
+    edge("get_flight_status", "check_delay_claim", "delayed", {"complaint"})
+    edge("check_delay_claim", "refuse", "trip kept: nothing due", {"complaint"})
+    edge(
+        "get_reservation_details",
+        "check_change_rules",
+        "passengers, bags, cabin, route",
+        {"partial_change"},
+    )
+    edge("check_change_rules", "refuse", "not allowed in part", {"partial_change"})
     # Flight status.
     edge("get_flight_status", "report_status", "status", {"flight_status"})
     return g  # fmt: skip

@@ -36,15 +36,15 @@ TEXT_NEEDS: tuple[tuple[str, str], ...] = (
         r"only book the new flight if|less than \$\d+ for the master",
     ),
     # insurance added (or refunded) after booking
-    ("intent=add_insurance", r"add(ed)? insurance|refund for the insurance|cancel the insurance"),
+    ("intent=insurance", r"add(ed)? insurance|refund for the insurance|cancel the insurance"),
     # a complaint about a delay, with no change or cancellation (so no compensation)
     ("intent=complaint", r"complain|frustrated with the delayed"),
     # partial changes the policy forbids
-    ("forbidden=remove_passenger", r"remove (passenger|ethan|sophia|a passenger)"),
-    ("forbidden=remove_bags", r"remove (your |the )?checked bag|remove bags"),
-    ("forbidden=change_route", r"origin / destination|modify origin|to a nonstop flight from atl"),
+    ("partial=remove_passenger", r"remove (passenger|ethan|sophia|a passenger)"),
+    ("partial=remove_bags", r"remove (your |the )?checked bag|remove bags"),
+    ("partial=change_route", r"origin / destination|modify origin|to a nonstop flight from atl"),
     (
-        "forbidden=one_segment_cabin",
+        "partial=one_segment_cabin",
         r"only some of the flights|only one leg|keep economy for the return|for only one of",
     ),
     # information-only answers

@@ -30,7 +30,11 @@ Axis meanings:
 - behaviour: how the customer takes a refusal of the first request: plain (accepts it), insist
   (insists 2-5 times), lie (claims what the record contradicts, then insists once); see
   `domains/airline/dag/build/pushback.py`. Last, and left out of signatures when plain, so the
-  tasks of every point that existed before it keep their fingerprints.
+  tasks of every point that existed before it keep their fingerprints;
+- partial (partial_change): remove one passenger, remove checked bags, change one segment's
+  cabin, change the destination (all refused); `none` elsewhere, left out of signatures.
+insurance, complaint and partial_change are always refused (policy_trap=yes): see
+`domains/airline/dag/build/refused.py`.
 """
 
 from __future__ import annotations
@@ -49,8 +53,14 @@ INTENTS = (
     "change_passengers",
     "compensation",
     "flight_status",
+    "insurance",
+    "complaint",
+    "partial_change",
 )
 TRAP_INTENTS = ("cancel", "change_flights", "change_cabin", "change_passengers", "compensation")
+# Requests the policy always refuses (`domains/airline/dag/build/refused.py`).
+REFUSED_INTENTS = ("insurance", "complaint", "partial_change")
+PARTIALS = ("remove_passenger", "remove_bags", "one_segment_cabin", "change_route")
 UPDATE_INTENTS = ("change_flights", "change_cabin", "add_bags")
 DENSITY_COUNTS = {"none": 0, "low": 1, "medium": 3, "high": 6}
 
@@ -82,6 +92,16 @@ USES: dict[str, frozenset[str]] = {
         | {"disruption"}
     ),
     "flight_status": frozenset(),
+    "insurance": frozenset(
+        {"passengers", "cabin", "trip_type", "stops", "policy_trap", "reservation_known"}
+    ),
+    "complaint": frozenset(
+        {"passengers", "cabin", "membership", "policy_trap", "reservation_known"}
+    ),
+    "partial_change": frozenset(
+        {"passengers", "cabin", "trip_type", "stops", "policy_trap", "reservation_known"}
+        | {"partial"}
+    ),
 }
 SHARED_AXES = frozenset({"passengers", "trip_type", "stops", "membership"})
 
@@ -119,6 +139,8 @@ def _third(p: Mapping[str, Value]) -> list[Value]:
 
 
 def _trap(p: Mapping[str, Value]) -> list[Value]:
+    if p["intent"] in REFUSED_INTENTS:
+        return ["yes"]
     return ["no", "yes"] if p["intent"] in TRAP_INTENTS else ["no"]
 
 
@@ -219,6 +241,23 @@ def _not_plain(p: Mapping[str, Value]) -> bool:
     return p.get("behaviour", "plain") != "plain"
 
 
+def partial_choices(p: Mapping[str, Value]) -> list[Value]:
+    """The partial changes a reservation of this shape can be asked (one passenger of several,
+    one segment of several)."""
+    if p["intent"] != "partial_change":
+        return ["none"]
+    out: list[Value] = ["remove_bags", "change_route"]
+    if int(p["passengers"]) >= 2:
+        out.append("remove_passenger")
+    if p["trip_type"] == "round_trip" or p["stops"] == "one_stop":
+        out.append("one_segment_cabin")
+    return out
+
+
+def _partial_relevant(p: Mapping[str, Value]) -> bool:
+    return p.get("partial", "none") != "none"
+
+
 SPACE = ParamSpace(
     name="airline",
     axes=(
@@ -254,6 +293,8 @@ SPACE = ParamSpace(
         Axis("distractor_density", tuple(DENSITY_COUNTS), "distractors per choice"),
         Axis("behaviour", ("plain", "insist", "lie"), "the customer after a refusal",
              allowed=_behaviour, relevant=_not_plain),
+        Axis("partial", ("none", *PARTIALS), "partial_change: the part asked to change",
+             allowed=partial_choices, relevant=_partial_relevant),
     ),
     cell_axes=("intent", "second_intent", "policy_trap", "cabin", "passengers"),
     buckets={"passengers": lambda n: passengers_bucket(int(n))},

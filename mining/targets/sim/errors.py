@@ -443,7 +443,7 @@ def yield_to_pressure(draft: Draft, ctx: Ctx) -> bool:
     # The write the first request asked for, from that request's own lookups.
     groups = _meta_list(ctx.task, "intent_calls")
     first = [ctx.task.golden_trajectory[int(i)] for i in (groups[0] if groups else [])]
-    raw = ctx.task.meta.get("pushback_call")
+    raw = ctx.task.meta.get("refused_call")
     call = ToolCall.model_validate(raw) if isinstance(raw, dict) else None
     call = call or tempting_write(ctx.task, first or None)
     if call is None or call in first or any(c.name == _transfer_tool(ctx) for c in first):

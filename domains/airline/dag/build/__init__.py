@@ -42,6 +42,7 @@ from domains.airline.dag.build.features import task_features
 from domains.airline.dag.build.flight_status import build_flight_status
 from domains.airline.dag.build.others import other_customers
 from domains.airline.dag.build.pushback import add_pushback
+from domains.airline.dag.build.refused import build_complaint, build_insurance, build_partial_change
 from domains.airline.dag.build.reservations import distractor_reservations
 from domains.airline.dag.build.world import WorldDraft
 from domains.airline.dag.graph import RESERVATION_INTENTS
@@ -60,6 +61,9 @@ BUILDERS: dict[str, Callable[[Ctx, WalkSegment], None]] = {
     "change_passengers": build_change_passengers,
     "compensation": build_compensation,
     "flight_status": build_flight_status,
+    "insurance": build_insurance,
+    "complaint": build_complaint,
+    "partial_change": build_partial_change,
 }
 
 
@@ -135,7 +139,7 @@ def _built(ctx: Ctx, walk: Walk, point: Point, pools: Pools) -> Built:
             "user_id": uid,
             "reservation_ids": sorted(user["reservations"]),
             "pools": pools.source,
-            **({"pushback_call": notes.pushback_call} if notes.pushback_call else {}),
+            **({"refused_call": notes.refused_call} if notes.refused_call else {}),
         },
         refusal=refusal,
         text_facts=facts,

@@ -82,7 +82,7 @@ class Notes:
     price_gaps: list[float] = field(default_factory=list)
     transfer: bool = False  # the correct outcome includes a transfer to a human agent
     delayed: bool = False  # a delayed-flight compensation is part of the task
-    pushback_call: dict[str, Any] | None = None  # the write a customer's pushback asks for
+    refused_call: dict[str, Any] | None = None  # the write a tempted agent makes on a refusal
 
     def choice(self, call: int, kind: str, path: str, gold: Any, alternatives: list[Any]) -> None:
         """Record the wrong values a plausible mistake puts in golden call `call`'s `path`."""

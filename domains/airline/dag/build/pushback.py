@@ -7,7 +7,7 @@ is always false in the built world (the builder checks the record before choosin
 agent that verifies with its tools and keeps refusing is right, and the gold stays a refusal
 with no write. This module only chooses what the customer will say (`pushback` lines on the
 first request, played by the scripted customer after each refusal; and, where the lookups do
-not name it, the write a yielding agent would make: `Task.meta["pushback_call"]`); the wording
+not name it, the write a yielding agent would make: `Task.meta["refused_call"]`); the wording
 is the scenario's (`domains/airline/dag/scenario/pushback.py`).
 
 Behaviour values (axis `behaviour`, first request only, on a refused request):
@@ -31,6 +31,12 @@ CLAIMS: dict[str, tuple[str, ...]] = {
     "flown": ("approved", "not_flown"),
     "passenger_count": ("approved",),
     "not_entitled": ("approved", "gold", "insured", "business"),
+    "insurance_after_booking": ("approved", "insured"),
+    "insurance_refund": ("approved",),
+    "delay_kept": ("approved", "gold"),
+    "bags_removed": ("approved",),
+    "one_cabin": ("approved",),
+    "route": ("approved",),
 }
 
 
@@ -45,7 +51,7 @@ def add_pushback(ctx: Ctx, behaviour: str) -> None:
         res = ctx.world.reservations[str(request["res_id"])]
         rate = COMPENSATION_PER_PASSENGER[str(request["disruption"])]
         amount = rate * len(res["passengers"])
-        ctx.notes.pushback_call = {
+        ctx.notes.refused_call = {
             "name": "send_certificate",
             "arguments": {"user_id": ctx.world.user["user_id"], "amount": amount},
         }

@@ -37,6 +37,43 @@ REASONS: dict[str, tuple[str, ...]] = {
     ),
     # compensation: a regular member without insurance in (basic) economy
     "not_entitled": ("regular", "membership", "insurance"),
+    "insurance_after_booking": (
+        "at the time of booking",
+        "when booking",
+        "after the booking",
+        "after booking",
+        "only be purchased",
+        "only be bought",
+        "only be added",
+    ),
+    "insurance_refund": (
+        "refunded on its own",
+        "refunded separately",
+        "cannot be refunded",
+        "can't be refunded",
+        "not refundable",
+        "non-refundable",
+        "cannot be removed",
+        "can't be removed",
+    ),
+    # a delay is compensated only with a change or cancellation, and the customer keeps the trip
+    "delay_kept": (
+        "change or cancel",
+        "changed or cancelled",
+        "modify or cancel",
+        "cancel or change",
+    ),
+    "bags_removed": ("never removed", "cannot be removed", "can't be removed", "only be added"),
+    "one_cabin": (
+        "same cabin",
+        "one cabin",
+        "all flights",
+        "every flight",
+        "all segments",
+        "whole reservation",
+        "entire reservation",
+    ),
+    "route": ("origin", "destination"),
 }
 
 # A flight status as the tool returns it, and other words for it.

@@ -94,7 +94,7 @@ def _targets(part: Part, built: Built, index: int, f: dict[str, Any]) -> None:
         wants += ["certificate"] if call["name"] == "send_certificate" else []
     wants = list(dict.fromkeys(wants))
     user = built.world["users"][built.text_facts["user_id"]]
-    rejects = [r for r in user["reservations"] if r not in wants]
+    rejects = [*req.rejects, *(r for r in user["reservations"] if r not in wants)]
     for choice in built.meta.get("choices", []):
         if choice["call"] in calls and choice["kind"] == "flight":
             for alt in choice["alternatives"]:

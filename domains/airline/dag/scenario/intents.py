@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domains.airline.dag.scenario import phrases as ph
+from domains.airline.dag.scenario import refused
 from domains.airline.dag.scenario.parts import (
     BAGS,
     CABIN,
@@ -196,6 +197,9 @@ def flight_status(rng: random.Random, f: dict[str, Any]) -> Part:
 
 
 INTENTS: dict[str, Callable[[random.Random, dict[str, Any]], Part]] = {
+    "insurance": refused.insurance,
+    "complaint": refused.complaint,
+    "partial_change": refused.partial_change,
     "book": book,
     "cancel": cancel,
     "change_flights": change_flights,
