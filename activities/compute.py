@@ -2,7 +2,8 @@
 
 Stateless and safe to run on any number of machines: worlds arrive inline, nothing touches the
 store. A retried rollout simply re-runs from the start (same seed, same result for simulated
-targets); heartbeats each turn let Temporal notice a dead worker quickly. Every failed attempt of a
+targets); a rollout heartbeats every few seconds, also during a slow model call
+(`activities.heartbeat`), so Temporal notices a dead worker quickly. Every failed attempt of a
 rollout reaches the store with its error class (`activities.failures`).
 
 What a rollout sends back is kept lean, because it crosses Temporal twice (to the workflow, then
@@ -13,13 +14,14 @@ world, which the ledger already holds.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities import failures, names
+from activities import failures, heartbeat, names
 from activities.errors import boundary
 from activities.models import (
     AnalyzeInput,
@@ -58,26 +60,38 @@ def synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
 def rollout(inp: RolloutInput) -> RolloutOutput:
     info = activity.info()
     earlier = failures.earlier_failures(info)
+    turns = [0]  # the turn the rollout reached, for the heartbeat details
 
-    def on_turn(turn: int) -> None:
-        activity.heartbeat(failures.beat(info.attempt, turn, earlier))
+    def run(stop: threading.Event) -> RolloutOutput:
+        def on_turn(turn: int) -> None:
+            turns[0] = turn
+            heartbeat.check(stop)  # the attempt ended (timed out, cancelled): stop spending
 
-    where = _where()
-    activity.logger.debug("rollout started", extra=where)
-    try:
         with boundary():
             rec = steps.rollout(
                 inp.config, inp.harvest_id, inp.task, inp.candidate_seed, inp.index, on_turn=on_turn
             )
             analysis = steps.analyze(inp.task, rec) if inp.lean and not rec.passed else None
-            rec.attempt = info.attempt
-            if inp.lean:
-                rec = lean(rec, inp.task.world)
-            out = RolloutOutput(rollout=rec, analysis=analysis, failed_attempts=earlier)
-            check_payload(out, f"rollout {rec.rollout_id}")
+        rec.attempt = info.attempt
+        if inp.lean:
+            rec = lean(rec, inp.task.world)
+        out = RolloutOutput(rollout=rec, analysis=analysis, failed_attempts=earlier)
+        check_payload(out, f"rollout {rec.rollout_id}")
+        return out
+
+    where = _where()
+    activity.logger.debug("rollout started", extra=where)
+    try:
+        # heartbeats go on during a slow model call: the heartbeat timeout need not cover one
+        out = heartbeat.beating(
+            run,
+            inp.config.timeouts.beat_every_s,
+            lambda: failures.beat(info.attempt, turns[0], earlier),
+        )
     except Exception as exc:
         activity.logger.warning(f"rollout attempt {info.attempt} failed: {exc}", extra=where)
         raise failures.failed(info, exc, earlier) from exc
+    rec = out.rollout
     activity.logger.info(
         f"rollout {'passed' if rec.passed else 'failed'} ({rec.termination}, "
         f"{rec.latency_s:.1f} s, attempt {rec.attempt})",

@@ -11,12 +11,11 @@ against the payload limit.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from temporalio import activity
 
-from activities import names
+from activities import heartbeat, names
 from activities.errors import boundary
 from activities.payloads import check_payload
 from activities.wg_models import (
@@ -44,13 +43,7 @@ BEAT_EVERY_S = 1.0
 def beating(work: Callable[[], T]) -> T:
     """Run `work` while heartbeating, so a dead worker is noticed within the heartbeat timeout
     whatever the step waits on (a model answering slowly, a long rollout)."""
-    with ThreadPoolExecutor(1, thread_name_prefix="wg-step") as pool:
-        future = pool.submit(work)
-        while True:
-            try:
-                return future.result(timeout=BEAT_EVERY_S)
-            except TimeoutError:
-                activity.heartbeat()
+    return heartbeat.beating(lambda _stop: work(), BEAT_EVERY_S)
 
 
 @activity.defn(name=names.WG_STRATEGIZE)

@@ -15,6 +15,7 @@ import typer
 
 from cli.main import app
 from mining.core.errors import UserError
+from mining.harvest.config import TURN_TIMEOUT_S
 from mining.llm.errors import ProviderError
 from mining.rollout.retry import OnRetry
 
@@ -35,6 +36,9 @@ def eval_command(
     api_base: str | None = typer.Option(None, "--api-base", help="endpoint for the target"),
     concurrency: int = typer.Option(4, "--concurrency", min=1, help="parallel rollouts"),
     max_turns: int = typer.Option(30, "--max-turns", min=1),
+    turn_timeout: float = typer.Option(
+        TURN_TIMEOUT_S, "--turn-timeout", min=1, help="seconds the target may take per turn"
+    ),
     table: bool = typer.Option(False, "--table", help="print a table instead of JSON lines"),
 ) -> None:
     """Sample N tasks, run K rollouts of the target on each, print pass rates.
@@ -43,12 +47,13 @@ def eval_command(
     """
     from mining.core.window import Window
     from mining.dag.synthesize import sample_tasks
+    from mining.llm.spec import with_turn_timeout
     from mining.rollout.evaluation import evaluate_candidate
     from mining.targets import resolve_target
 
     window = Window(min_pass_rate=min_pass_rate, max_pass_rate=max_pass_rate, k=k)
     window.check()
-    spec = resolve_target(target, api_base=api_base)
+    spec = with_turn_timeout(resolve_target(target, api_base=api_base), turn_timeout)
     started = time.monotonic()
     tasks = sample_tasks(domain, n, seed)
     if not tasks:

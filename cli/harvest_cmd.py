@@ -29,9 +29,11 @@ from mining.harvest.config import (
     COMPUTE_QUEUE,
     LEDGER_QUEUE,
     MODES,
+    TURN_TIMEOUT_S,
     Budgets,
     HarvestConfig,
     Queues,
+    Timeouts,
 )
 from mining.reports.summary import HarvestSummary, render_lines
 from mining.wg.config import WGOptions
@@ -90,6 +92,14 @@ def start_cmd(
     max_cell_share: Annotated[
         float, typer.Option(help="most a parameter cell may hold of the N tasks (1: no cap)")
     ] = 0.2,
+    turn_timeout: Annotated[
+        float,
+        typer.Option(
+            "--turn-timeout",
+            min=1,
+            help="seconds the target may take per turn (a rollout's time bounds follow from it)",
+        ),
+    ] = TURN_TIMEOUT_S,
     harvest_id: Annotated[
         str | None, typer.Option("--id", help="harvest id (default: generated)")
     ] = None,
@@ -139,6 +149,7 @@ def start_cmd(
             max_cost_usd=max_cost,
             max_iterations=max_iterations,
         ),
+        timeouts=Timeouts(turn_s=turn_timeout),
         queues=Queues(ledger=ledger_queue, compute=compute_queue),
     )
     validate(cfg)

@@ -1,15 +1,17 @@
 """A target with faults, for tests: the simulated targets over HTTP (what `toolmine sim-server`
-answers), on the shared loopback chat endpoint, except that some requests get an HTTP error.
+answers), on the shared loopback chat endpoint, except that some requests get an HTTP error or a
+slow answer.
 
 `fail(body, seen)` gets each request body and how many times the same request (same task, seed,
 rollout index and conversation length) came before, and returns an HTTP status to answer with, or
-None to answer normally.
+None to answer normally; `delay(body, seen)` likewise returns seconds to wait before answering.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +21,7 @@ from mining.targets.sim.server import complete
 from tests.loopback_chat import ChatEndpoint, Reply
 
 Fault = Callable[[dict[str, Any], int], int | None]
+Delay = Callable[[dict[str, Any], int], float]
 
 
 def request_key(body: dict[str, Any]) -> str:
@@ -41,7 +44,7 @@ def a_fraction(share: float, status: int = 400) -> Fault:
     return fail
 
 
-def flaky_target(fail: Fault) -> ChatEndpoint:
+def flaky_target(fail: Fault, delay: Delay | None = None) -> ChatEndpoint:
     seen: Counter[str] = Counter()
     lock = threading.Lock()
 
@@ -50,6 +53,8 @@ def flaky_target(fail: Fault) -> ChatEndpoint:
         with lock:
             before = seen[key]
             seen[key] += 1
+        if delay is not None:
+            time.sleep(delay(body, before))
         status = fail(body, before)
         if status is None:
             return Reply(200, complete(body))

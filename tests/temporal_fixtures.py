@@ -8,6 +8,7 @@ Fakes are registered under the real activity names, so the workflows under test 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import sys
 import uuid
@@ -55,7 +56,7 @@ from mining.store.records import (
 )
 from workflows import search_attributes as sa
 from workflows.harvest import HarvestWorkflow
-from workflows.models import Progress
+from workflows.models import HarvestResult, Progress
 
 
 def find_bin(name: str) -> str:
@@ -88,7 +89,7 @@ def queues() -> Queues:
 
 
 FAST_TIMEOUTS = Timeouts(
-    ledger_s=10, synthesize_s=10, rollout_s=20, rollout_heartbeat_s=5, analyze_s=10
+    ledger_s=10, synthesize_s=10, turn_s=10, heartbeat_s=5, wg_rollouts_s=20, analyze_s=10
 )
 
 
@@ -238,3 +239,17 @@ async def wait_for_progress(
             if ok(p):
                 return p
             await asyncio.sleep(0.1)
+
+
+async def run_with_real_workers(
+    env: WorkflowEnvironment, cfg: HarvestConfig, store: Store
+) -> HarvestResult:
+    """Start a harvest as the CLI does and wait for its result, served by the real workers."""
+    from cli.harvest_ops import start
+    from worker import make_workers
+
+    async with contextlib.AsyncExitStack() as stack:
+        for w in make_workers(env.client, queues=cfg.queues, store=store):
+            await stack.enter_async_context(w)
+        result: HarvestResult = await (await start(env.client, cfg)).result()
+        return result

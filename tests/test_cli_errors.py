@@ -86,6 +86,10 @@ ROWS: dict[str, Row] = {
     "start: unreachable window": Row(
         "harvest start --k 3 --min-pass-rate 0.1 --max-pass-rate 0.2 --address {addr}", "0.2"
     ),
+    "start: --turn-timeout 0": Row("harvest start --turn-timeout 0 --address {addr}", "'0'"),
+    "start: timeout in target": Row(
+        "harvest start --address {addr}", "timeout_s=3", extra=["--target", "sim:mid?timeout_s=3"]
+    ),
     "start: bad id": Row("harvest start --address {addr}", "a b", extra=["--id", "a b"]),
     "start: completed id": Row("harvest start --id {completed} --address {addr}", "completed"),
     "start: cancelled id": Row("harvest start --id {cancelled} --address {addr}", "cancel"),
@@ -139,6 +143,10 @@ ROWS: dict[str, Row] = {
     "sim-server on a port in use": Row("sim-server --port {busy}", "{busy}"),
     "eval: bad target option": Row(
         "eval", "latency_ms='abc'", extra=["--target", "sim:mid?latency_ms=abc"]
+    ),
+    "eval --turn-timeout abc": Row("eval --target sim:mid --turn-timeout abc", "abc"),
+    "eval: timeout in target": Row(
+        "eval", "timeout_s=3", extra=["--target", "sim:mid?timeout_s=3"]
     ),
     "eval: unknown sim profile": Row("eval --target sim:nope", "nope"),
     "eval: key in target": Row(

@@ -111,9 +111,7 @@ async def test_harvest_survives_worker_and_server_kills(tmp_path: Path) -> None:
             max_cell_share=None,
             iterations_per_run=2,
             queues=queues,
-            timeouts=Timeouts(
-                ledger_s=5, synthesize_s=10, rollout_s=30, rollout_heartbeat_s=2, analyze_s=10
-            ),
+            timeouts=Timeouts(ledger_s=5, synthesize_s=10, turn_s=10, heartbeat_s=2, analyze_s=10),
         )
         handle = await start(client, cfg)
         wid = handle.id

@@ -32,6 +32,7 @@ from tests.temporal_fixtures import (
     fake_config,
     fake_rollout,
     fake_workers,
+    run_with_real_workers,
     wait_for_progress,
 )
 from worker import make_workers
@@ -90,19 +91,12 @@ def _book(store: Store, hid: str) -> dict[str, Any]:
     }
 
 
-async def _run_temporal(env: WorkflowEnvironment, cfg: HarvestConfig, store: Store) -> Any:
-    async with contextlib.AsyncExitStack() as stack:
-        for w in make_workers(env.client, queues=cfg.queues, store=store):
-            await stack.enter_async_context(w)
-        return await (await start(env.client, cfg)).result()
-
-
 async def test_target_errors_are_recorded_replaced_and_the_same_in_process(
     temporal_env: WorkflowEnvironment, queues: Queues, endpoint: ChatEndpoint
 ) -> None:
     cfg = _config(queues, api_base=endpoint.api_base)
     durable = Store(":memory:")
-    result: HarvestResult = await _run_temporal(temporal_env, cfg, durable)
+    result: HarvestResult = await run_with_real_workers(temporal_env, cfg, durable)
     assert result.stop == "harvested" and result.counters.errored > 0
     book = _book(durable, cfg.harvest_id)
     errored = [f for f in book["failed"] if f[3]]
@@ -147,7 +141,7 @@ async def test_failed_attempts_before_a_success_are_recorded(
     )
     store = Store(":memory:")
     try:
-        await _run_temporal(temporal_env, cfg, store)
+        await run_with_real_workers(temporal_env, cfg, store)
     finally:
         server.close()
     failed = _book(store, cfg.harvest_id)["failed"]

@@ -47,7 +47,7 @@ async def test_wg_harvest_survives_worker_kills_and_exports(tmp_path: Path) -> N
             iterations_per_run=3,  # continue-as-new happens too
             queues=queues,
             timeouts=Timeouts(
-                ledger_s=5, synthesize_s=10, rollout_s=60, rollout_heartbeat_s=2, analyze_s=10
+                ledger_s=5, synthesize_s=10, wg_rollouts_s=60, heartbeat_s=2, analyze_s=10
             ),
         )
         await start(client, cfg)

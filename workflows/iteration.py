@@ -44,7 +44,13 @@ with workflow.unsafe.imports_passed_through():
     from activities.payloads import check_payload
     from mining.core.task import Task
     from mining.harvest import ids
-    from mining.harvest.config import CandidateOutcome, HarvestConfig, IterationTotals, select
+    from mining.harvest.config import (
+        CandidateOutcome,
+        HarvestConfig,
+        IterationTotals,
+        rollout_bounds,
+        select,
+    )
     from mining.harvest.logs import at
     from mining.harvest.tally import Tally
     from mining.store.records import FailedAttempts, RolloutOutcome, rollout_key
@@ -185,6 +191,7 @@ class MiningIterationWorkflow:
             index=index,
             failures=[],
         )
+        bounds = rollout_bounds(cfg)  # timeouts only: replay does not compare them
         try:
             res = await workflow.execute_activity(
                 names.ROLLOUT,
@@ -192,8 +199,9 @@ class MiningIterationWorkflow:
                 result_type=RolloutOutput,
                 task_queue=cfg.queues.compute,
                 activity_id=ids.rollout_activity_id(cand, index, "rollout"),
-                start_to_close_timeout=timedelta(seconds=cfg.timeouts.rollout_s),
-                heartbeat_timeout=timedelta(seconds=cfg.timeouts.rollout_heartbeat_s),
+                start_to_close_timeout=timedelta(seconds=bounds.attempt_s),
+                schedule_to_close_timeout=timedelta(seconds=bounds.total_s),
+                heartbeat_timeout=timedelta(seconds=bounds.heartbeat_s),
                 retry_policy=COMPUTE_RETRY,
                 summary=f"rollout {index} of candidate {cand} | cell {task.cell} | intents "
                 f"{'+'.join(task.intents) or '-'}",

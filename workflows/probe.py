@@ -125,8 +125,10 @@ class ProbeWorkflow:
             result_type=result,
             activity_id=f"h{self._inp.index}/{step}",
             task_queue=cfg.queues.compute,
-            start_to_close_timeout=timedelta(seconds=t.rollout_s if rollouts else t.synthesize_s),
-            heartbeat_timeout=timedelta(seconds=t.rollout_heartbeat_s),  # every step beats
+            start_to_close_timeout=timedelta(
+                seconds=t.wg_rollouts_s if rollouts else t.synthesize_s
+            ),
+            heartbeat_timeout=timedelta(seconds=t.heartbeat_s),  # every step beats
             retry_policy=COMPUTE_RETRY,
             summary=f"{step} (hypothesis {self._inp.index})",
         )

@@ -14,10 +14,15 @@ from pydantic import BaseModel, Field
 
 from mining.core.errors import UserError
 from mining.core.window import Window
+from mining.llm.spec import parse_target, with_turn_timeout
 from mining.propose.context import ProposerContext, cell_cap
 from mining.wg.config import WGOptions, WGSettings, check_settings
 
 MODES = ("dag", "wg")
+TURN_TIMEOUT_S = 60.0  # the default per-turn timeout of a rollout's model call
+BEATS_PER_TIMEOUT = 4  # heartbeats sent within one heartbeat timeout
+ROLLOUT_SLACK_S = 120.0  # a rollout attempt's time besides its model calls
+ROLLOUT_ATTEMPT_BUDGET = 3  # a rollout's worst-case attempts' worth of time, retries included
 LEDGER_QUEUE = "ledger"
 COMPUTE_QUEUE = "compute"
 
@@ -43,9 +48,26 @@ class Timeouts(BaseModel):
         "the harvest waits as failed until resumed)",
     )
     synthesize_s: float = 300.0
-    rollout_s: float = 1800.0
-    rollout_heartbeat_s: float = 60.0
+    turn_s: float = Field(
+        default=TURN_TIMEOUT_S,
+        description="the target's timeout per model call in a rollout (--turn-timeout); a "
+        "rollout attempt's time bounds follow from it",
+    )
+    heartbeat_s: float = Field(
+        default=20.0,
+        description="a compute attempt that has not heartbeated for this long is presumed lost "
+        "(its worker died) and retried; attempts beat several times within it, also while a "
+        "model call is in flight, so it does not depend on turn_s",
+    )
+    wg_rollouts_s: float = Field(
+        default=1800.0, description="mode wg: one step that runs rollouts (a trial, an oracle)"
+    )
     analyze_s: float = 300.0
+
+    @property
+    def beat_every_s(self) -> float:
+        """How often a running attempt heartbeats: a few beats fit in one heartbeat timeout."""
+        return self.heartbeat_s / BEATS_PER_TIMEOUT
 
 
 class Queues(BaseModel):
@@ -102,6 +124,10 @@ def check_config(cfg: HarvestConfig) -> None:
     for name in ("n_tasks", "batch_size", "rollout_concurrency", "max_turns", "iterations_per_run"):
         if getattr(cfg, name) < 1:
             raise UserError(f"{name}={getattr(cfg, name)}: must be at least 1")
+    for name in ("turn_s", "heartbeat_s"):
+        if (value := getattr(cfg.timeouts, name)) <= 0:
+            raise UserError(f"timeouts.{name}={value}: must be a positive number of seconds")
+    with_turn_timeout(parse_target(cfg.target, cfg.api_base), cfg.timeouts.turn_s)
     if cfg.max_errored_rollouts is not None and cfg.max_errored_rollouts < 1:
         raise UserError(f"max_errored_rollouts={cfg.max_errored_rollouts}: must be at least 1")
     if cfg.max_cell_share is not None and not 0.0 < cfg.max_cell_share <= 1.0:
@@ -129,6 +155,26 @@ def wg_settings(cfg: HarvestConfig) -> WGSettings:
         n_tasks=cfg.n_tasks,
         seed=cfg.seed,
         max_turns=cfg.max_turns,
+    )
+
+
+class RolloutBounds(BaseModel):
+    """The time bounds of one rollout activity, in seconds."""
+
+    attempt_s: float = Field(description="one attempt: every turn may take the turn timeout")
+    total_s: float = Field(description="all attempts with their retry delays (schedule-to-close)")
+    heartbeat_s: float
+
+
+def rollout_bounds(cfg: HarvestConfig) -> RolloutBounds:
+    """A rollout attempt runs at most `max_turns` model calls of at most `turn_s` each (tools,
+    the simulated customer and scoring are local: `ROLLOUT_SLACK_S` covers them); a rollout, all
+    its attempts and retry delays included, gets `ROLLOUT_ATTEMPT_BUDGET` such attempts' time,
+    after which it is recorded as errored rather than holding its iteration any longer."""
+    t = cfg.timeouts
+    attempt = cfg.max_turns * t.turn_s + ROLLOUT_SLACK_S
+    return RolloutBounds(
+        attempt_s=attempt, total_s=ROLLOUT_ATTEMPT_BUDGET * attempt, heartbeat_s=t.heartbeat_s
     )
 
 

@@ -27,7 +27,7 @@ from mining.harvest.config import (
     stop_reason,
 )
 from mining.harvest.tally import Tally
-from mining.llm.errors import ProviderError
+from mining.rollout.retry import with_retries
 from mining.store.db import Store
 from mining.store.records import (
     AttemptFailure,
@@ -36,8 +36,6 @@ from mining.store.records import (
     RolloutRecord,
     rollout_key,
 )
-
-PROVIDER_ATTEMPTS = 3
 
 
 class LoopResult(Counters):
@@ -161,20 +159,26 @@ def _record(
 def _rollout(
     cfg: HarvestConfig, task: Task, cand_seed: int, index: int
 ) -> tuple[RolloutRecord | None, list[AttemptFailure]]:
-    """One rollout with the retries Temporal would otherwise own (retryable provider errors).
-    Returns the record (None when it gave up) and every failed attempt."""
+    """One rollout with the retries Temporal would otherwise own (`mining.rollout.retry`: the
+    rollout activity's policy). Returns the record (None when it gave up) and every failed
+    attempt; any error is a failed attempt, as in the rollout activity, but only a retryable
+    provider error is tried again (a bug would fail the same way)."""
     failures: list[AttemptFailure] = []
-    for attempt in range(1, PROVIDER_ATTEMPTS + 1):
-        try:
-            rec = steps.rollout(cfg, cfg.harvest_id, task, cand_seed, index)
-            return rec.model_copy(update={"attempt": attempt}), failures
-        except Exception as exc:  # any error is a failed attempt, as in the rollout activity
-            # (only a retryable provider error is tried again: a bug would fail the same way)
-            failures.append(
-                AttemptFailure(attempt=attempt, error_class=type(exc).__name__, message=str(exc))
-            )
-            if not (isinstance(exc, ProviderError) and exc.retryable):
-                break
-            if attempt < PROVIDER_ATTEMPTS:
-                time.sleep(exc.retry_after_s or float(attempt))
-    return None, failures
+    attempt = 0
+
+    def failed(exc: Exception) -> None:
+        failures.append(
+            AttemptFailure(attempt=attempt, error_class=type(exc).__name__, message=str(exc))
+        )
+
+    def once() -> RolloutRecord:
+        nonlocal attempt
+        attempt += 1
+        return steps.rollout(cfg, cfg.harvest_id, task, cand_seed, index)
+
+    try:
+        rec = with_retries(once, time.sleep, on_retry=lambda _a, exc, _d: failed(exc))
+    except Exception as exc:
+        failed(exc)
+        return None, failures
+    return rec.model_copy(update={"attempt": attempt}), failures

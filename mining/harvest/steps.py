@@ -114,13 +114,13 @@ def rollout(
     on_turn: Callable[[int], None] | None = None,
 ) -> RolloutRecord:
     """Run one rollout of the target; provider failures propagate (the caller decides retries)."""
-    from mining.llm.spec import parse_target
+    from mining.llm.spec import parse_target, with_turn_timeout
     from mining.rollout.loop import run_rollout
 
     seed = rollout_seed(cand_seed, index)
     res = run_rollout(
         task,
-        parse_target(cfg.target, cfg.api_base),
+        with_turn_timeout(parse_target(cfg.target, cfg.api_base), cfg.timeouts.turn_s),
         index,
         seed,
         on_turn=on_turn,

@@ -63,6 +63,18 @@ class ModelSpec(BaseModel):
         return options
 
 
+def with_turn_timeout(spec: ModelSpec, turn_s: float) -> ModelSpec:
+    """The target with a rollout's per-turn timeout (`--turn-timeout`). A target string that
+    sets its own `timeout_s` is refused: the turn timeout also bounds the rollout's activity, so
+    it has one place."""
+    if "timeout_s" in spec.model_fields_set:
+        raise UserError(
+            f"target option timeout_s={spec.timeout_s:g}: a rollout's per-turn timeout is set "
+            "with --turn-timeout SECONDS, not in the target"
+        )
+    return spec.model_copy(update={"timeout_s": turn_s})
+
+
 def sim_profile_of(model: str) -> str:
     """`sim:mid` -> `mid`; `openai/sim:mid` -> `mid` (the name the sim-server receives)."""
     name = model.split("/", 1)[1] if "/" in model and not model.startswith(SIM_PREFIX) else model
