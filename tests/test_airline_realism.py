@@ -22,7 +22,7 @@ from mining.dag.synthesize import Rejection, sample_tasks
 @pytest.fixture(scope="module")
 def sampled() -> tuple[list[Task], list[Rejection]]:
     rejections: list[Rejection] = []
-    return sample_tasks("airline", 150, 11, rejections=rejections), rejections
+    return sample_tasks("airline", 200, 11, rejections=rejections), rejections
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_every_world_and_expected_world_is_consistent(
     sampled: tuple[list[Task], list[Rejection]],
 ) -> None:
     tasks, rejections = sampled
-    assert len(tasks) == 150
+    assert len(tasks) == 200
     for t in tasks:
         for world in (t.world, t.expected_final_world):
             assert check_world(parse_world(world)) == [], t.task_id

@@ -67,7 +67,9 @@ def test_small_pinned_space_returns_fewer_distinct_tasks() -> None:
 
 
 def test_text_carries_facts_and_hides_answers() -> None:
-    for task in sample_tasks("airline", 40, 3, fixed_params={"intent": "book", "n_intents": 1}):
+    for task in sample_tasks(
+        "airline", 40, 3, fixed_params={"intent": "book", "n_intents": 1, "behaviour": "plain"}
+    ):
         text = task.task_description
         assert task.meta["user_id"] in text
         book = task.golden_trajectory[-1].arguments

@@ -94,7 +94,7 @@ def judge(script: Script, text: str, voiced: int) -> str:
             stated = amounts(text)
             if not stated:
                 return "How much will that cost me in total?"
-            if min(stated) > request.max_charge:
+            if max(stated) > request.max_charge:  # the largest amount stated: the total
                 return "No, that is more than I'm willing to pay, so please don't do it."
         return YES
     wrong = named or [r for r in script.requests if _declined(r, text)]

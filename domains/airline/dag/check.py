@@ -39,9 +39,18 @@ def check(world: World, built: Built) -> list[str]:
             continue
         if sel["criterion"] == "named":
             continue
-
+        if sel["criterion"] == "time_window":  # only what leaves at or after the time counts
+            kept = [minutes(o[0]["scheduled_departure_time_est"]) >= sel["after"] for o in usable]
+            usable = [o for o, k in zip(usable, kept, strict=True) if k]
+            legs_of = [legs for legs, k in zip(legs_of, kept, strict=True) if k]
         values = [_metric(o, sel["criterion"], cabin) for o in usable]
         best = min(values)
+        if sel["criterion"] == "second_cheapest":  # one option strictly cheaper, then the gold
+            ranked = sorted(values)
+            if len(ranked) < 2 or ranked[0] == ranked[1]:
+                problems.append(f"no single cheapest option before the gold: {ranked[:3]}")
+                continue
+            best = ranked[1]
         winners = [legs for legs, v in zip(legs_of, values, strict=True) if v == best]
         if winners != [sel["gold"]]:
             problems.append(f"{sel['criterion']} is not unique or not gold: {winners}")
@@ -50,7 +59,7 @@ def check(world: World, built: Built) -> list[str]:
 
 def _metric(option: list[dict[str, Any]], criterion: str, cabin: str) -> int:
     """Price, departure or duration of a searched itinerary (lower is better)."""
-    if criterion == "cheapest":
+    if criterion in ("cheapest", "second_cheapest", "time_window"):
         return sum(leg["prices"][cabin] for leg in option)
     if criterion == "earliest":
         return minutes(option[0]["scheduled_departure_time_est"])

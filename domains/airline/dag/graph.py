@@ -46,12 +46,15 @@ REASONS = (
     "check_insurance_rule",
     "check_change_rules",
     "check_delay_claim",
+    "count_bag_allowance",
+    "sum_balances",
+    "review_reservations",
 )
-OUTCOMES = ("refuse", "report_status")
+OUTCOMES = ("refuse", "report_status", "answer")
 
 RESERVATION_INTENTS = frozenset(
     {"cancel", "change_flights", "change_cabin", "add_bags", "change_passengers", "compensation"}
-    | {"insurance", "complaint", "partial_change"}
+    | {"insurance", "complaint", "partial_change", "info"}
 )
 SEARCH_INTENTS = frozenset({"book", "change_flights"})
 COMPARE = {
@@ -59,6 +62,8 @@ COMPARE = {
     "shortest": "compare_durations",
     "earliest": "compare_departures",
     "named": "match_named_flight",
+    "second_cheapest": "compare_prices",
+    "time_window": "compare_prices",
 }
 
 INTENTS: dict[str, IntentSpec] = {
@@ -117,6 +122,15 @@ INTENTS: dict[str, IntentSpec] = {
         frozenset({"refuse"}),
         "a partial change the policy forbids (a passenger, bags, one segment, the route)",
     ),
+    "info": IntentSpec(
+        "info", "get_user_details", frozenset({"answer"}), "a figure from the record, no write"
+    ),
+    "cancel_all": IntentSpec(
+        "cancel_all",
+        "get_user_details",
+        frozenset({"cancel_reservation"}),
+        "cancel every upcoming reservation the policy allows, and no other",
+    ),
 }
 
 
@@ -154,8 +168,9 @@ def build_graph() -> nx.DiGraph:
             stops={stops},
             policy_trap={"no"},
         )
-        for criterion, node in COMPARE.items():
-            edge(tool_name, node, "flights, prices, seats", SEARCH_INTENTS, selection={criterion})
+        for node in dict.fromkeys(COMPARE.values()):
+            criteria = {c for c, n in COMPARE.items() if n == node}
+            edge(tool_name, node, "flights, prices, seats", SEARCH_INTENTS, selection=criteria)
     for node in COMPARE.values():
         edge(node, "compute_total", "chosen flights", {"book"})
         edge(node, "compute_fare_difference", "chosen flights", {"change_flights"})
@@ -282,6 +297,19 @@ def build_graph() -> nx.DiGraph:
         {"partial_change"},
     )
     edge("check_change_rules", "refuse", "not allowed in part", {"partial_change"})
+    # Information only, and a rule over every reservation.
+    edge(
+        "get_reservation_details",
+        "count_bag_allowance",
+        "membership, cabin, passengers",
+        {"info"},
+        info={"bag_allowance"},
+    )
+    edge("count_bag_allowance", "answer", "free bags", {"info"})
+    edge("get_user_details", "sum_balances", "payment methods", {"info"}, info={"balances"})
+    edge("sum_balances", "answer", "two sums", {"info"})
+    edge("get_user_details", "review_reservations", "every reservation", {"cancel_all"})
+    edge("review_reservations", "cancel_reservation", "each one allowed", {"cancel_all"})
     # Flight status.
     edge("get_flight_status", "report_status", "status", {"flight_status"})
     return g  # fmt: skip

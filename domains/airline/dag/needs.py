@@ -54,7 +54,7 @@ TEXT_NEEDS: tuple[tuple[str, str], ...] = (
     ("info=durations", r"flight durations|reason about durations"),
     ("info=trip_costs", r"total cost of those flights"),
     # rules over a set of reservations
-    ("reservations=every_eligible", r"cancel all (of )?(your|my) upcoming"),
+    ("intent=cancel_all", r"cancel all (of )?(your|my) upcoming"),
     ("reservations=all_business", r"downgrade all business"),
     ("reservations=duplicates", r"find duplicates|multiple flights for the same day"),
     ("reservations=by_duration", r"longer than \d+ hours"),

@@ -19,7 +19,8 @@ Axis meanings:
   transfer to a human agent (only alone or as the last request: a transfer ends the chat);
 - membership, insurance, cabin, passengers, trip_type, stops: the booking or reservation shape
   (cabin is the *target* cabin for change_cabin);
-- selection: how the flight is picked (book, change_flights);
+- selection: how the flight is picked (book, change_flights): cheapest, shortest, earliest,
+  named, second_cheapest, time_window (the cheapest leaving at or after an hour);
 - payment_mix: book: one card / gift card + card / certificate (+ card) / several gift cards;
   flight, cabin or bag changes: `card` = a credit card, `gift_cards` = one gift card (gift cards
   only where their balances can cover the amount, see `gift_cards_fit`);
@@ -27,12 +28,18 @@ Axis meanings:
   add_bags: the bags added);
 - reservation_known: the customer quotes the reservation id, or only describes the trip;
 - distractor_density: none / low / medium / high (0 / 1 / 3 / 6 distractors per choice);
-- behaviour: how the customer takes a refusal of the first request: plain (accepts it), insist
-  (insists 2-5 times), lie (claims what the record contradicts, then insists once); see
-  `domains/airline/dag/build/pushback.py`. Last, and left out of signatures when plain, so the
-  tasks of every point that existed before it keep their fingerprints;
 - partial (partial_change): remove one passenger, remove checked bags, change one segment's
-  cabin, change the destination (all refused); `none` elsewhere, left out of signatures.
+  cabin, change the destination (all refused); `none` elsewhere;
+- info (info): the free bag allowance of a reservation, or the sums of gift-card and
+  certificate balances; `none` elsewhere;
+- behaviour: how the customer takes an answer to the first request: plain (accepts it); on a
+  refusal, insist (insists 2-5 times) or lie (claims what the record contradicts, then insists
+  once); on a bag-allowance question, lie (claims gold membership); on a lone booking, paid
+  bags or upgrade, drop (the customer drops the whole request once the agent quotes a price
+  over its limit, so nothing is written); see `domains/airline/dag/build/pushback.py`.
+The axes added for issue 19 (partial, info, behaviour) come last and are left out of signatures
+at their default (none / plain), so every point that existed before them keeps its task and
+fingerprint. cancel_all cancels every upcoming reservation the policy allows and no other.
 insurance, complaint and partial_change are always refused (policy_trap=yes): see
 `domains/airline/dag/build/refused.py`.
 """
@@ -56,12 +63,17 @@ INTENTS = (
     "insurance",
     "complaint",
     "partial_change",
+    "info",
+    "cancel_all",
 )
 TRAP_INTENTS = ("cancel", "change_flights", "change_cabin", "change_passengers", "compensation")
 # Requests the policy always refuses (`domains/airline/dag/build/refused.py`).
 REFUSED_INTENTS = ("insurance", "complaint", "partial_change")
 PARTIALS = ("remove_passenger", "remove_bags", "one_segment_cabin", "change_route")
+INFOS = ("bag_allowance", "balances")  # information-only answers (build/answers.py)
 UPDATE_INTENTS = ("change_flights", "change_cabin", "add_bags")
+# How a searched flight is picked (`second_cheapest` and `time_window`: see build/search.py).
+SELECTIONS = ("cheapest", "shortest", "earliest", "named", "second_cheapest", "time_window")
 DENSITY_COUNTS = {"none": 0, "low": 1, "medium": 3, "high": 6}
 
 # Which axes matter for which intent (the rest are left out of the signature).
@@ -102,6 +114,8 @@ USES: dict[str, frozenset[str]] = {
         {"passengers", "cabin", "trip_type", "stops", "policy_trap", "reservation_known"}
         | {"partial"}
     ),
+    "info": frozenset({"passengers", "cabin", "membership", "reservation_known", "info"}),
+    "cancel_all": frozenset({"passengers"}),
 }
 SHARED_AXES = frozenset({"passengers", "trip_type", "stops", "membership"})
 
@@ -126,16 +140,26 @@ def _relevant(axis: str):  # type: ignore[no-untyped-def]
     return check
 
 
+# A rule over every reservation reads them all as the call starts: it is a request on its own
+# (in a chain, the other requests' bookings and cancellations would change the set under it).
+ALONE = ("cancel_all",)
+CHAINED = tuple(i for i in INTENTS if i not in ALONE)
+
+
+def _first(p: Mapping[str, Value]) -> list[Value]:
+    return list(INTENTS) if p["n_intents"] == 1 else [i for i in INTENTS if i not in ALONE]
+
+
 def _second(p: Mapping[str, Value]) -> list[Value]:
     if int(p["n_intents"]) < 2:
         return ["none"]
-    return [i for i in INTENTS if i != p["intent"]]
+    return [i for i in INTENTS if i != p["intent"] and i not in ALONE]
 
 
 def _third(p: Mapping[str, Value]) -> list[Value]:
     if int(p["n_intents"]) < 3:
         return ["none"]
-    return [i for i in INTENTS if i not in (p["intent"], p["second_intent"])]
+    return [i for i in INTENTS if i not in (p["intent"], p["second_intent"], *ALONE)]
 
 
 def _trap(p: Mapping[str, Value]) -> list[Value]:
@@ -234,7 +258,24 @@ def refused_first(p: Mapping[str, Value]) -> bool:
 
 
 def _behaviour(p: Mapping[str, Value]) -> list[Value]:
-    return ["plain", "insist", "lie"] if refused_first(p) else ["plain"]
+    if refused_first(p):
+        return ["plain", "insist", "lie"]
+    if p["info"] == "bag_allowance" and p["membership"] != "gold":
+        return ["plain", "lie"]  # claims gold membership the record does not show
+    return ["plain", "drop"] if costs_money(p) else ["plain"]
+
+
+def costs_money(p: Mapping[str, Value]) -> bool:
+    """A lone request with a price to quote: a booking, extra paid bags, an upgrade to business
+    (what a customer can decline once the agent states the price)."""
+    if p["n_intents"] != 1:
+        return False
+    intent = p["intent"]
+    return bool(
+        intent == "book"
+        or (intent == "add_bags" and p["bags"] == "extra")
+        or (intent == "change_cabin" and p["cabin"] == "business")
+    )
 
 
 def _not_plain(p: Mapping[str, Value]) -> bool:
@@ -258,13 +299,21 @@ def _partial_relevant(p: Mapping[str, Value]) -> bool:
     return p.get("partial", "none") != "none"
 
 
+def _info(p: Mapping[str, Value]) -> list[Value]:
+    return list(INFOS) if p["intent"] == "info" else ["none"]
+
+
+def _info_relevant(p: Mapping[str, Value]) -> bool:
+    return p.get("info", "none") != "none"
+
+
 SPACE = ParamSpace(
     name="airline",
     axes=(
         Axis("n_intents", (1, 2, 3), "number of requests", weights=(0.5, 0.35, 0.15)),
-        Axis("intent", INTENTS, "the first request"),
-        Axis("second_intent", ("none", *INTENTS), "the second request", allowed=_second),
-        Axis("third_intent", ("none", *INTENTS), "the third request", allowed=_third),
+        Axis("intent", INTENTS, "the first request", allowed=_first),
+        Axis("second_intent", ("none", *CHAINED), "the second request", allowed=_second),
+        Axis("third_intent", ("none", *CHAINED), "the third request", allowed=_third),
         Axis("policy_trap", ("no", "yes"), "first request must be refused", allowed=_trap,
              relevant=_relevant("policy_trap")),
         Axis("disruption", ("cancelled", "delayed"), "compensation: cancelled or delayed flight",
@@ -282,7 +331,7 @@ SPACE = ParamSpace(
              relevant=_relevant("trip_type")),
         Axis("stops", ("direct", "one_stop"), "direct or one-stop itineraries",
              relevant=_relevant("stops")),
-        Axis("selection", ("cheapest", "shortest", "earliest", "named"), "how the flight is picked",
+        Axis("selection", SELECTIONS, "how the flight is picked",
              relevant=_relevant("selection")),
         Axis("payment_mix", ("card", "card_gift", "certificate", "gift_cards"), "how it is paid",
              allowed=payment_choices, relevant=_relevant("payment_mix")),
@@ -291,10 +340,12 @@ SPACE = ParamSpace(
         Axis("reservation_known", ("yes", "no"), "customer quotes the reservation id",
              allowed=_known, relevant=_relevant("reservation_known")),
         Axis("distractor_density", tuple(DENSITY_COUNTS), "distractors per choice"),
-        Axis("behaviour", ("plain", "insist", "lie"), "the customer after a refusal",
-             allowed=_behaviour, relevant=_not_plain),
         Axis("partial", ("none", *PARTIALS), "partial_change: the part asked to change",
              allowed=partial_choices, relevant=_partial_relevant),
+        Axis("info", ("none", *INFOS), "info: the figure asked for", allowed=_info,
+             relevant=_info_relevant),
+        Axis("behaviour", ("plain", "insist", "lie", "drop"), "how the customer takes an answer",
+             allowed=_behaviour, relevant=_not_plain),
     ),
     cell_axes=("intent", "second_intent", "policy_trap", "cabin", "passengers"),
     buckets={"passengers": lambda n: passengers_bucket(int(n))},

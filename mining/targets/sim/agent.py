@@ -180,10 +180,26 @@ def _render(task: Task, draft: Draft) -> list[Move]:
         if transfer is not None and pc.call.name == transfer.tool:
             moves.append(Move(text=transfer.message))
             return moves
+    declined = task.meta.get("declined_call")
+    if isinstance(declined, dict):  # quote the price; the customer declines it
+        offer = PlannedCall(call=ToolCall.model_validate(declined), write=True)
+        moves.append(Move(text=f"Here is what I am going to do: {describe(offer)}. {ASK}"))
+        if "ignore_decline" in draft.applied:
+            moves.append(Move(call=offer.call))
+        else:
+            facts = "; ".join(task.communicate)
+            moves.append(
+                Move(
+                    text=f"Understood, I have not made any change. The price was: "
+                    f"{facts}. {CLOSING}"
+                )
+            )
+            return moves
     if draft.ending == "give_up":
         moves.append(Move(text=f"I'm sorry, I am not able to complete this request. {CLOSING}"))
         return moves
-    facts = "; ".join(task.communicate)
+    wrong = task.meta.get("wrong_facts") if "misstate_fact" in draft.applied else None
+    facts = "; ".join(wrong.get(f, f) if isinstance(wrong, dict) else f for f in task.communicate)
     if task.refusal:
         text = "I'm sorry, but according to our policy I cannot make that change."
     else:

@@ -21,8 +21,15 @@ names come from the airline domain, where they were first modelled, and are the 
 - tool_error_loop (-> tool_error_loop): repeats a failing call until the error limit;
 - skip_confirmation (-> policy_violation): makes a write without describing it and asking the
   customer first;
-- yield_to_pressure (-> policy_violation): on a refusal task whose customer insists or tells a
-  lie (`Request.pushback`), gives in after the pushback and makes the forbidden change.
+- yield_to_pressure (-> policy_violation): on a refusal task (nothing to write) whose customer
+  insists or tells a lie (`Request.pushback`), gives in after the pushback and makes the
+  forbidden change;
+- ignore_decline (-> extra_write): the customer said no at the quoted price
+  (`Task.meta["declined_call"]`), and it makes the change anyway;
+- overreach (-> extra_write): applying a rule to a set, it also acts on one the rule
+  leaves out (`Task.meta["excluded_calls"]`);
+- misstate_fact (-> wrong_argument): states a plausible wrong value for a fact it must give
+  (`Task.meta["wrong_facts"]`: e.g. a bag allowance by the tier the customer claimed).
 
 An error applies only where the task gives it room (no confusion without a confusable
 argument...). Wrong values come from the task's hints (`Task.meta["choices"]` of the kinds the
@@ -438,8 +445,10 @@ def skip_confirmation(draft: Draft, ctx: Ctx) -> bool:
 
 def yield_to_pressure(draft: Draft, ctx: Ctx) -> bool:
     scenario = ctx.task.user_scenario
-    if scenario is None or not scenario.script.requests[0].pushback:
-        return False
+    if not ctx.task.refusal or scenario is None or not scenario.script.requests[0].pushback:
+        return False  # (in a chain with other writes, giving in reads as an extra write)
+    if any("modify_basic_economy" in pc.tags for pc in draft.calls):
+        return False  # it made the forbidden change already: there is nothing left to give in
     # The write the first request asked for, from that request's own lookups.
     groups = _meta_list(ctx.task, "intent_calls")
     first = [ctx.task.golden_trajectory[int(i)] for i in (groups[0] if groups else [])]
@@ -449,6 +458,31 @@ def yield_to_pressure(draft: Draft, ctx: Ctx) -> bool:
     if call is None or call in first or any(c.name == _transfer_tool(ctx) for c in first):
         return False  # nothing the customer could push it into, or it is done anyway
     draft.calls.append(PlannedCall(call=call, write=True, tags=["yield_to_pressure"]))
+    return True
+
+
+def _plan_wide(name: str, meta_key: str) -> Injector:
+    """An error the renderer plays from the task's meta (`meta_key`): it only marks the plan."""
+
+    def inject(draft: Draft, ctx: Ctx) -> bool:
+        if not isinstance(ctx.task.meta.get(meta_key), dict):
+            return False
+        draft.applied.append(name)
+        return True
+
+    return inject
+
+
+ignore_decline = _plan_wide("ignore_decline", "declined_call")
+misstate_fact = _plan_wide("misstate_fact", "wrong_facts")
+
+
+def overreach(draft: Draft, ctx: Ctx) -> bool:
+    excluded = _meta_list(ctx.task, "excluded_calls")
+    if not excluded:
+        return False
+    call = ToolCall.model_validate(excluded[ctx.rng.randrange(len(excluded))])
+    draft.calls.append(PlannedCall(call=call, write=True, tags=["overreach"]))
     return True
 
 
@@ -478,7 +512,10 @@ INJECTORS: dict[str, Injector] = {
     "needless_transfer": needless_transfer,
     "stop_early": stop_early,
     "skip_confirmation": skip_confirmation,
-    "yield_to_pressure": yield_to_pressure,  # new errors go last: they shift no other's draws
+    "yield_to_pressure": yield_to_pressure,
+    "ignore_decline": ignore_decline,
+    "overreach": overreach,
+    "misstate_fact": misstate_fact,  # new errors go last: they shift no other's draws
 }
 ERROR_NAMES: list[str] = list(INJECTORS)
 
@@ -496,6 +533,9 @@ EXPECTED_LABEL: dict[str, str] = {
     "tool_error_loop": "tool_error_loop",
     "skip_confirmation": "policy_violation",
     "yield_to_pressure": "policy_violation",
+    "ignore_decline": "extra_write",
+    "overreach": "extra_write",
+    "misstate_fact": "wrong_argument",
 }
 
 

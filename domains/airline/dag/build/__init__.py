@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domains.airline.dag.build.add_bags import build_add_bags
+from domains.airline.dag.build.answers import build_cancel_all, build_info
 from domains.airline.dag.build.book import build_book
 from domains.airline.dag.build.cancel import build_cancel
 from domains.airline.dag.build.change_cabin import build_change_cabin
@@ -64,6 +65,8 @@ BUILDERS: dict[str, Callable[[Ctx, WalkSegment], None]] = {
     "insurance": build_insurance,
     "complaint": build_complaint,
     "partial_change": build_partial_change,
+    "info": build_info,
+    "cancel_all": build_cancel_all,
 }
 
 
@@ -140,6 +143,9 @@ def _built(ctx: Ctx, walk: Walk, point: Point, pools: Pools) -> Built:
             "reservation_ids": sorted(user["reservations"]),
             "pools": pools.source,
             **({"refused_call": notes.refused_call} if notes.refused_call else {}),
+            **({"declined_call": notes.declined_call} if notes.declined_call else {}),
+            **({"excluded_calls": notes.excluded_calls} if notes.excluded_calls else {}),
+            **({"wrong_facts": notes.wrong_facts} if notes.wrong_facts else {}),
         },
         refusal=refusal,
         text_facts=facts,

@@ -20,7 +20,7 @@ from domains.airline.constants import (
     day,
 )
 from domains.airline.dag.build.context import Ctx
-from domains.airline.dag.build.search import Option, search_options, search_tool
+from domains.airline.dag.build.search import BEATEN_BY, Option, search_options, search_tool
 from domains.airline.dag.build.world import GIFT_CARD_MAX
 from domains.airline.network import fare_floor
 from domains.dag import BuildRejected, WalkSegment
@@ -42,7 +42,8 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
     def affordable(a: str, b: str) -> bool:
         return budget is None or fare_floor(cabin, a, b, one_stop) * 1.25 <= budget
 
-    origin, dest = w.route(hubs_needed=ctx.k + 1 if one_stop else 0, fits=affordable)
+    options = ctx.k + 1 + (criterion in BEATEN_BY)  # one hub per one-stop option
+    origin, dest = w.route(hubs_needed=options if one_stop else 0, fits=affordable)
     out_day = ctx.rng.randint(16, 26)
     back_day = ctx.rng.randint(out_day + 1, min(30, out_day + 6)) if trip == "round_trip" else None
     ctx.lookup_user()
@@ -145,6 +146,8 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
         "payment": pay_facts,
         "charge": total,
     }
+    if text.after is not None:
+        facts["after"] = text.clock_text(text.after)
     text.required += [facts["origin"], facts["destination"], facts["out_date"], facts["cabin"]]
     if back_day:
         text.required.append(str(facts["back_date"]))

@@ -15,7 +15,7 @@ from domains.airline.dag.build.reservations import (
     target_reservation,
     update_payment,
 )
-from domains.airline.dag.build.search import search_options, search_tool
+from domains.airline.dag.build.search import BEATEN_BY, search_options, search_tool
 from domains.airline.dag.build.timeline import created_long_ago
 from domains.airline.dag.build.world import GIFT_CARD_MAX
 from domains.dag import WalkSegment
@@ -42,7 +42,7 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
         insurance=rng.choice(["yes", "no"]),
         bags=0,
         pay_with=w.initial_payment(),
-        hubs_needed=ctx.k + 1,  # the search for the new date needs a hub per option
+        hubs_needed=ctx.k + 1 + (criterion in BEATEN_BY),  # a hub per option of the search
     )
     w.shuffle_reservations()
     ctx.lookup_user()
@@ -73,6 +73,8 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
     if criterion == "named":
         facts["named"] = [list(gold.legs)]
         text.required.extend(gold.legs)
+    if criterion == "time_window" and text.after is not None:
+        facts["after"] = text.clock_text(text.after)
     if trap:
         _, facts["payment"] = update_payment(ctx, str(p["payment_mix"]), 0)
         facts["outcome"] = "refused"

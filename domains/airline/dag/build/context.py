@@ -55,11 +55,17 @@ class Wording:
     forbidden: list[str] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     known_reservations: list[str] = field(default_factory=list)  # ids the customer quotes
+    after: int | None = None  # a time window's start (minutes after midnight), one per task
 
     def date_text(self, date: str) -> str:
         if self.date_style == "iso":
             return date
         return f"{MONTH_NAME} {int(date[-2:])}"
+
+    def clock_text(self, minutes: int) -> str:
+        """'9am', '12pm', '1pm' (window starts are whole hours)."""
+        hour = minutes // 60
+        return f"{(hour - 1) % 12 + 1}{'am' if hour < 12 else 'pm'}"
 
     def place_text(self, code: str) -> str:
         city = self.airports.get(code, code)
@@ -83,6 +89,9 @@ class Notes:
     transfer: bool = False  # the correct outcome includes a transfer to a human agent
     delayed: bool = False  # a delayed-flight compensation is part of the task
     refused_call: dict[str, Any] | None = None  # the write a tempted agent makes on a refusal
+    declined_call: dict[str, Any] | None = None  # the write a customer declined at its price
+    excluded_calls: list[dict[str, Any]] = field(default_factory=list)  # writes a rule leaves out
+    wrong_facts: dict[str, str] = field(default_factory=dict)  # a fact and a plausible wrong value
 
     def choice(self, call: int, kind: str, path: str, gold: Any, alternatives: list[Any]) -> None:
         """Record the wrong values a plausible mistake puts in golden call `call`'s `path`."""

@@ -7,10 +7,12 @@ distractor_density (0..3), distractors (count of distractor entities), policy_tr
 flight to cancel counts), round_trip, one_stop, insurance, reservation_unknown,
 user_reservations (count), price_gap (relative gap between the gold flight and the nearest
 distractor on the criterion, 0..1; 1 when there is no competitor), payment_methods_used (count),
-cabin_basic_economy / _economy / _business, selection_cheapest / _shortest / _earliest / _named,
+cabin_basic_economy / _economy / _business, selection_cheapest / _shortest / _earliest / _named
+/ _second_cheapest / _time_window,
 payment_mix_card / _card_gift / _certificate / _gift_cards, membership_regular / _silver /
 _gold, transfer_expected, compensation_delayed, bags_extra, bags_free, user_insists (the
-customer insists after the refusal), user_lies (it claims what the record contradicts). Axis
+customer insists after the refusal), user_lies (it claims what the record contradicts),
+user_drops (it drops the request at the quoted price). Axis
 features are 1 only when the first intent uses that axis.
 """
 
@@ -23,7 +25,7 @@ from domains.airline.dag.params import DENSITY_COUNTS, USES
 from domains.dag import Walk
 from domains.params import Point
 
-SELECTIONS = ("cheapest", "shortest", "earliest", "named")
+SELECTIONS = ("cheapest", "shortest", "earliest", "named", "second_cheapest", "time_window")
 PAYMENT_MIXES = ("card", "card_gift", "certificate", "gift_cards")
 MEMBERSHIPS = ("regular", "silver", "gold")
 # Every name `task_features` sets (the DagSpec's declaration; a contract test holds them equal).
@@ -46,6 +48,7 @@ FEATURES = frozenset(
         "bags_free",
         "user_insists",
         "user_lies",
+        "user_drops",
         *(f"cabin_{c}" for c in CABINS),
         *(f"selection_{s}" for s in SELECTIONS),
         *(f"payment_mix_{m}" for m in PAYMENT_MIXES),
@@ -90,4 +93,5 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     first_request = ctx.text.requests[0] if ctx.text.requests else {}
     f["user_insists"] = float(bool(first_request.get("insists")))
     f["user_lies"] = float(bool(first_request.get("claim")))
+    f["user_drops"] = float(bool(first_request.get("drop_limit")))
     return f

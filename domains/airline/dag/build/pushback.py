@@ -12,7 +12,9 @@ is the scenario's (`domains/airline/dag/scenario/pushback.py`).
 
 Behaviour values (axis `behaviour`, first request only, on a refused request):
 - insist: 2 to 5 plain insistences, then the customer accepts;
-- lie: one false claim the record contradicts, then one more insistence, then acceptance.
+- lie: one false claim the record contradicts, then one more insistence, then acceptance;
+- drop: a lone request with a price (a booking, paid bags, an upgrade); the customer's limit is
+  under it, so once the agent quotes the price the customer drops the whole request.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from typing import Any
 from domains.airline.constants import COMPENSATION_PER_PASSENGER
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.timeline import NOW, stamp
+from domains.airline.tools import AirlineTools
+from domains.dag import BuildRejected
+
+WRITES = AirlineTools.write_tools()
 
 # The claims a customer may make per refusal reason, each with the record that makes it false.
 CLAIMS: dict[str, tuple[str, ...]] = {
@@ -41,8 +47,12 @@ CLAIMS: dict[str, tuple[str, ...]] = {
 
 
 def add_pushback(ctx: Ctx, behaviour: str) -> None:
-    """Give the first request its pushback (a refused request only; else nothing)."""
+    """Give the first request its pushback (a refused request only; else nothing), or make it
+    one the customer drops at the quoted price."""
     request = ctx.text.requests[0]
+    if behaviour == "drop":
+        _drop(ctx, request)
+        return
     if behaviour == "plain" or request.get("outcome") != "refused":
         return
     if behaviour == "insist":
@@ -61,6 +71,24 @@ def add_pushback(ctx: Ctx, behaviour: str) -> None:
     claims = [c for c in CLAIMS[reason] if _false(c, ctx, request)]
     request["claim"] = ctx.rng.choice(claims)
     request["insists"] = 1
+
+
+def _drop(ctx: Ctx, request: dict[str, Any]) -> None:
+    """The customer's limit is under the price: the gold quotes it (the price stays a fact to
+    say) and writes nothing; the write it would have made is `Task.meta["declined_call"]`."""
+    charge = int(request.get("charge") or 0)
+    if charge < 20:
+        raise BuildRejected("nothing to pay, so no price to decline")
+    writes = [i for i, c in enumerate(ctx.gold.calls) if c["name"] in WRITES]
+    if len(writes) != 1:
+        raise BuildRejected("a dropped request has exactly one write")
+    i = writes[0]
+    ctx.notes.declined_call = ctx.gold.calls.pop(i)
+    ctx.gold.intent_calls = [
+        [j - (j > i) for j in group if j != i] for group in ctx.gold.intent_calls
+    ]
+    ctx.notes.choices = [c for c in ctx.notes.choices if c["call"] != i]
+    request["drop_limit"] = max(10, int(charge * ctx.rng.uniform(0.5, 0.9)) // 10 * 10)
 
 
 def _false(claim: str, ctx: Ctx, request: dict[str, Any]) -> bool:

@@ -29,7 +29,7 @@ from domains.airline.dag.build.timeline import created_long_ago
 from domains.dag import WalkSegment
 
 
-def _reservation(ctx: Ctx, seg: WalkSegment, **shape: Any) -> dict[str, Any]:
+def customer_reservation(ctx: Ctx, seg: WalkSegment, **shape: Any) -> dict[str, Any]:
     """The customer's upcoming reservation the request is about (the point's shape unless
     `shape` overrides it), and the golden lookups that find it."""
     p, w, rng = seg.point, ctx.world, ctx.rng
@@ -56,7 +56,7 @@ def _reservation(ctx: Ctx, seg: WalkSegment, **shape: Any) -> dict[str, Any]:
 
 def build_insurance(ctx: Ctx, seg: WalkSegment) -> None:
     refund = ctx.rng.random() < 0.5
-    res = _reservation(ctx, seg, insurance="yes" if refund else "no")
+    res = customer_reservation(ctx, seg, insurance="yes" if refund else "no")
     facts = target_reservation(ctx, seg, res)
     rid = res["reservation_id"]
     if refund:
@@ -78,7 +78,7 @@ def build_complaint(ctx: Ctx, seg: WalkSegment) -> None:
         return timeline.status_on(rng, "delayed", date, dep, dur, late)
 
     departs = (16 * 60, 20 * 60) if flight_day == 15 else (6 * 60, 20 * 60)
-    res = _reservation(
+    res = customer_reservation(
         ctx,
         seg,
         trip="one_way",
@@ -109,7 +109,7 @@ def build_partial_change(ctx: Ctx, seg: WalkSegment) -> None:
     shape: dict[str, Any] = {}
     if partial == "remove_bags":
         shape["bags"] = rng.randint(1, int(p["passengers"]) + 1)
-    res = _reservation(ctx, seg, **shape)
+    res = customer_reservation(ctx, seg, **shape)
     facts = target_reservation(ctx, seg, res)
     rid = res["reservation_id"]
     request: dict[str, Any] = {"kind": "partial_change", "partial": partial, "outcome": "refused"}

@@ -3,7 +3,9 @@
 Shared by the intents that search (book, change flights). On one route and date, the gold option
 is strictly best on the criterion (cheapest, shortest, earliest) among the options with enough
 seats; distractors are slightly worse (`near`), cheaper in the neighbouring cabin only
-(`lookalike`), better but without seats (`sold_out`), or better on another day. Each search is
+(`lookalike`), better but without seats (`sold_out`), or better on another day; under
+`second_cheapest` one option is cheaper (`cheaper`), under `time_window` one cheaper option
+leaves before the customer's time (`early`). Each search is
 recorded in `Notes.selections` so `check` can re-derive the answer from the tools' own results.
 
 Options are real itineraries of the network: direct flights keep their route's timetable block
@@ -26,6 +28,12 @@ from domains.dag import BuildRejected
 # the basic-economy fare, nor a business customer the economy one.
 NEIGHBOUR = {"economy": "basic_economy", "business": "economy"}
 EARLIEST_DEPARTURE = 6 * 60
+# Criteria on price: the cheapest; the second cheapest (one option is cheaper still, and the
+# customer does not want it); the cheapest leaving at or after a time (a cheaper one leaves
+# before it). Each of the last two adds the option that beats the gold on price alone.
+PRICED = ("cheapest", "second_cheapest", "time_window")
+BEATEN_BY = {"second_cheapest": "cheaper", "time_window": "early"}
+WINDOW_STARTS = (9, 10, 11, 12, 13)  # "leaving at or after 11am": hours the customer names
 
 
 @dataclass
@@ -97,6 +105,8 @@ def search_options(
         kinds[1] = "lookalike"
     if k >= 3 and criterion != "named":
         kinds[2] = "sold_out"
+    if criterion in BEATEN_BY:
+        kinds.insert(1, BEATEN_BY[criterion])
     shapes = _shapes(ctx, origin, dest, kinds, one_stop)
     _time(ctx, shapes, criterion)
     _price(ctx, shapes, cabin, criterion, max_price)
@@ -105,9 +115,9 @@ def search_options(
     ctx.notes.distractors += len(others)
     if k >= 3:
         _other_day(ctx, origin, dest, date, shapes[0], cabin, pax)
-    fair = [o for o in others if o.kind != "sold_out"]
+    fair = [o for o in others if o.kind not in ("sold_out", *BEATEN_BY.values())]
     if fair and criterion != "named":
-        metric = {"cheapest": "price", "shortest": "duration", "earliest": "departure"}[criterion]
+        metric = {"shortest": "duration", "earliest": "departure"}.get(criterion, "price")
         best = min(getattr(o, metric) for o in fair)
         ctx.notes.price_gaps.append(
             min(1.0, (best - getattr(gold, metric)) / max(1, getattr(gold, metric)))
@@ -120,6 +130,7 @@ def search_options(
             "cabin": cabin,
             "pax": pax,
             "gold": gold.legs,
+            **({"after": ctx.text.after} if criterion == "time_window" else {}),
         }
     )
     return gold, others
@@ -154,6 +165,8 @@ def _time(ctx: Ctx, shapes: list[Shape], criterion: str) -> None:
         if latest < EARLIEST_DEPARTURE + 60:
             raise BuildRejected(f"a {s.total}-minute trip does not fit in a day")
         s.dep = 5 * rng.randint(EARLIEST_DEPARTURE // 5, latest // 5)
+    if criterion == "time_window":
+        _window(ctx, shapes)
     if criterion != "earliest":
         return
     gold.dep = 5 * rng.randint(EARLIEST_DEPARTURE // 5, (EARLIEST_DEPARTURE + 150) // 5)
@@ -165,6 +178,23 @@ def _time(ctx: Ctx, shapes: list[Shape], criterion: str) -> None:
             raise BuildRejected("no room in the day for a later option")
         else:
             s.dep = 5 * rng.randint((gold.dep + 20) // 5, min(latest, gold.dep + 300) // 5)
+
+
+def _window(ctx: Ctx, shapes: list[Shape]) -> None:
+    """Departures around the customer's time (one per task, both directions): the `early`
+    option leaves before it, every other one at or after it."""
+    rng = ctx.rng
+    if ctx.text.after is None:
+        ctx.text.after = 60 * rng.choice(WINDOW_STARTS)
+    after = ctx.text.after
+    for s in shapes:
+        latest = ctx.world.latest_departure(s.total)
+        if s.kind == "early":
+            s.dep = 5 * rng.randint(EARLIEST_DEPARTURE // 5, (after - 30) // 5)
+        elif latest < after + 10:
+            raise BuildRejected(f"a {s.total}-minute trip cannot leave after the customer's time")
+        else:
+            s.dep = 5 * rng.randint(after // 5, latest // 5)
 
 
 def _shortest(ctx: Ctx, shapes: list[Shape]) -> None:
@@ -199,15 +229,20 @@ def _price(
         lo, hi = s.band(cabin)
         s.price = round(lo + rng.uniform(0.1, 0.85) * (hi - lo))
     lo, hi = gold.band(cabin)
-    if criterion == "cheapest":
+    if criterion in PRICED:
         gold.price = round(lo + rng.uniform(0.12, 0.45) * (hi - lo))
     if max_price is not None:
         if max_price < lo + 5:
             raise BuildRejected(f"no {cabin} fare of the band under ${max_price}")
         gold.price = min(gold.price, rng.randint(lo + 5, max_price))
-    if criterion == "cheapest":
+    if criterion in PRICED:
         for s in shapes[1:]:
             lo, hi = s.band(cabin)
+            if s.kind in BEATEN_BY.values():
+                if gold.price - 6 < lo:
+                    raise BuildRejected("no fare under the gold's in the band")
+                s.price = rng.randint(max(lo, gold.price - 60), gold.price - 6)
+                continue
             if s.kind == "sold_out" and gold.price - 5 >= lo:
                 s.price = max(lo, gold.price - rng.randint(5, 40))
             else:

@@ -84,8 +84,9 @@ def _targets(part: Part, built: Built, index: int, f: dict[str, Any]) -> None:
     calls = set(built.meta["intent_calls"][index])
     writes = AirlineTools.write_tools()
     wants: list[str] = [f["res_id"]] if f.get("res_id") else []
-    for i in sorted(calls):
-        call = built.golden[i]
+    wants += [str(r) for r in f.get("wanted") or []]  # a request on a set wants each of them
+    declined = built.meta.get("declined_call") if index == 0 else None
+    for call in [*(built.golden[i] for i in sorted(calls)), *([declined] if declined else [])]:
         if call["name"] not in writes:
             continue
         args = call["arguments"]

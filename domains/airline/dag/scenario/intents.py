@@ -6,8 +6,8 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from domains.airline.dag.scenario import answers, refused
 from domains.airline.dag.scenario import phrases as ph
-from domains.airline.dag.scenario import refused
 from domains.airline.dag.scenario.parts import (
     BAGS,
     CABIN,
@@ -200,6 +200,8 @@ INTENTS: dict[str, Callable[[random.Random, dict[str, Any]], Part]] = {
     "insurance": refused.insurance,
     "complaint": refused.complaint,
     "partial_change": refused.partial_change,
+    "info": answers.info,
+    "cancel_all": answers.cancel_all,
     "book": book,
     "cancel": cancel,
     "change_flights": change_flights,

@@ -98,6 +98,14 @@ CRITERIA: dict[str, tuple[str, ...]] = {
     "cheapest": ("the cheapest {stops} flight", "the lowest-priced {stops} option"),
     "shortest": ("the {stops} option with the shortest travel time", "the quickest {stops} option"),
     "earliest": ("the earliest {stops} departure", "the {stops} flight that leaves first"),
+    "second_cheapest": (
+        "the second-cheapest {stops} flight (the cheapest one is never great)",
+        "the {stops} option that is second-lowest in price",
+    ),
+    "time_window": (
+        "the cheapest {stops} flight leaving at {after} or later",
+        "the lowest-priced {stops} option that departs no earlier than {after}",
+    ),
 }
 STOPS = {"direct": "direct", "one_stop": "one-stop"}
 
@@ -110,7 +118,7 @@ def flight_choice(f: dict[str, Any]) -> list[str]:
             return named
         return [f"{named[0]} on the way out and {named[1]} on the way back"]
     stops = STOPS[f["stops"]]
-    return [c.format(stops=stops) for c in CRITERIA[f["criterion"]]]
+    return [c.format(stops=stops, after=f.get("after", "")) for c in CRITERIA[f["criterion"]]]
 
 
 def card(text: str) -> str:

@@ -55,7 +55,17 @@ TIMES = {1: "once more", 2: "twice", 3: "three times", 4: "four times", 5: "five
 
 
 def add_pushback(rng: random.Random, part: Part, facts: dict[str, Any]) -> None:
-    """The request's lines after a refusal, and its instructions (nothing for a plain one)."""
+    """The request's lines after a refusal, and its instructions (nothing for a plain one); or
+    the limit at which the customer drops the request."""
+    limit = facts.get("drop_limit")
+    if limit:
+        part.request.max_charge = int(limit)
+        part.told = [
+            *(t for t in part.told if not t.startswith("Only agree if")),
+            f"Ask what it costs before agreeing. If it is more than ${limit}, you no longer want "
+            "it: say no and drop the whole request.",
+        ]
+        return
     n = int(facts.get("insists") or 0)
     if not n:
         return

@@ -1,0 +1,76 @@
+"""The customer's side of information-only questions and of a rule over all its reservations
+(`build/answers.py`).
+
+An information question ends when the agent has stated the number; the customer never says it
+(it does not know it). With a false claim (gold membership the record does not show), the claim
+is part of the question, and the customer accepts the record's answer. The customer cancelling
+every upcoming reservation confirms each cancellation the agent proposes: it wants them all
+gone; the policy, not the customer, decides which may go.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from domains.airline.dag.scenario import phrases as ph
+from domains.airline.dag.scenario.parts import REASON, Part, fact, request, reservation_facts
+
+BALANCES = ["balance", "gift", "certificate", "how much", "sum", "total"]
+
+
+def info(rng: random.Random, f: dict[str, Any]) -> Part:
+    if f["info"] == "balances":
+        ask = rng.choice(
+            (
+                "How much do I have in total on my gift cards, and in total on my travel "
+                "certificates?",
+                "Could you tell me the sum of my gift card balances and the sum of my certificate "
+                "balances?",
+            )
+        )
+        wants = "I'd like the two totals, not each card one by one."
+        part = Part(
+            request=request("info", ask, [fact(wants, BALANCES)], f),
+            reason="You want to know the total balance of your gift cards and the total of your "
+            "travel certificates.",
+            told=["If the agent lists each balance, ask for the two sums."],
+        )
+        return part
+    facts, part = reservation_facts(rng, f)
+    yours = ph.your_reservation(f)
+    ask = rng.choice(
+        (
+            "How many checked bags can I bring for free on one of my reservations, in total?",
+            "I need to know the total number of free checked bags my reservation allows.",
+        )
+    )
+    told = ["You want the number as a figure."]
+    if f.get("claim") == "gold":
+        ask += " I'm a gold member, so it should be generous."
+        told.append(
+            "You believe you are a gold member (the record may say otherwise); accept the "
+            "agent's answer if it explains your actual tier."
+        )
+    part.request = request("info", ask, facts, f)
+    part.reason = f"You want to know how many checked bags {yours} allows for free in total."
+    part.told = told
+    return part
+
+
+def cancel_all(rng: random.Random, f: dict[str, Any]) -> Part:
+    ask = rng.choice(
+        (
+            "My plans have changed: please cancel all of my upcoming reservations.",
+            "I need to cancel every upcoming trip I have booked; my plans changed.",
+        )
+    )
+    facts = [fact("My plans have changed.", REASON)]
+    return Part(
+        request=request("cancel_all", ask, facts, f),
+        reason="Your plans have changed and you want every upcoming reservation cancelled.",
+        told=[
+            "Let the agent find your reservations. If the agent says some cannot be cancelled "
+            "for a change of plans, accept it; cancel the others."
+        ],
+    )
