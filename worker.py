@@ -23,7 +23,7 @@ from typing import Any
 from temporalio import activity, workflow
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, PollerBehaviorSimpleMaximum, Worker
 
 from mining.harvest import logs
 from mining.harvest.config import Queues
@@ -69,8 +69,10 @@ def make_workers(
     ledger_activities: Sequence[Callable[..., Any]] | None = None,
     max_cached_workflows: int = 1000,
     sticky_timeout: timedelta = DEFAULT_STICKY_TIMEOUT,
+    interceptors: Sequence[Interceptor] = (),
 ) -> list[Worker]:
-    """Workers for the given roles. Tests pass fake activities (registered under the real names)."""
+    """Workers for the given roles. Tests pass fake activities (registered under the real names);
+    benchmarks pass interceptors (to time activities)."""
     queues = queues or Queues()
     workers = []
     if "ledger" in roles:
@@ -92,6 +94,9 @@ def make_workers(
                 activities=list(ledger_activities),
                 activity_executor=ThreadPoolExecutor(ledger_concurrency),
                 max_concurrent_activities=ledger_concurrency,
+                # the iterations' ledger steps run here as local activities
+                max_concurrent_local_activities=ledger_concurrency,
+                interceptors=interceptors,
                 graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
                 max_cached_workflows=max_cached_workflows,
                 sticky_queue_schedule_to_start_timeout=sticky_timeout,
@@ -114,6 +119,10 @@ def make_workers(
                 activities=list(compute_activities),
                 activity_executor=ThreadPoolExecutor(compute_concurrency),
                 max_concurrent_activities=compute_concurrency,
+                # A wave of rollouts is scheduled at once: a poll per free slot starts them
+                # together (the default 5 pollers start them a round trip apart).
+                activity_task_poller_behavior=PollerBehaviorSimpleMaximum(compute_concurrency),
+                interceptors=interceptors,
                 graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
             )
         )

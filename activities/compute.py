@@ -68,13 +68,14 @@ def rollout(inp: RolloutInput) -> RolloutOutput:
             heartbeat.check(stop)  # the attempt ended (timed out, cancelled): stop spending
 
         with boundary():
+            task = inp.full_task()
             rec = steps.rollout(
-                inp.config, inp.harvest_id, inp.task, inp.candidate_seed, inp.index, on_turn=on_turn
+                inp.config, inp.harvest_id, task, inp.candidate_seed, inp.index, on_turn=on_turn
             )
-            analysis = steps.analyze(inp.task, rec) if inp.lean and not rec.passed else None
+            analysis = steps.analyze(task, rec) if inp.lean and not rec.passed else None
         rec.attempt = info.attempt
         if inp.lean:
-            rec = lean(rec, inp.task.world)
+            rec = lean(rec, task.world)
         out = RolloutOutput(rollout=rec, analysis=analysis, failed_attempts=earlier)
         check_payload(out, f"rollout {rec.rollout_id}")
         return out

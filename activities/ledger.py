@@ -25,6 +25,7 @@ from activities.models import (
     ProposeOutput,
     RecordCandidateInput,
     RecordCandidateOutput,
+    RecordResultsInput,
     RecordRolloutInput,
     SetStatusInput,
     StartHarvestInput,
@@ -37,6 +38,7 @@ from mining.llm.spec import parse_target
 from mining.reports.export import ExportRow, harvest_rows
 from mining.reports.summary import HarvestSummary
 from mining.store.db import Store
+from mining.store.records import candidate_key
 
 
 class LedgerActivities:
@@ -71,10 +73,16 @@ class LedgerActivities:
     @activity.defn(name=names.PROPOSE)
     def propose(self, inp: ProposeInput) -> ProposeOutput:
         with boundary():
-            proposal = bookkeeping.propose(
-                self.store, _named(inp.config, inp.harvest_id), inp.iteration
-            )
-            return ProposeOutput(points=proposal.points, stop=proposal.stop)
+            proposal = self.proposal(inp)
+        # a re-run of the iteration reuses what its candidates recorded (the workflow records a
+        # candidate with its first results, so it cannot ask when it records it)
+        ids = [candidate_key(inp.harvest_id, inp.iteration, j) for j in range(len(proposal.points))]
+        recorded = {cid: done for cid in ids if (done := self.store.recorded_outcomes(cid))}
+        return ProposeOutput(points=proposal.points, stop=proposal.stop, recorded=recorded)
+
+    def proposal(self, inp: ProposeInput) -> steps.Proposal:
+        """The iteration's batch (recorded, or fresh and then recorded)."""
+        return bookkeeping.propose(self.store, _named(inp.config, inp.harvest_id), inp.iteration)
 
     @activity.defn(name=names.RECORD_CANDIDATE)
     def record_candidate(self, inp: RecordCandidateInput) -> RecordCandidateOutput:
@@ -88,6 +96,14 @@ class LedgerActivities:
             self.store.record_rollout(inp.rollout, inp.analysis)
         if inp.failed is not None:
             self.store.record_failed_attempts(inp.failed)
+        return Ack()
+
+    @activity.defn(name=names.RECORD_RESULTS)
+    def record_results(self, inp: RecordResultsInput) -> Ack:
+        """A candidate and/or a wave of its rollouts, in one transaction."""
+        self.store.record_results(
+            inp.candidate, [(r.rollout, r.analysis, r.failed) for r in inp.rollouts]
+        )
         return Ack()
 
     @activity.defn(name=names.FINISH_ITERATION)
@@ -130,6 +146,7 @@ class LedgerActivities:
             self.propose,
             self.record_candidate,
             self.record_rollout,
+            self.record_results,
             self.finish_iteration,
             self.harvest_summary,
             self.export_page,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from mining.core.task import Task
 from mining.harvest.config import CandidateOutcome, Counters, HarvestConfig
 from mining.reports.export import ExportRow
+from mining.store import delta
 from mining.store.records import (
     AnalysisRecord,
     AttemptFailure,
@@ -69,6 +70,11 @@ class ProposeOutput(BaseModel):
     stop: str | None = Field(
         default=None, description="why the harvest cannot make progress (then no points)"
     )
+    recorded: dict[str, list[RolloutOutcome]] = Field(
+        default_factory=dict,
+        description="candidate id -> its rollouts already recorded (by an earlier run of this "
+        "iteration): reused, not paid again. Empty on a first run.",
+    )
 
 
 class SynthesizeInput(BaseModel):
@@ -107,6 +113,26 @@ class RolloutInput(BaseModel):
         description="analyze a failure here and send the final world as a delta (iterations "
         "started before this was added leave it False and call `analyze` themselves)",
     )
+    expected_delta: delta.WorldDelta | None = Field(
+        default=None,
+        description="set when the task travels slim: its expected final world as the changes "
+        "to its world (`task.expected_final_world` is then empty); see `slim_task`",
+    )
+
+    def full_task(self) -> Task:
+        """The task as synthesized (its expected final world rebuilt when it travelled slim)."""
+        if self.expected_delta is None:
+            return self.task
+        expected = delta.apply(self.task.world, self.expected_delta)
+        return self.task.model_copy(update={"expected_final_world": expected})
+
+
+def slim_task(task: Task) -> tuple[Task, delta.WorldDelta]:
+    """The task without its expected final world, and that world as changes to the initial one.
+    The two worlds are nearly the same, so a rollout's input (sent k times per candidate) is about
+    half the bytes."""
+    changes = delta.diff(task.world, task.expected_final_world)
+    return task.model_copy(update={"expected_final_world": {}}), changes
 
 
 class RolloutOutput(BaseModel):
@@ -130,6 +156,14 @@ class RecordRolloutInput(BaseModel):
     rollout: RolloutRecord | None = Field(default=None, description="None: the rollout errored")
     analysis: AnalysisRecord | None = None
     failed: FailedAttempts | None = Field(default=None, description="its failed attempts")
+
+
+class RecordResultsInput(BaseModel):
+    """What one candidate has to record at a time, in one ledger write: the candidate itself
+    (with the first batch of its results, or alone when rejected) and a wave of its rollouts."""
+
+    candidate: CandidateRecord | None = None
+    rollouts: list[RecordRolloutInput] = Field(default_factory=list)
 
 
 class FinishIterationInput(BaseModel):

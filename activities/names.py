@@ -13,6 +13,7 @@ SET_HARVEST_STATUS = "set_harvest_status"
 PROPOSE = "propose"
 RECORD_CANDIDATE = "record_candidate"
 RECORD_ROLLOUT = "record_rollout"
+RECORD_RESULTS = "record_results"  # a candidate and/or a wave of its rollouts, in one write
 FINISH_ITERATION = "finish_iteration"
 HARVEST_SUMMARY = "harvest_summary"
 EXPORT_PAGE = "export_page"

@@ -31,7 +31,6 @@ from activities.models import (
     AnalyzeInput,
     AnalyzeOutput,
     ProposeInput,
-    ProposeOutput,
     RolloutInput,
     RolloutOutput,
     SynthesizeInput,
@@ -46,6 +45,7 @@ from mining.harvest.config import (
     candidate_seed,
     rollout_seed,
 )
+from mining.harvest.steps import Proposal
 from mining.store.db import Store
 from mining.store.records import (
     AnalysisRecord,
@@ -119,15 +119,14 @@ PASS_PATTERN = [0, 1, 2, 4]
 
 
 class FakeLedger(LedgerActivities):
-    """The real store activities, except `propose`, which needs no domain (it keeps to the
-    rollout budget as the real one does)."""
+    """The real store activities, except that proposals need no domain (they keep to the
+    rollout budget as the real ones do)."""
 
-    @activity.defn(name=names.PROPOSE)
-    def propose(self, inp: ProposeInput) -> ProposeOutput:
+    def proposal(self, inp: ProposeInput) -> Proposal:
         n = inp.config.batch_size
         points = [{"passes": PASS_PATTERN[j % len(PASS_PATTERN)]} for j in range(n)]
         spent = self.store.rollouts_spent(inp.harvest_id)
-        return ProposeOutput(points=points[: affordable_candidates(inp.config, spent)])
+        return Proposal(points=points[: affordable_candidates(inp.config, spent)])
 
 
 def fake_task(cid: str, params: dict[str, Any], seed: int) -> Task:

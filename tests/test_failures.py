@@ -17,7 +17,7 @@ from temporalio.client import WorkflowFailureError
 from temporalio.testing import WorkflowEnvironment
 
 from activities import names
-from activities.models import Ack, RecordRolloutInput, RolloutInput, RolloutOutput
+from activities.models import Ack, RecordResultsInput, RolloutInput, RolloutOutput
 from cli.harvest_ops import resume, start
 from mining.harvest.config import Budgets, HarvestConfig, Queues
 from mining.harvest.loop import run_harvest
@@ -199,7 +199,9 @@ class _Rollouts:
 
 
 class _FlakyLedger(FakeLedger):
-    """Records of rollouts whose id contains `where` fail with `error` while `down` is set."""
+    """Writes of rollouts whose id contains `where` fail with `error` while `down` is set (the
+    whole write: the wave's other rollouts, and the candidate with its first wave, are lost
+    with them)."""
 
     def __init__(self, store: Store, error: Exception, where: str) -> None:
         super().__init__(store)
@@ -208,13 +210,13 @@ class _FlakyLedger(FakeLedger):
         self.down = False
         self.failed: Counter[str] = Counter()
 
-    @activity.defn(name=names.RECORD_ROLLOUT)
-    def record_rollout(self, inp: RecordRolloutInput) -> Ack:
-        assert inp.rollout is not None
-        if self.down and self.where in inp.rollout.rollout_id:
-            self.failed[inp.rollout.rollout_id] += 1
+    @activity.defn(name=names.RECORD_RESULTS)
+    def record_results(self, inp: RecordResultsInput) -> Ack:
+        ids = [r.rollout.rollout_id for r in inp.rollouts if r.rollout is not None]
+        if self.down and any(self.where in r for r in ids):
+            self.failed.update(ids)
             raise self.error
-        return super().record_rollout(inp)
+        return super().record_results(inp)
 
 
 @pytest.mark.parametrize(
@@ -248,7 +250,7 @@ async def test_a_failed_iteration_holds_the_harvest_and_resumes_paying_nothing_t
         hid = handle.id
         held = await wait_for_progress(handle, lambda p: p.status == "failed")
         assert held.reason is not None and type(error).__name__ in held.reason
-        assert "MiningIterationWorkflow > record_rollout" in held.reason
+        assert "MiningIterationWorkflow > record_results" in held.reason
         assert held.counters.iterations == 1  # iteration 0 completed, iteration 1 failed
         await _wait_for_store(store, hid, "failed")
         attr = (await handle.describe()).typed_search_attributes.get(sa.HARVEST_STATUS)

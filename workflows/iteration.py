@@ -5,6 +5,13 @@ propose -> per candidate (in parallel): synthesize + validate -> record -> k rol
 analyzes its failure) -> record -> finish: decisions, selection capped at the harvest's
 remaining N, totals.
 
+The iteration's ledger steps are local activities: the workflow runs in the ledger worker (the
+process that owns the store), so a ledger step needs no server round trip and its input (a
+candidate with its world, a wave's trajectories) never enters the history. A candidate is recorded
+with the first wave of its results, and each wave in one write; a rollout gets the task slim (its
+expected final world as changes to its world). Iterations started before this (`LOCAL_LEDGER`)
+keep the old shape: a ledger activity per candidate and per rollout, through the server.
+
 A rollout whose activity gives up (retries exhausted, a non-retryable provider error, a timeout)
 is recorded as errored, with every failed attempt, and the candidate is decided without it
 (`mining.harvest.tally` says how). A re-run of an iteration (after it failed and the harvest was
@@ -20,7 +27,12 @@ from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, is_cancelled_exception
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    TimeoutError,
+    is_cancelled_exception,
+)
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
@@ -35,11 +47,13 @@ with workflow.unsafe.imports_passed_through():
         ProposeOutput,
         RecordCandidateInput,
         RecordCandidateOutput,
+        RecordResultsInput,
         RecordRolloutInput,
         RolloutInput,
         RolloutOutput,
         SynthesizeInput,
         SynthesizeOutput,
+        slim_task,
     )
     from activities.payloads import check_payload
     from mining.core.task import Task
@@ -53,7 +67,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from mining.harvest.logs import at
     from mining.harvest.tally import Tally
-    from mining.store.records import FailedAttempts, RolloutOutcome, rollout_key
+    from mining.store.records import CandidateRecord, FailedAttempts, RolloutOutcome, rollout_key
     from workflows.models import IterationInput
     from workflows.policies import COMPUTE_RETRY, ledger_retry
 
@@ -62,6 +76,21 @@ R = TypeVar("R")
 
 LEAN_ROLLOUTS = "lean-rollouts"
 ERRORS_ARE_DATA = "errors-are-data"
+LOCAL_LEDGER = "local-ledger"
+
+
+class _Wire:
+    """How one candidate's task travels to its rollouts (slim once the patch is on)."""
+
+    def __init__(self, task: Task, slim: bool) -> None:
+        self.task = task  # the whole task (ids, cell and intents for summaries)
+        self.sent, self.expected_delta = task, None
+        if slim:
+            self.sent, self.expected_delta = slim_task(task)
+
+
+Ran = tuple[RolloutOutcome, RecordRolloutInput | None]
+"""A rollout's outcome, and its record when the ledger has yet to write it (batched per wave)."""
 
 
 def _check(arg: BaseModel, what: str) -> None:
@@ -80,6 +109,8 @@ class MiningIterationWorkflow:
         self._lean = workflow.patched(LEAN_ROLLOUTS)
         # Iterations started before this patch fail when a rollout gives up; newer ones record it.
         self._errors_are_data = workflow.patched(ERRORS_ARE_DATA)
+        # Newer iterations: ledger steps local, written per wave; rollouts get the task slim.
+        self._local = workflow.patched(LOCAL_LEDGER)
         cfg = inp.config
         proposed = await self._ledger(
             names.PROPOSE,
@@ -92,6 +123,7 @@ class MiningIterationWorkflow:
         )
         if proposed.stop is not None:  # the harvest cannot make progress: nothing to run
             return IterationTotals(iteration=inp.iteration, stop=proposed.stop)
+        self._recorded = proposed.recorded
         outcomes = await self._all(self._candidate(j, p) for j, p in enumerate(proposed.points))
         totals = await self._ledger(
             names.FINISH_ITERATION,
@@ -132,22 +164,30 @@ class MiningIterationWorkflow:
         )
         cand = syn.candidate
         where = at(inp.harvest_id, inp.iteration, cand.candidate_id)
-        known = await self._ledger(
-            names.RECORD_CANDIDATE,
-            RecordCandidateInput(candidate=cand),
-            RecordCandidateOutput,
-            f"record candidate {index} ({cand.cell or 'rejected'})",
-        )
+        # Paid for by an earlier run of this iteration: reused, not paid again.
+        if self._local:  # the candidate is recorded with its first results
+            recorded, unrecorded = self._recorded.get(cand.candidate_id, []), cand
+        else:
+            known = await self._ledger(
+                names.RECORD_CANDIDATE,
+                RecordCandidateInput(candidate=cand),
+                RecordCandidateOutput,
+                f"record candidate {index} ({cand.cell or 'rejected'})",
+            )
+            recorded, unrecorded = known.recorded, None
         if cand.task is None:
             workflow.logger.info(f"candidate rejected: {cand.rejection}", extra=where)
+            await self._record(index, unrecorded, [])
             return CandidateOutcome(candidate_id=cand.candidate_id, synthesized=False)
-        task = Task.model_validate(cand.task)
-        reuse = {r.index: r for r in known.recorded}  # paid for by an earlier run: not again
+        wire = _Wire(Task.model_validate(cand.task), slim=self._local)
+        reuse = {r.index: r for r in recorded}
         tally = Tally(cfg, cand.candidate_id)
         while wave := tally.next_wave():
-            results = await self._all(self._outcome(index, task, cand.seed, r, reuse) for r in wave)
-            for r in results:
-                tally.add(r)
+            results = await self._all(self._outcome(index, wire, cand.seed, r, reuse) for r in wave)
+            await self._record(index, unrecorded, [rec for _, rec in results if rec is not None])
+            unrecorded = None
+            for outcome, _ in results:
+                tally.add(outcome)
         out = tally.outcome()
         verdict = "undecided" if out.undecided else f"in window: {out.in_window}"
         workflow.logger.info(
@@ -166,22 +206,37 @@ class MiningIterationWorkflow:
                 raise r
         return cast(list[R], settled)
 
-    async def _outcome(
-        self, cand: int, task: Task, cand_seed: int, index: int, reuse: dict[int, RolloutOutcome]
-    ) -> RolloutOutcome:
-        if index in reuse:
-            return reuse[index]
-        return await self._rollout(cand, task, cand_seed, index)
+    async def _record(
+        self, cand: int, candidate: CandidateRecord | None, rollouts: list[RecordRolloutInput]
+    ) -> None:
+        """One ledger write for what the candidate has yet to record (nothing: no write)."""
+        if candidate is None and not rollouts:
+            return
+        what = f"{len(rollouts)} rollouts" + (" and the candidate" if candidate else "")
+        await self._ledger(
+            names.RECORD_RESULTS,
+            RecordResultsInput(candidate=candidate, rollouts=rollouts),
+            Ack,
+            f"record candidate {cand}: {what}",
+        )
 
-    async def _rollout(self, cand: int, task: Task, cand_seed: int, index: int) -> RolloutOutcome:
-        inp, cfg = self._inp, self._inp.config
+    async def _outcome(
+        self, cand: int, wire: _Wire, cand_seed: int, index: int, reuse: dict[int, RolloutOutcome]
+    ) -> Ran:
+        if index in reuse:
+            return reuse[index], None
+        return await self._rollout(cand, wire, cand_seed, index)
+
+    async def _rollout(self, cand: int, wire: _Wire, cand_seed: int, index: int) -> Ran:
+        inp, cfg, task = self._inp, self._inp.config, wire.task
         arg = RolloutInput(
             harvest_id=inp.harvest_id,
             config=cfg,
-            task=task,
+            task=wire.sent,
             candidate_seed=cand_seed,
             index=index,
             lean=self._lean,
+            expected_delta=wire.expected_delta,
         )
         _check(arg, f"rollout {index} of candidate {task.task_id}")
         failed = FailedAttempts(
@@ -216,13 +271,11 @@ class MiningIterationWorkflow:
                 f"{last.error_class}: {last.message}",
                 extra=at(inp.harvest_id, inp.iteration, task.task_id, index),
             )
-            await self._ledger(
-                names.RECORD_ROLLOUT,
+            errored = RolloutOutcome(index=index, error_class=last.error_class)
+            return errored, await self._record_rollout(
                 RecordRolloutInput(failed=failed),
-                Ack,
                 f"record errored rollout {index} of candidate {cand} ({last.error_class})",
             )
-            return RolloutOutcome(index=index, error_class=last.error_class)
         rec, analysis = res.rollout, res.analysis
         if not self._lean and not rec.passed:
             analyzed = await self._compute(
@@ -235,15 +288,21 @@ class MiningIterationWorkflow:
             )
             analysis = analyzed.analysis
         failed.failures = res.failed_attempts
-        await self._ledger(
-            names.RECORD_ROLLOUT,
+        return rec.outcome(), await self._record_rollout(
             RecordRolloutInput(
                 rollout=rec, analysis=analysis, failed=failed if failed.failures else None
             ),
-            Ack,
             f"record rollout {index} of candidate {cand} ({'pass' if rec.passed else 'fail'})",
         )
-        return rec.outcome()
+
+    async def _record_rollout(
+        self, record: RecordRolloutInput, summary: str
+    ) -> RecordRolloutInput | None:
+        """Old shape: write the rollout now. New shape: hand it back, for its wave's write."""
+        if self._local:
+            return record
+        await self._ledger(names.RECORD_ROLLOUT, record, Ack, summary)
+        return None
 
     async def _compute(
         self,
@@ -269,6 +328,27 @@ class MiningIterationWorkflow:
 
     async def _ledger(self, name: str, arg: BaseModel, result: type[T], summary: str) -> T:
         cfg: HarvestConfig = self._inp.config
+        if self._local:  # runs in this worker: the input never reaches the server
+            try:
+                return await workflow.execute_local_activity(
+                    name,
+                    arg,
+                    result_type=result,
+                    start_to_close_timeout=timedelta(seconds=cfg.timeouts.ledger_s),
+                    retry_policy=ledger_retry(cfg),
+                    summary=summary,
+                )
+            except (ApplicationError, TimeoutError) as exc:
+                # A local activity's failure arrives bare: name the step, as a remote one's does.
+                raise ActivityError(
+                    f"local activity {name} failed",
+                    scheduled_event_id=0,
+                    started_event_id=0,
+                    identity="",
+                    activity_type=name,
+                    activity_id="",
+                    retry_state=None,
+                ) from exc
         _check(arg, f"input of {name}")
         return await workflow.execute_activity(
             name,

@@ -240,33 +240,55 @@ class Store(Reads):
         self._conn.execute(_ADD_TERMS, [harvest_id, kinds, ["", cell, *items, *pairs], *counts])
 
     def record_candidate(self, c: CandidateRecord) -> None:
-        with self._transaction() as conn:
-            known = conn.execute(
-                "SELECT 1 FROM candidates WHERE candidate_id = ?", [c.candidate_id]
-            ).fetchone()
-            if known:
-                return  # a retried write: the row and its counts are already there
-            world_hash = self._put_world(c.task["world"]) if c.task else None
-            conn.execute(
-                "INSERT INTO candidates (candidate_id, harvest_id, iteration, idx, seed, "
-                "params, cell, signature, world_hash, task, rejection, items) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    c.candidate_id,
-                    c.harvest_id,
-                    c.iteration,
-                    c.index,
-                    c.seed,
-                    _dumps(c.params),
-                    c.cell,
-                    c.signature,
-                    world_hash,
-                    _dumps(c.task) if c.task is not None else None,
-                    c.rejection,
-                    sorted(c.items),
-                ],
-            )
-            self._add_terms(c.harvest_id, c.candidate_id, [1, 0, 0, 0, 0])
+        with self._transaction():
+            self._insert_candidate(c)
+
+    def record_results(
+        self,
+        candidate: CandidateRecord | None,
+        rollouts: list[tuple[RolloutRecord | None, AnalysisRecord | None, FailedAttempts | None]],
+    ) -> None:
+        """A candidate (when given) and rollouts (each with its analysis and failed attempts) in
+        one transaction: one commit where separate writes would make one per statement, which is
+        most of a ledger write's cost on a file. The candidate goes first, so a rollout's world
+        delta finds its world."""
+        with self._transaction():
+            if candidate is not None:
+                self._insert_candidate(candidate)
+            for rollout, analysis, failed in rollouts:
+                if rollout is not None:
+                    self._insert_rollout(rollout, analysis)
+                if failed is not None:
+                    self._insert_failed_attempts(failed)
+
+    def _insert_candidate(self, c: CandidateRecord) -> None:
+        conn = self._conn
+        known = conn.execute(
+            "SELECT 1 FROM candidates WHERE candidate_id = ?", [c.candidate_id]
+        ).fetchone()
+        if known:
+            return  # a retried write: the row and its counts are already there
+        world_hash = self._put_world(c.task["world"]) if c.task else None
+        conn.execute(
+            "INSERT INTO candidates (candidate_id, harvest_id, iteration, idx, seed, "
+            "params, cell, signature, world_hash, task, rejection, items) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                c.candidate_id,
+                c.harvest_id,
+                c.iteration,
+                c.index,
+                c.seed,
+                _dumps(c.params),
+                c.cell,
+                c.signature,
+                world_hash,
+                _dumps(c.task) if c.task is not None else None,
+                c.rejection,
+                sorted(c.items),
+            ],
+        )
+        self._add_terms(c.harvest_id, c.candidate_id, [1, 0, 0, 0, 0])
 
     def _final_world(self, r: RolloutRecord) -> dict[str, Any] | None:
         """The rollout's final world, rebuilt from the candidate's world when it came as a delta."""
@@ -286,71 +308,77 @@ class Store(Reads):
 
     def record_rollout(self, r: RolloutRecord, analysis: AnalysisRecord | None = None) -> None:
         with self._lock:
-            final_world = self._final_world(r)
-            final_hash = self._put_world(final_world) if final_world is not None else None
+            self._insert_rollout(r, analysis)
+
+    def _insert_rollout(self, r: RolloutRecord, analysis: AnalysisRecord | None) -> None:
+        final_world = self._final_world(r)
+        final_hash = self._put_world(final_world) if final_world is not None else None
+        self._conn.execute(
+            "INSERT OR IGNORE INTO rollouts (rollout_id, candidate_id, harvest_id, idx, seed, "
+            "passed, reward, score, trajectory, final_world_hash, tokens_in, tokens_out, "
+            "cost_usd, latency_s, termination, error, injected_errors, policy_violations, "
+            "attempt, tau2_passed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                r.rollout_id,
+                r.candidate_id,
+                r.harvest_id,
+                r.index,
+                r.seed,
+                r.passed,
+                r.reward,
+                _dumps(r.score),
+                _dumps(r.trajectory),
+                final_hash,
+                r.tokens_in,
+                r.tokens_out,
+                r.cost_usd,
+                r.latency_s,
+                r.termination,
+                r.error,
+                _dumps(r.injected_errors),
+                _dumps(r.policy_violations),
+                r.attempt,
+                r.tau2_passed,
+            ],
+        )
+        if analysis is not None:
             self._conn.execute(
-                "INSERT OR IGNORE INTO rollouts (rollout_id, candidate_id, harvest_id, idx, seed, "
-                "passed, reward, score, trajectory, final_world_hash, tokens_in, tokens_out, "
-                "cost_usd, latency_s, termination, error, injected_errors, policy_violations, "
-                "attempt, tau2_passed) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO analyses (rollout_id, candidate_id, harvest_id, "
+                "top_label, analysis) VALUES (?, ?, ?, ?, ?)",
                 [
-                    r.rollout_id,
-                    r.candidate_id,
-                    r.harvest_id,
-                    r.index,
-                    r.seed,
-                    r.passed,
-                    r.reward,
-                    _dumps(r.score),
-                    _dumps(r.trajectory),
-                    final_hash,
-                    r.tokens_in,
-                    r.tokens_out,
-                    r.cost_usd,
-                    r.latency_s,
-                    r.termination,
-                    r.error,
-                    _dumps(r.injected_errors),
-                    _dumps(r.policy_violations),
-                    r.attempt,
-                    r.tau2_passed,
+                    analysis.rollout_id,
+                    analysis.candidate_id,
+                    analysis.harvest_id,
+                    analysis.top_label,
+                    _dumps(analysis.analysis),
                 ],
             )
-            if analysis is not None:
-                self._conn.execute(
-                    "INSERT OR IGNORE INTO analyses (rollout_id, candidate_id, harvest_id, "
-                    "top_label, analysis) VALUES (?, ?, ?, ?, ?)",
-                    [
-                        analysis.rollout_id,
-                        analysis.candidate_id,
-                        analysis.harvest_id,
-                        analysis.top_label,
-                        _dumps(analysis.analysis),
-                    ],
-                )
 
     def record_failed_attempts(self, f: FailedAttempts) -> None:
         """Every failed attempt of a rollout, with its error class (the last one flagged when
         it ended the rollout)."""
         with self._lock:
-            for i, a in enumerate(f.failures):
-                gave_up = f.gave_up and i == len(f.failures) - 1
-                self._conn.execute(
-                    "INSERT OR IGNORE INTO failed_attempts (rollout_id, attempt, candidate_id, "
-                    "harvest_id, idx, error_class, message, gave_up) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        f.rollout_id,
-                        a.attempt,
-                        f.candidate_id,
-                        f.harvest_id,
-                        f.index,
-                        a.error_class,
-                        a.message,
-                        gave_up,
-                    ],
-                )
+            self._insert_failed_attempts(f)
+
+    def _insert_failed_attempts(self, f: FailedAttempts) -> None:
+        for i, a in enumerate(f.failures):
+            gave_up = f.gave_up and i == len(f.failures) - 1
+            self._conn.execute(
+                "INSERT OR IGNORE INTO failed_attempts (rollout_id, attempt, candidate_id, "
+                "harvest_id, idx, error_class, message, gave_up) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    f.rollout_id,
+                    a.attempt,
+                    f.candidate_id,
+                    f.harvest_id,
+                    f.index,
+                    a.error_class,
+                    a.message,
+                    gave_up,
+                ],
+            )
 
     def recorded_outcomes(self, candidate_id: str) -> list[RolloutOutcome]:
         """The rollouts of a candidate already recorded (run or errored), by index: what a re-run
