@@ -1,6 +1,12 @@
 """`toolmine bench orchestration`: what durability costs. The same harvest runs through Temporal
 (a dev server with SQLite persistence and an in-process worker) and in-process without Temporal,
-at a simulated per-turn model latency of 0 and of 200 ms; prints times and the ratios."""
+at a simulated per-turn model latency of 0 and of 200 ms; prints times, the ratios, and where
+Temporal's time went (`mining.bench.orchestration`: round trips, queue and run times, payload
+bytes per step, read off the workflow histories; ledger steps timed by the worker).
+
+Both runners are timed warm: one untimed in-process harvest first loads what any first harvest
+of a process loads (domain, proposer, target), which would otherwise count against whichever
+runs first."""
 
 from __future__ import annotations
 
@@ -9,14 +15,19 @@ import contextlib
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NamedTuple
 
 import typer
+from temporalio import activity
+from temporalio.service import RPCError
+from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 from cli.bench import bench_app
 from cli.harvest_ops import start, validate
 from cli.temporal_cli import free_port, start_dev_server
+from mining.bench.orchestration import Breakdown, StepTimes, breakdown, report
 from mining.core.errors import UserError
+from mining.harvest import ids
 from mining.harvest.config import HarvestConfig
 from mining.harvest.loop import run_harvest
 from mining.targets import resolve_target
@@ -41,22 +52,24 @@ def orchestration(
     lats = parse_latencies(latencies)
     configs = [_config(tasks, domain, target, lat, batch_size, seed) for lat in lats]
     rows = []
+    _in_process(_config(tasks, domain, target, 0, batch_size, seed + 1), concurrency)  # warm-up
     with tempfile.TemporaryDirectory(prefix="toolmine-bench-") as tmp:
         server = start_dev_server(Path(tmp) / "temporal.db", free_port(), None)
         try:
             for lat, cfg in zip(lats, configs, strict=True):
-                t_temporal, r_temporal = asyncio.run(
+                run = asyncio.run(
                     _temporal(cfg, server.address, Path(tmp) / f"t{lat}.duckdb", concurrency)
                 )
                 t_local, r_local = _in_process(cfg, concurrency)
-                rows.append((lat, t_temporal, t_local, r_temporal, r_local))
-                same = "same harvest" if r_temporal == r_local else "DIFFERENT harvests"
+                rows.append((lat, run.seconds, t_local, run.rollouts, r_local))
+                same = "same harvest" if run.rollouts == r_local else "DIFFERENT harvests"
                 print(
-                    f"latency {lat:4d} ms: temporal {t_temporal:6.1f}s ({r_temporal} rollouts)  "
-                    f"in-process {t_local:6.1f}s ({r_local} rollouts)  "
-                    f"ratio {t_temporal / t_local:4.2f}x  ({same})",
+                    f"latency {lat:4d} ms: temporal {run.seconds:6.1f}s ({run.rollouts} rollouts)"
+                    f"  in-process {t_local:6.1f}s ({r_local} rollouts)  "
+                    f"ratio {run.seconds / t_local:4.2f}x  ({same})",
                     flush=True,
                 )
+                print("\n".join(report(run.breakdown, run.times)), flush=True)
         finally:
             server.stop()
     print()
@@ -96,25 +109,67 @@ def _config(
     return cfg
 
 
+class _TemporalRun(NamedTuple):
+    seconds: float
+    rollouts: int
+    breakdown: Breakdown
+    times: StepTimes
+
+
 async def _temporal(
     cfg: HarvestConfig, address: str, store_path: Path, concurrency: int
-) -> tuple[float, int]:
+) -> _TemporalRun:
     from mining.store.db import Store
     from worker import connect, make_workers
 
     store = Store(store_path)
     client = await connect(address)
+    times = StepTimes()
     try:
         async with contextlib.AsyncExitStack() as stack:
-            for w in make_workers(client, store=store, compute_concurrency=concurrency):
+            workers = make_workers(
+                client,
+                store=store,
+                compute_concurrency=concurrency,
+                interceptors=[_Timed(times)],
+            )
+            for w in workers:
                 await stack.enter_async_context(w)
             began = time.monotonic()
             handle = await start(client, cfg)
             result = await handle.result()
             took = time.monotonic() - began
-        return took, result.counters.rollouts
+        histories = [(await handle.fetch_history()).to_json_dict()]
+        for i in range(result.counters.iterations + 1):  # + the one that found nothing to do
+            child = client.get_workflow_handle(ids.iteration_workflow_id(cfg.harvest_id, i))
+            with contextlib.suppress(RPCError):  # it may not exist
+                histories.append((await child.fetch_history()).to_json_dict())
+        return _TemporalRun(took, result.counters.rollouts, breakdown(histories), times)
     finally:
         store.close()
+
+
+class _Timed(Interceptor):
+    """Times every activity a worker runs, local ones included (their histories keep no time)."""
+
+    def __init__(self, times: StepTimes) -> None:
+        self.times = times
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        return _TimedActivity(next, self.times)
+
+
+class _TimedActivity(ActivityInboundInterceptor):
+    def __init__(self, next: ActivityInboundInterceptor, times: StepTimes) -> None:
+        super().__init__(next)
+        self.times = times
+
+    async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+        began = time.monotonic()
+        try:
+            return await super().execute_activity(input)
+        finally:
+            self.times.add(activity.info().activity_type, time.monotonic() - began)
 
 
 def _in_process(cfg: HarvestConfig, concurrency: int) -> tuple[float, int]:
