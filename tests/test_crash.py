@@ -11,11 +11,8 @@ worker quickly, so the whole test takes about a minute.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -25,59 +22,16 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from cli.harvest_ops import start
 from cli.temporal_cli import DevServer, free_port, start_dev_server
-from mining.core.paths import REPO_ROOT
 from mining.harvest.config import HarvestConfig, Queues, Timeouts
 from mining.store.db import Store
-from worker import READY_LINE
+from tests.worker_process import start_worker, stop_worker, wait_ready
 
 pytestmark = pytest.mark.slow
 
-N_TASKS = 4
+N_TASKS = 8  # long enough that every kill lands mid-harvest
 WORKER_KILLS = 5
 STICKY_TIMEOUT_S = 1.0
-
-
-def _worker(address: str, store: Path, queues: Queues, log: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, LITELLM_LOCAL_MODEL_COST_MAP="True")
-    with log.open("ab") as fh:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                str(REPO_ROOT / "worker.py"),
-                "--address",
-                address,
-                "--store",
-                str(store),
-                "--ledger-queue",
-                queues.ledger,
-                "--compute-queue",
-                queues.compute,
-                "--sticky-timeout",
-                str(STICKY_TIMEOUT_S),
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def _stop(worker: subprocess.Popen[bytes]) -> None:
-    """Stop a worker that is still running: SIGTERM, then SIGKILL if it lingers."""
-    if worker.poll() is None:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-
-
-async def _ready(log: Path, n: int, timeout_s: float = 60.0) -> None:
-    """Wait until the worker log shows `n` workers ready (one line per start)."""
-    async with asyncio.timeout(timeout_s):
-        while log.read_text(errors="replace").count(READY_LINE) < n:
-            await asyncio.sleep(0.1)
+STICKY = ("--sticky-timeout", str(STICKY_TIMEOUT_S))
 
 
 async def _status(client: Client, wid: str) -> WorkflowExecutionStatus | None:
@@ -97,7 +51,7 @@ async def test_harvest_survives_worker_and_server_kills(tmp_path: Path) -> None:
         ledger=f"ledger-{uuid.uuid4().hex[:6]}", compute=f"compute-{uuid.uuid4().hex[:6]}"
     )
     server: DevServer = start_dev_server(db, port, None)
-    worker = _worker(server.address, store_path, queues, log)
+    worker = start_worker(server.address, queues, log, *STICKY, store=store_path)
     try:
         client = await Client.connect(server.address, data_converter=pydantic_data_converter)
         cfg = HarvestConfig(
@@ -118,17 +72,17 @@ async def test_harvest_survives_worker_and_server_kills(tmp_path: Path) -> None:
 
         for kill in range(WORKER_KILLS):
             # once the (re)started worker polls, let it work a little, then kill it at random
-            await _ready(log, kill + 1)
+            await wait_ready(log, kill + 1)
             await asyncio.sleep(rng.uniform(0.5, 2.5) + (2.0 if kill == 0 else 0.0))
             assert await _status(client, wid) == WorkflowExecutionStatus.RUNNING, (
                 f"harvest finished before crash {kill + 1}; make it longer"
             )
             worker.send_signal(signal.SIGKILL)
             worker.wait()
-            worker = _worker(server.address, store_path, queues, log)
+            worker = start_worker(server.address, queues, log, *STICKY, store=store_path)
 
         # the server dies too (same SQLite file, same port), while the worker keeps running
-        await _ready(log, WORKER_KILLS + 1)
+        await wait_ready(log, WORKER_KILLS + 1)
         await asyncio.sleep(rng.uniform(0.5, 2.5))
         assert await _status(client, wid) == WorkflowExecutionStatus.RUNNING
         server.proc.send_signal(signal.SIGKILL)
@@ -141,7 +95,7 @@ async def test_harvest_survives_worker_and_server_kills(tmp_path: Path) -> None:
                 await asyncio.sleep(0.5)
         assert status == WorkflowExecutionStatus.COMPLETED, log.read_text()[-3000:]
     finally:
-        _stop(worker)
+        stop_worker(worker)
         server.stop()
 
     store = Store(store_path, read_only=True)

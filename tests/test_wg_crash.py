@@ -20,7 +20,8 @@ from cli.temporal_cli import free_port, start_dev_server
 from mining.harvest.config import HarvestConfig, Queues, Timeouts
 from mining.store.db import Store
 from tests.cli_process import toolmine
-from tests.test_crash import _ready, _status, _stop, _worker
+from tests.test_crash import STICKY, _status
+from tests.worker_process import start_worker, stop_worker, wait_ready
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +35,7 @@ async def test_wg_harvest_survives_worker_kills_and_exports(tmp_path: Path) -> N
     store_path, log = tmp_path / "history.duckdb", tmp_path / "worker.log"
     tag = uuid.uuid4().hex[:6]
     queues = Queues(ledger=f"ledger-{tag}", compute=f"compute-{tag}")
-    worker = _worker(server.address, store_path, queues, log)
+    worker = start_worker(server.address, queues, log, *STICKY, store=store_path)
     hid = f"wg-crash-{tag}"
     try:
         client = await Client.connect(server.address, data_converter=pydantic_data_converter)
@@ -52,12 +53,12 @@ async def test_wg_harvest_survives_worker_kills_and_exports(tmp_path: Path) -> N
         )
         await start(client, cfg)
         for kill in range(KILLS):
-            await _ready(log, kill + 1)
+            await wait_ready(log, kill + 1)
             await asyncio.sleep(rng.uniform(1.0, 3.0))
             assert await _status(client, hid) == WorkflowExecutionStatus.RUNNING
             worker.send_signal(signal.SIGKILL)
             worker.wait()
-            worker = _worker(server.address, store_path, queues, log)
+            worker = start_worker(server.address, queues, log, *STICKY, store=store_path)
         async with asyncio.timeout(240):
             while (status := await _status(client, hid)) == WorkflowExecutionStatus.RUNNING:
                 await asyncio.sleep(0.5)
@@ -69,7 +70,7 @@ async def test_wg_harvest_survives_worker_kills_and_exports(tmp_path: Path) -> N
         frontier = toolmine("frontier", "show", hid, *where)
         assert frontier.returncode == 0, frontier.stderr
     finally:
-        _stop(worker)
+        stop_worker(worker)
         server.stop()
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == N_TASKS
