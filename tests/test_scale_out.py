@@ -116,9 +116,7 @@ async def test_three_compute_workers_share_a_harvest_and_one_dies(tmp_path: Path
             seed=5,
             max_cell_share=None,
             queues=queues,
-            timeouts=Timeouts(
-                ledger_s=10, synthesize_s=10, rollout_s=60, rollout_heartbeat_s=2, analyze_s=10
-            ),
+            timeouts=Timeouts(ledger_s=10, synthesize_s=10, turn_s=10, heartbeat_s=2, analyze_s=10),
         )
         handle = await start(client, cfg)
         victim, _ = computes[1]

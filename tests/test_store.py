@@ -109,6 +109,22 @@ def test_writes_are_idempotent() -> None:
     assert store._all("SELECT count(*) FROM worlds", [])[0][0] == 3
 
 
+def test_a_batch_is_one_transaction_all_or_nothing() -> None:
+    # An iteration's bookkeeping (decisions, harvested tasks, summary) commits once: a failure
+    # half-way leaves none of it, and a write inside a batch waits for no lock it holds.
+    store = Store(":memory:")
+    ids = _fill(store)
+    with pytest.raises(RuntimeError, match="power cut"), store.batch():
+        assert store.record_harvested(HID, ids, k=2, limit=2) == ids[:2]
+        store.record_iteration(HID, 0, {"iteration": 0})
+        raise RuntimeError("power cut")
+    assert store.harvested_count(HID) == 0 and store.iteration_summaries(HID) == []
+    with store.batch():
+        store.record_harvested(HID, ids, k=2, limit=2)
+        store.record_iteration(HID, 0, {"iteration": 0})
+    assert store.harvested_count(HID) == 2 and len(store.iteration_summaries(HID)) == 1
+
+
 def test_harvested_never_exceeds_limit_and_retry_answers_the_same() -> None:
     store = Store(":memory:")
     ids = _fill(store)

@@ -46,25 +46,27 @@ def finish_iteration(
     """Record the decisions, harvest the selected candidates (up to N and the cell cap, counting
     those an earlier run of this call already harvested once), and record the iteration."""
     hid = cfg.harvest_id
-    for o in outcomes:
-        if o.synthesized:
-            store.record_decision(
-                hid,
-                DecisionRecord(
-                    candidate_id=o.candidate_id,
-                    passes=o.passes,
-                    rollouts=o.rollouts,
-                    pass_rate=o.pass_rate,
-                    in_window=o.in_window,
-                    errored=o.errored,
-                    undecided=o.undecided,
-                ),
-            )
-    accepted = store.record_harvested(
-        hid, selected, cfg.k, cfg.n_tasks, max_per_cell=max_per_cell(cfg)
-    )
-    it = totals(iteration, outcomes, accepted)
-    store.record_iteration(hid, iteration, it.model_dump(mode="json"))
+    decisions = [
+        DecisionRecord(
+            candidate_id=o.candidate_id,
+            passes=o.passes,
+            rollouts=o.rollouts,
+            pass_rate=o.pass_rate,
+            in_window=o.in_window,
+            errored=o.errored,
+            undecided=o.undecided,
+        )
+        for o in outcomes
+        if o.synthesized
+    ]
+    with store.batch():  # one commit for the iteration's bookkeeping
+        for d in decisions:
+            store.record_decision(hid, d)
+        accepted = store.record_harvested(
+            hid, selected, cfg.k, cfg.n_tasks, max_per_cell=max_per_cell(cfg)
+        )
+        it = totals(iteration, outcomes, accepted)
+        store.record_iteration(hid, iteration, it.model_dump(mode="json"))
     return it
 
 

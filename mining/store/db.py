@@ -13,7 +13,7 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,8 @@ class Store(Reads):
         self._conn.execute("SET enable_progress_bar = false")  # no bars in a worker's output
         if threads is not None:  # benchmarks pin DuckDB to one core
             self._conn.execute(f"SET threads = {int(threads)}")
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: writes nest inside batch()
+        self._batched = False
         if not read_only:
             self.migrate()
         elif self.path != ":memory:" and not self._has_history():
@@ -125,15 +126,27 @@ class Store(Reads):
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The connection inside one transaction, under the lock: all of it or nothing."""
+        """The connection inside one transaction, under the lock: all of it or nothing. Inside
+        `batch()` it is part of the batch's transaction."""
         with self._lock:
+            if self._batched:
+                yield self._conn
+                return
             self._conn.execute("BEGIN TRANSACTION")
+            self._batched = True
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._batched = False
+
+    def batch(self) -> AbstractContextManager[object]:
+        """Several writes in one transaction (one commit; all or nothing), e.g. an iteration's
+        decisions, harvested tasks and summary. Other threads wait for it to end."""
+        return self._transaction()
 
     def migrate(self) -> int:
         """Apply pending migrations in order; returns the schema version reached."""

@@ -32,7 +32,7 @@ class Reads:
     """Read queries over the connection a `Store` opens (under its lock)."""
 
     _conn: duckdb.DuckDBPyConnection
-    _lock: threading.Lock
+    _lock: threading.RLock
 
     def _all(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         with self._lock:
