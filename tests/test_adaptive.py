@@ -198,6 +198,7 @@ def test_cell_at_cap_gets_no_more_proposals() -> None:
         assert all(SPACE.cell(p) != SPACE.cell(point) for p in batch)
 
 
+@pytest.mark.slow
 def test_adaptive_spends_fewer_rollouts_than_random_and_greedy_collapses() -> None:
     seeds = range(3)
     random_runs = [simulate(random_proposer, s) for s in seeds]

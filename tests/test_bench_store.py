@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cli.main import _register_commands, app
 from mining.bench.store import HARVEST, build
 from mining.store.digest import RECENT
+
+pytestmark = pytest.mark.slow  # builds synthetic histories
 
 
 def test_synthetic_history_is_consistent(tmp_path: Path) -> None:

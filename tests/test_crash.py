@@ -118,7 +118,18 @@ async def test_harvest_survives_worker_and_server_kills(tmp_path: Path) -> None:
             store._all("SELECT rollout_id, attempt FROM rollouts WHERE harvest_id = ?", [wid])
         )
         assert set(attempts) == expected
-        assert all(a >= 1 for a in attempts.values())
+        # A rollout's recorded attempt is the one that produced it: each earlier attempt (lost
+        # with its worker) is on record as failed, and a first attempt has none.
+        failed = dict(
+            store._all(
+                "SELECT rollout_id, list(attempt ORDER BY attempt) FROM failed_attempts "
+                "WHERE harvest_id = ? GROUP BY rollout_id",
+                [wid],
+            )
+        )
+        assert {r: failed.get(r, []) for r in attempts} == {
+            r: list(range(1, a)) for r, a in attempts.items()
+        }
         assert all(n <= cfg.k for n in decided.values())
         # the world delta sent by the rollout activity was rebuilt into a stored final world
         missing_worlds = store._all(
@@ -128,6 +139,7 @@ async def test_harvest_survives_worker_and_server_kills(tmp_path: Path) -> None:
         )[0][0]
         assert missing_worlds == 0
         reruns = sum(1 for a in attempts.values() if a > 1)
+        assert reruns > 0, "no kill landed on a rollout: the drill tested nothing of them"
         print(f"{len(attempts)} rollouts recorded once each; {reruns} of them re-run after a crash")
     finally:
         store.close()

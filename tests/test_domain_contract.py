@@ -8,9 +8,11 @@ registered. To add a check, write a test taking `domain` (and `world` when it ne
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from domains import registry
 from domains.base import Domain, ToolKind, World, WorldFileError, parse_docstring
@@ -87,10 +89,50 @@ def test_world_round_trips(domain: Domain, world: World) -> None:
     assert again.canonical() == world.canonical()
 
 
+def _parts(value: Any, depth: int = 0) -> Iterator[tuple[int, Any]]:
+    """Every model, non-empty list and non-empty dict inside a world, with how deep it sits (the
+    world's own fields: 1)."""
+    if isinstance(value, BaseModel):
+        if depth:
+            yield depth, value
+        for name in type(value).model_fields:
+            yield from _parts(getattr(value, name), depth + 1)
+    elif isinstance(value, (list, dict)) and value:
+        yield depth, value
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _parts(item, depth + 1)
+
+
+def _change(part: Any) -> int:
+    """Change a part in place (a record's text and number fields, a container's items); return
+    how many values changed."""
+    if not isinstance(part, BaseModel):
+        part.clear()
+        return 1
+    changed = 0
+    for name, value in part.__dict__.items():
+        if isinstance(value, str):
+            part.__dict__[name] = value + "~"
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            part.__dict__[name] = value + 1
+        else:
+            continue
+        changed += 1
+    return changed
+
+
 def test_copy_is_equal_and_independent(domain: Domain, world: World) -> None:
+    before = world.to_json()
     copy = world.copy_world()
-    assert copy == world and copy is not world
     assert copy.canonical() == world.canonical()
+    # Change the copy in place, the deepest parts first (a record's fields, its own lists, then
+    # the records, then the world's tables): a copy sharing any part with the world, at any
+    # depth, would change the world too.
+    parts = list(_parts(copy))
+    assert max(d for d, _ in parts) >= 3, "the world should have nested parts to check"
+    for depth in sorted({d for d, _ in parts}, reverse=True):
+        assert sum(_change(part) for d, part in parts if d == depth), f"nothing at depth {depth}"
+        assert world.to_json() == before, f"changing the copy at depth {depth} changed the world"
 
 
 def test_unknown_tool_is_an_error_not_a_crash(domain: Domain, world: World) -> None:

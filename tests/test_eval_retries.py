@@ -66,6 +66,7 @@ def test_undisturbed_reference(flaky: _Flaky) -> None:
     assert len(_measure(flaky.api_base)) == 4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flaky", [{1: 429, 2: 429, 5: 500, 9: 429}], indirect=True)
 def test_rate_limits_and_server_errors_are_retried(flaky: _Flaky) -> None:
     retried = _measure(flaky.api_base)

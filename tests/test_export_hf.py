@@ -56,6 +56,7 @@ def test_rows_carry_counts_and_rebuild_the_task(rows: list[ExportRow]) -> None:
         assert task.user_scenario is not None  # the task's own, with the customer's script
 
 
+@pytest.mark.slow
 def test_hf_export_loads_with_datasets(
     history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -100,6 +101,7 @@ def test_hf_export_loads_with_datasets(
     assert "tasks: 4" in body
 
 
+@pytest.mark.slow
 def test_jsonl_export_and_bad_format(history: Path, tmp_path: Path) -> None:
     out = tmp_path / "tasks.jsonl"
     done = toolmine("export", HID, "--out", str(out), "--store", str(history))

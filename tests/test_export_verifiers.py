@@ -55,6 +55,7 @@ def package(rows: list[ExportRow], tmp_path: Path) -> Iterator[str]:
             signal.signal(sig, handler)
 
 
+@pytest.mark.slow
 def test_load_environment_rows_and_rubric(rows: list[ExportRow], package: str) -> None:
     env = vf.load_environment(package)
     assert isinstance(env, vf.MultiTurnEnv)

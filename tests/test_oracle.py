@@ -32,6 +32,7 @@ def test_a_sim_rollout_fails_exactly_when_an_error_is_injected() -> None:
     assert all(bool(passed) == (injected == "[]") for passed, injected in rows)
 
 
+@pytest.mark.slow
 def test_oracle_measures_points_deterministically_with_outcomes_and_regions() -> None:
     from mining.bench.oracle import DRAWS, Oracle
 

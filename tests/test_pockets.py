@@ -41,6 +41,7 @@ def _tasks_in(pocket: Pocket, n: int, seed: int = 0) -> list[Task]:
     return out
 
 
+@pytest.mark.slow
 def test_same_seed_same_pockets_and_they_are_narrow() -> None:
     a, b = generate(3), generate(3)
     assert a == b and a != generate(4)
@@ -132,6 +133,7 @@ def test_expand_targets() -> None:
         expand_targets("sim:pockets:3..1")
 
 
+@pytest.mark.slow
 def test_family_bench_reports_medians_and_the_worst_target() -> None:
     result = run_family(["sim:pockets:0", "sim:pockets:1"], 2, [0], proposers=["random"])
     assert [r.target for r in result.results] == ["sim:pockets:0", "sim:pockets:1"]

@@ -79,6 +79,7 @@ def test_select_keeps_in_window_candidates_in_order() -> None:
     assert select(outcomes, 10) == [f"c{i}" for i in range(6)]  # the cap is the store's
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["random", "greedy"])
 def test_harvest_cap_holds_for_every_proposer(name: str) -> None:
     cfg = HarvestConfig(

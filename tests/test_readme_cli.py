@@ -81,6 +81,7 @@ def test_every_option_the_readme_names_exists() -> None:
     assert (in_commands | in_prose) - _all_options() == set()
 
 
+@pytest.mark.slow
 def test_sample_stdout_is_json_even_when_the_paraphrase_endpoint_fails() -> None:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))

@@ -19,6 +19,7 @@ def write_jsonl(path: Path, rows: list[Any]) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_calls_print_responses_and_final_world(tmp_path: Path) -> None:
     world = write_jsonl(tmp_path / "world.json", [small_world()])
     calls = write_jsonl(
@@ -80,6 +81,7 @@ def test_changed_only_and_cases_with_own_worlds(tmp_path: Path) -> None:
     assert lines[3]["changed"]["reservations"]["R2"]["status"] == "cancelled"
 
 
+@pytest.mark.slow
 def test_conformance_probes_through_the_cli(tmp_path: Path, tau2_dir: Path) -> None:
     probes = [
         json.loads(line)

@@ -13,6 +13,8 @@ from mining.reports.report_html import SECTIONS
 from tests.cli_process import toolmine
 from tests.export_fixtures import airline_harvest
 
+pytestmark = pytest.mark.slow  # renders in headless Chromium
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",

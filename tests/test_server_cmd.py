@@ -50,6 +50,7 @@ def _port_free(port: int) -> bool:
     return True
 
 
+@pytest.mark.slow
 def test_sigkill_of_the_wrapper_takes_the_server_with_it(tmp_path: Path) -> None:
     port, ui_port = free_port(), free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO), TOOLMINE_HOME=str(tmp_path))

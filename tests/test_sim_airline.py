@@ -11,6 +11,8 @@ from mining.rollout.loop import run_rollout
 from mining.targets.sim.agent import task_features
 from mining.targets.sim.profiles import load_profile
 
+pytestmark = pytest.mark.slow  # 100-task sweeps of the simulated targets
+
 
 @pytest.fixture(scope="module")
 def airline_tasks() -> list[Task]:

@@ -51,6 +51,7 @@ def test_gold_replays_to_expected_world(domain: str) -> None:
             assert task.expected_final_world == load_world(dom, task.world).to_json()
 
 
+@pytest.mark.slow
 def test_sample_covers_intents_and_has_unique_signatures() -> None:
     tasks = sample_tasks("airline", 300, 9)
     assert len(tasks) == 300

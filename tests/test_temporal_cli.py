@@ -9,6 +9,7 @@ import json
 import subprocess
 import uuid
 
+import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from mining.harvest.config import Budgets, Queues
@@ -44,6 +45,7 @@ async def _until(env: WorkflowEnvironment, wid: str, ok, timeout: float = 20.0) 
             await asyncio.sleep(0.2)
 
 
+@pytest.mark.slow
 async def test_cli_start_query_pause_resume_cancel(
     temporal_env: WorkflowEnvironment, queues: Queues
 ) -> None:

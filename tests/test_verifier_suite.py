@@ -3,10 +3,13 @@ them fails, every neutral one passes (mining/bench/verifier.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from mining.bench.mutations import BREAKING, NEUTRAL
 from mining.bench.verifier import run_suite
 
 
+@pytest.mark.slow
 def test_no_false_passes_and_no_false_failures() -> None:
     report = run_suite("airline", 60, 13)
     assert report["tasks"] == 60

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mining.store.db import Store
 from mining.store.records import HarvestRecord
 from tests.cli_process import toolmine
@@ -17,6 +19,7 @@ def _one_line_error(res: object, *needles: str) -> None:
         assert needle in lines[0], lines[0]
 
 
+@pytest.mark.slow
 def test_frontier_show_names_unknown_and_non_wg_harvests(tmp_path: Path) -> None:
     path = tmp_path / "history.duckdb"
     store = Store(path)
@@ -29,6 +32,7 @@ def test_frontier_show_names_unknown_and_non_wg_harvests(tmp_path: Path) -> None
     _one_line_error(toolmine("frontier", "show", "d1", "--store", str(path)), "dag harvest")
 
 
+@pytest.mark.slow
 def test_harvest_start_refuses_bad_wg_settings_before_connecting() -> None:
     no_server = ("--address", "127.0.0.1:1")
     _one_line_error(

@@ -121,6 +121,7 @@ def test_strategist_explores_tags_nobody_touched_first() -> None:
     assert h.tag not in seen
 
 
+@pytest.mark.slow
 def test_a_weak_region_probe_is_confirmed_simplified_and_gets_the_oracle_gold() -> None:
     s = WGSettings(harvest_id="t", break_rates={}, seed=3)
     profile = load_profile("mid")

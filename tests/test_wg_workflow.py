@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 
+import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from cli.harvest_ops import start
@@ -19,6 +20,7 @@ from tests.temporal_fixtures import FAST_TIMEOUTS
 from worker import make_workers
 
 
+@pytest.mark.slow
 async def test_wg_harvest_on_the_dev_server_matches_the_in_process_loop(
     temporal_env: WorkflowEnvironment, queues: Queues
 ) -> None:

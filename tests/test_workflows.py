@@ -36,6 +36,7 @@ async def _start(env: WorkflowEnvironment, inp: HarvestInput) -> WorkflowHandle:
     )
 
 
+@pytest.mark.slow
 async def test_harvest_stops_at_exactly_n(temporal_env: WorkflowEnvironment, queues: Queues):
     # Each iteration of 8 candidates has 4 in the window (pass counts 1 and 2 of 4); N=3 must
     # not be overshot even though the first iteration alone yields 4.
@@ -86,6 +87,7 @@ async def test_early_stopping_skips_rollouts(temporal_env: WorkflowEnvironment, 
     }
 
 
+@pytest.mark.slow
 async def test_pause_resume_query_and_continue_as_new(
     temporal_env: WorkflowEnvironment, queues: Queues
 ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from cli.harvest_ops import start
@@ -63,6 +64,7 @@ def test_in_process_loop_is_deterministic_and_exact() -> None:
     assert a.duplicate_keys() == {"candidates": 0, "rollouts": 0, "harvested_tasks": 0}
 
 
+@pytest.mark.slow
 async def test_temporal_and_in_process_agree(
     temporal_env: WorkflowEnvironment, queues: Queues
 ) -> None:
