@@ -10,13 +10,18 @@ and how diverse the harvest is. The adaptive proposer:
    rollouts a candidate is expected to cost, since easy candidates stop early), both fitted on
    the latest evaluated candidates of the history digest (`mining.store.digest`); caps, coverage
    and the end-of-harvest trim use its whole-history counts;
-2. scores each pool point (fresh samples plus neighbours of earlier hits) by expected hits per
-   expected rollout;
-3. keeps the harvest from collapsing onto one vein: a cap on the share of any one cell among
+2. groups weak candidates into regions whose core narrows to the axis values they share
+   (`regions`: a target's weak spot is usually a conjunction of a few values) and scores each
+   pool point (fresh samples, neighbours of weak candidates, fresh points with a region's core)
+   by expected hits per expected rollout, a point in a known region by that region's record;
+3. keeps discovering after its first hits instead of settling on them: part of each batch, within
+   an exploration budget per task of the harvest, tries pairs and triples of axis values no
+   evaluated candidate has had (`coverage`), tilted by the window chance that follows from the
+   pass-rate model (`window_predictive`); a region that holds its quota of the harvest yields to
+   the others;
+4. keeps the harvest from collapsing onto one vein: a cap on the share of any one cell among
    harvested tasks, damping for axis values already over-represented among them, a bonus for
-   pairs of axis values no harvested task has yet, coverage bonuses for untried cells and values,
-   and a quarter of each batch spent exploring axis values that no harvested task has, aimed by
-   the window chance that follows from the pass-rate model (`window_predictive`).
+   pairs of axis values no harvested task has yet, coverage bonuses for untried cells and values.
 
 `greedy` always proposes the hardest region the pass-rate model sees, with no bonus and no cap: the
 collapse it shows is the reason the adaptive one has them.
@@ -37,6 +42,7 @@ from mining.propose.adaptive.cost import (
     window_predictive,
     window_probability,
 )
+from mining.propose.adaptive.coverage import Coverage
 from mining.propose.adaptive.mix import HarvestMix
 from mining.propose.adaptive.model import (
     SmoothedRate,
@@ -46,7 +52,14 @@ from mining.propose.adaptive.model import (
     pass_rate_model,
     point_items,
 )
-from mining.propose.adaptive.select import Scored, cold_start, pick_batch, trim_to_need
+from mining.propose.adaptive.regions import Regions, find_regions
+from mining.propose.adaptive.select import (
+    Scored,
+    cold_start,
+    explore_count,
+    pick_batch,
+    trim_to_need,
+)
 from mining.propose.context import ProposerContext
 from mining.store.digest import HistoryDigest, HistoryEntry
 
@@ -67,9 +80,12 @@ __all__ = [
 
 # Knobs, named so a reader can see what trades off against what. Tuned with
 # `toolmine bench proposer` on the shipped profiles and the fixture profiles in
-# tests/fixtures/profiles (since stop 12 on seeds 0-7, checked on seeds 8-15).
+# tests/fixtures/profiles (since stop 12 on seeds 0-7, checked on seeds 8-15); the region and
+# exploration knobs (here, `select`, `regions`) on generated targets sim:pockets:100..104, seeds
+# 0-1, and reported on sim:pockets:0..19 (held out).
 POOL_PER_PICK = 40  # candidate points drawn from the space per proposal slot
 NEIGHBOURS_PER_HIT = 4  # extra pool points one axis away from each in-window candidate
+REGION_SEEDS = 6  # extra pool points with a region's axis values, per region
 COVERAGE_BONUS = 0.1  # value of trying a never-tried cell, decaying with tries
 AXIS_VALUE_BONUS = 0.05  # value of trying a rarely tried axis value
 TIE_NOISE = 0.05  # log-scale jitter so equal scores do not always pick the same pool point
@@ -83,11 +99,11 @@ def _candidate_pool(space: ParamSpace, rng: random.Random, size: int) -> list[di
 def _neighbours(
     space: ParamSpace, history: Sequence[HistoryEntry], rng: random.Random
 ) -> list[dict[str, Any]]:
-    """Points one axis away from candidates that landed in the window (and those points
-    themselves): where one task was learnable, its neighbours often are too."""
+    """Points one axis away from weak candidates (in the window, or failing at least twice)
+    and those points themselves: where one task was learnable, its neighbours often are too."""
     out: list[dict[str, Any]] = []
     for h in history:
-        if not h.in_window:
+        if not (h.in_window or h.rollouts - h.passes >= 2):
             continue
         out.append(dict(h.params))
         for _ in range(NEIGHBOURS_PER_HIT):
@@ -97,6 +113,18 @@ def _neighbours(
                 out.append(dict(space.sample(rng, fixed=fixed)))
             except ParamError:
                 continue  # that axis cannot move alone here
+    return out
+
+
+def _region_seeds(space: ParamSpace, regions: Regions, rng: random.Random) -> list[dict[str, Any]]:
+    """Fresh points with each region's core: the rest of the point varies."""
+    out: list[dict[str, Any]] = []
+    for region in regions:
+        for _ in range(REGION_SEEDS):
+            try:
+                out.append(dict(space.sample(rng, fixed=dict(region.core))))
+            except ParamError:
+                continue  # the values only go together with axes drawn otherwise here
     return out
 
 
@@ -115,7 +143,10 @@ def adaptive_proposer(
     if not recent:
         return cold_start(space, pool, batch, rng)
     space_sample = [point_items(space, p) for p in pool]
-    pool += _neighbours(space, recent, rng)
+    recent_items = [point_items(space, h.params) for h in recent]
+    held = [point_items(space, h.params) for h in history.harvested]
+    regions = find_regions(recent_items, recent, held, ctx.k)
+    pool += _neighbours(space, recent, rng) + _region_seeds(space, regions, rng)
     passes = pass_rate_model(space, recent)
     hits = hit_model(space, recent)
     harvested = history.harvested_per_cell()
@@ -128,7 +159,13 @@ def adaptive_proposer(
         if harvested[cell] >= cap:
             continue  # anti-collapse: this cell already holds its share
         items = point_items(space, point)
+        region = regions.of(frozenset(items))
+        near = 0.0 if region is not None else regions.near(frozenset(items))
         hit = hits.mean(items)
+        if region is not None:  # a known spot: its own record says how often it hits
+            hit = max(hit, region.hit_rate)
+        elif near > 0:  # a neighbour of one: the model's local evidence overrates it
+            hit = near
         # Expected hits per expected rollout (an easy candidate may stop early).
         gain = hit / expected_rollouts(passes.mean(items), ctx)
         gain *= math.exp(TIE_NOISE * rng.gauss(0.0, 1.0))
@@ -137,11 +174,27 @@ def adaptive_proposer(
         bonus += AXIS_VALUE_BONUS * (sum(rare) / max(1, len(rare)))
         explore_hit = window_predictive(passes.posterior(items), ctx)
         scored.append(
-            Scored(gain * (1 + bonus), hit, cell, point, items, pairs_of(items), explore_hit)
+            Scored(
+                gain * (1 + bonus),
+                hit,
+                cell,
+                point,
+                items,
+                pairs_of(items),
+                explore_hit,
+                region,
+                regions.suspect(items),
+                near,
+            )
         )
 
-    mix = HarvestMix(space_sample, [point_items(space, h.params) for h in history.harvested])
-    picks = [(sc.point, sc.hit) for sc in pick_batch(scored, batch, mix, harvested, cap)]
+    mix = HarvestMix(space_sample, held)
+    coverage = Coverage(space_sample, recent_items)
+    quota = regions.quota(ctx.target_tasks)
+    explored = sum(1 for items in recent_items if regions.of(frozenset(items)) is None)
+    n_explore = explore_count(batch, ctx.target_tasks, explored)
+    chosen = pick_batch(scored, batch, mix, coverage, harvested, cap, quota, n_explore)
+    picks = [(sc.point, sc.hit) for sc in chosen]
     while len(picks) < batch:  # every cell capped: keep the harvest going with fresh points
         picks.append((dict(space.sample(rng)), FILL_HIT))
     return trim_to_need(picks, remaining=ctx.target_tasks - history.harvested_count)

@@ -37,7 +37,8 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-Items = tuple[tuple[str, Any], ...]
+Item = tuple[str, Any]  # one (axis, value)
+Items = tuple[Item, ...]
 """A point as the models see it: its relevant (axis, value) pairs, in axis order (a fixed order,
 so sums over them, and the fit, come out the same in every process)."""
 
