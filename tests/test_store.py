@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mining.reports.summary import render_lines
 from mining.store.db import Store, StoreLockedError
 from mining.store.records import (
     AnalysisRecord,
@@ -37,7 +38,13 @@ def _task(cid: str, world: dict) -> dict:
     }
 
 
-def _fill(store: Store, n_cands: int = 3, k: int = 2, cells: list[str] | None = None) -> list[str]:
+def _fill(
+    store: Store,
+    n_cands: int = 3,
+    k: int = 2,
+    cells: list[str] | None = None,
+    labels: list[str] | None = None,
+) -> list[str]:
     store.record_harvest(
         HarvestRecord(harvest_id=HID, domain="mock", mode="dag", target="sim:mid", n_tasks=2)
     )
@@ -75,7 +82,10 @@ def _fill(store: Store, n_cands: int = 3, k: int = 2, cells: list[str] | None = 
                 None
                 if passed
                 else AnalysisRecord(
-                    rollout_id=rid, candidate_id=cid, harvest_id=HID, top_label="wrong_flight"
+                    rollout_id=rid,
+                    candidate_id=cid,
+                    harvest_id=HID,
+                    top_label=labels[c] if labels else "wrong_flight",
                 )
             )
             store.record_rollout(rec, analysis)
@@ -176,10 +186,28 @@ def test_summary_and_digest() -> None:
     assert s.top_failure_modes[0].label == "wrong_flight" and s.top_failure_modes[0].count == 3
     # diversity of the harvested tasks (cell0, cell1), not of all three candidates
     assert s.distinct_cells == 2 and s.largest_cell_share == pytest.approx(1 / 2)
+    # failure-mode diversity of the harvested tasks: each task's leading analyst label
+    assert [(f.label, f.count) for f in s.kept_failure_modes] == [("wrong_flight", 2)]
+    assert s.largest_failure_mode_share == 1.0
+    assert "kept modes  1 distinct, largest share 100%: wrong_flight (2)" in render_lines(s)[-1]
     digest = store.digest(HID)
     assert [h.candidate_id for h in digest.recent] == ids
     assert (digest.recent[0].passes, digest.recent[0].rollouts) == (1, 2)
     assert [h.failure_modes for h in digest.harvested] == [("wrong_flight",)] * 2
+
+
+def test_summary_counts_the_failure_modes_the_harvested_tasks_teach() -> None:
+    store = Store(":memory:")
+    ids = _fill(store, 4, labels=["wrong_flight", "skipped_lookup", "wrong_flight", "other"])
+    store.record_harvested(HID, ids[:3], k=2, limit=3)  # the fourth is tried, not kept
+    s = store.summary(HID)
+    kept = [(f.label, f.count) for f in s.kept_failure_modes]
+    assert kept == [("wrong_flight", 2), ("skipped_lookup", 1)]
+    assert s.largest_failure_mode_share == pytest.approx(2 / 3)
+    assert render_lines(s)[-1] == (
+        "kept modes  2 distinct, largest share 67%: wrong_flight (2), skipped_lookup (1) "
+        "(leading label per harvested task)"
+    )
 
 
 def test_unknown_harvest_is_a_user_error() -> None:

@@ -1,5 +1,5 @@
-"""Diversity figures of a harvest: parameter cells, and the users and routes tasks are built on
-(each domain says which those are: `Domain.task_entities`).
+"""Diversity figures of a harvest: parameter cells, the users and routes tasks are built on
+(each domain says which those are: `Domain.task_entities`), and the failure modes they teach.
 
 A harvest that keeps returning to one cell, one user or one route is hard but not teachable; these
 figures make such a collapse visible in the summary, the export and the proposer benchmark. Works
@@ -9,7 +9,7 @@ on task JSON (dicts) so the store can compute it without validating every task.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -54,3 +54,11 @@ def diversity(tasks: Iterable[Mapping[str, Any]]) -> Diversity:
         distinct_users=len(users),
         distinct_routes=len(routes),
     )
+
+
+def leading_failure_modes(per_task: Iterable[Sequence[str]]) -> Counter[str]:
+    """How many tasks each failure mode leads (a task's modes come most frequent first, as the
+    analyst labelled its failed rollouts; a task without a label counts for none). On a real
+    target, where the weak regions are unknown, this is what says whether a harvest teaches one
+    skill or several."""
+    return Counter(modes[0] for modes in per_task if modes)

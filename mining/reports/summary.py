@@ -55,6 +55,16 @@ class HarvestSummary(BaseModel):
     )
     distinct_users: int = Field(default=0, description="users the harvested tasks are built on")
     distinct_routes: int = Field(default=0, description="routes the harvested tasks touch")
+    kept_failure_modes: list[FailureCount] = Field(
+        default_factory=list,
+        description="harvested tasks per leading failure mode (the analyst's label), most first",
+    )
+
+    @property
+    def largest_failure_mode_share(self) -> float:
+        """Share of the labelled harvested tasks that the most common failure mode leads."""
+        labelled = sum(f.count for f in self.kept_failure_modes)
+        return self.kept_failure_modes[0].count / labelled if labelled else 0.0
 
 
 def render_lines(s: HarvestSummary) -> list[str]:
@@ -78,7 +88,19 @@ def render_lines(s: HarvestSummary) -> list[str]:
         f"failures    {modes}",
         f"diversity   {s.distinct_cells} cells, largest cell share {s.largest_cell_share:.0%}, "
         f"{s.distinct_users} users, {s.distinct_routes} routes (harvested tasks)",
+        f"kept modes  {_mode_mix(s)}",
     ]
+
+
+def _mode_mix(s: HarvestSummary) -> str:
+    """The failure-mode diversity of the harvested tasks, in one line."""
+    if not s.kept_failure_modes:
+        return "none labelled (no analyses of the harvested tasks)"
+    counts = ", ".join(f"{f.label} ({f.count})" for f in s.kept_failure_modes)
+    return (
+        f"{len(s.kept_failure_modes)} distinct, largest share "
+        f"{s.largest_failure_mode_share:.0%}: {counts} (leading label per harvested task)"
+    )
 
 
 def _rate(value: float | None) -> str:

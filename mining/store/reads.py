@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from mining.core.errors import UserError
-from mining.reports.diversity import diversity
+from mining.reports.diversity import diversity, leading_failure_modes
 from mining.reports.summary import FailureCount, HarvestSummary
 from mining.store.digest import (
     RECENT,
@@ -224,14 +224,13 @@ class Reads:
             [harvest_id, top],
         )
         # Diversity of what the harvest kept (not of everything it tried).
-        div = diversity(
-            {**json.loads(r[0]), "cell": r[1]}
-            for r in self._all(
-                "SELECT c.task, c.cell FROM harvested_tasks h JOIN candidates c "
-                "USING (candidate_id) WHERE h.harvest_id = ? ORDER BY h.position",
-                [harvest_id],
-            )
+        kept_rows = self._all(
+            "SELECT c.task, c.cell, h.failure_modes FROM harvested_tasks h JOIN candidates c "
+            "USING (candidate_id) WHERE h.harvest_id = ? ORDER BY h.position",
+            [harvest_id],
         )
+        div = diversity({**json.loads(r[0]), "cell": r[1]} for r in kept_rows)
+        kept_modes = leading_failure_modes(json.loads(r[2]) for r in kept_rows)
         summary = HarvestSummary(
             harvest_id=harvest_id,
             domain=rec.domain,
@@ -265,6 +264,10 @@ class Reads:
             largest_cell_share=div.largest_cell_share,
             distinct_users=div.distinct_users,
             distinct_routes=div.distinct_routes,
+            kept_failure_modes=[
+                FailureCount(label=label, count=n)
+                for label, n in sorted(kept_modes.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
         )
         if rec.mode == "wg":  # WG keeps its trials in its own tables (mining/store/wg.py)
             from mining.store.wg import summary_counts
