@@ -85,6 +85,8 @@ SLOTS: dict[str, list[str]] = {
     "new_name": NAMES[2:],
     "dob": ["2001-05-05"],
     "flight": ["HAT301"],
+    "first": ["JFK", "EWR"],
+    "second": ["LGA", "JFK"],
 }
 
 

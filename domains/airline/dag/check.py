@@ -20,20 +20,13 @@ def check(world: World, built: Built) -> list[str]:
     problems: list[str] = []
     tools = AirlineTools(world)  # type: ignore[arg-type]
     for sel in built.meta.get("selections", []):
-        # The tool method itself, not `tools.call`: the JSON round trip of the results cost
-        # as much as the search (the results are the same models either way).
         try:
-            raw = getattr(tools, sel["tool"])(**sel["args"])
+            usable = usable_options(tools, sel["tool"], sel["args"], sel["cabin"], sel["pax"])
         except Exception as exc:  # a tool error, reported like the toolkit boundary would
             problems.append(f"search failed: Error: {exc}")
             continue
-        options: list[list[dict[str, Any]]] = [
-            [leg.model_dump() for leg in item] if isinstance(item, list) else [item.model_dump()]
-            for item in raw
-        ]
-        cabin, pax = sel["cabin"], sel["pax"]
-        usable = [o for o in options if all(leg["available_seats"][cabin] >= pax for leg in o)]
         legs_of = [[leg["flight_number"] for leg in o] for o in usable]
+        cabin = sel["cabin"]
         if sel["gold"] not in legs_of:
             problems.append(f"gold itinerary {sel['gold']} not offered by {sel['tool']}")
             continue
@@ -54,7 +47,26 @@ def check(world: World, built: Built) -> list[str]:
         winners = [legs for legs, v in zip(legs_of, values, strict=True) if v == best]
         if winners != [sel["gold"]]:
             problems.append(f"{sel['criterion']} is not unique or not gold: {winners}")
+        if "rivals" in sel:  # the other airport of the city: nothing there as cheap
+            rivals = usable_options(tools, sel["tool"], sel["rivals"], cabin, sel["pax"])
+            cheaper = [o for o in rivals if _metric(o, "cheapest", cabin) <= best]
+            if cheaper:
+                problems.append(f"the other airport has an option as cheap: {cheaper[0]}")
     return problems
+
+
+def usable_options(
+    tools: AirlineTools, tool: str, args: dict[str, Any], cabin: str, pax: int
+) -> list[list[dict[str, Any]]]:
+    """The itineraries a search returns that have `pax` seats in `cabin` on every leg."""
+    # The tool method itself, not `tools.call`: the JSON round trip of the results cost
+    # as much as the search (the results are the same models either way).
+    raw = getattr(tools, tool)(**args)
+    options: list[list[dict[str, Any]]] = [
+        [leg.model_dump() for leg in item] if isinstance(item, list) else [item.model_dump()]
+        for item in raw
+    ]
+    return [o for o in options if all(leg["available_seats"][cabin] >= pax for leg in o)]
 
 
 def _metric(option: list[dict[str, Any]], criterion: str, cabin: str) -> int:

@@ -37,10 +37,12 @@ Axis meanings:
   once); on a bag-allowance question, lie (claims gold membership); on a lone booking, paid
   bags or upgrade, drop (the customer drops the whole request once the agent quotes a price
   over its limit, so nothing is written); see `domains/airline/dag/build/pushback.py`.
-The axes added for issue 19 (partial, info, behaviour) come last and are left out of signatures
-at their default (none / plain), so every point that existed before them keeps its task and
-fingerprint. cancel_all cancels every upcoming reservation the policy allows and no other.
-insurance, complaint and partial_change are always refused (policy_trap=yes): see
+- airports (book, one way, cheapest): one origin airport, or two of the customer's city that
+  are equally fine (alternative: the cheapest over both searches; build/airports.py).
+The axes added for issue 19 (partial, info, behaviour, airports) come last and are left out of
+signatures at their default (none / plain / one), so every point that existed before them keeps
+its task and fingerprint. cancel_all cancels every upcoming reservation the policy allows and no
+other. insurance, complaint and partial_change are always refused (policy_trap=yes): see
 `domains/airline/dag/build/refused.py`.
 """
 
@@ -307,6 +309,23 @@ def _info_relevant(p: Mapping[str, Value]) -> bool:
     return p.get("info", "none") != "none"
 
 
+def _airports(p: Mapping[str, Value]) -> list[Value]:
+    """A one-way booking by price may leave from either of two airports of the customer's
+    city: the cheapest over both searches wins (build/book.py)."""
+    by_price = p["intent"] == "book" and p["selection"] == "cheapest"
+    return ["one", "alternative"] if by_price and p["trip_type"] == "one_way" else ["one"]
+
+
+def _not_default(axis: str, default: Value):  # type: ignore[no-untyped-def]
+    """Relevant only away from its default: a point that existed before the axis keeps its
+    signature and fingerprint."""
+
+    def check(p: Mapping[str, Value]) -> bool:
+        return p.get(axis, default) != default
+
+    return check
+
+
 SPACE = ParamSpace(
     name="airline",
     axes=(
@@ -346,6 +365,8 @@ SPACE = ParamSpace(
              relevant=_info_relevant),
         Axis("behaviour", ("plain", "insist", "lie", "drop"), "how the customer takes an answer",
              allowed=_behaviour, relevant=_not_plain),
+        Axis("airports", ("one", "alternative"), "book: one origin airport, or two of its city",
+             allowed=_airports, weights=(1.0, 2.0), relevant=_not_default("airports", "one")),
     ),
     cell_axes=("intent", "second_intent", "policy_trap", "cabin", "passengers"),
     buckets={"passengers": lambda n: passengers_bucket(int(n))},

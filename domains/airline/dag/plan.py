@@ -26,6 +26,7 @@ def plan(point: Point, rng: random.Random) -> list[tuple[str, Point]]:
         sub["intent"] = name
         sub["policy_trap"] = "no"
         sub["behaviour"] = "plain"  # pushback is on the first request
+        sub["airports"] = "one"  # the first request's axes from here on
         sub["partial"] = rng.choice(partial_choices(sub)) if name == "partial_change" else "none"
         sub["info"] = rng.choice(list(INFOS)) if name == "info" else "none"
         sub["reservation_known"] = (

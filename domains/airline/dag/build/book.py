@@ -19,10 +19,11 @@ from domains.airline.constants import (
     INSURANCE_PER_PASSENGER,
     day,
 )
+from domains.airline.dag.build.airports import TwoAirports, search_both, twin_route_fits
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.search import BEATEN_BY, Option, search_options, search_tool
 from domains.airline.dag.build.world import GIFT_CARD_MAX
-from domains.airline.network import fare_floor
+from domains.airline.network import fare_floor, metro
 from domains.dag import BuildRejected, WalkSegment
 
 Payments = list[dict[str, Any]]
@@ -39,11 +40,17 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
         room = 3 * GIFT_CARD_MAX - 20 - INSURANCE_PER_PASSENGER * pax - 3 * BAG_PRICE
         budget = room // (pax * (2 if trip == "round_trip" else 1))
 
+    options = ctx.k + 1 + (criterion in BEATEN_BY)  # one hub per one-stop option
+    hubs_needed = options if one_stop else 0
+    two_airports = p.get("airports") == "alternative"
+    airports = tuple(sorted(w.pools.airports))
+
     def affordable(a: str, b: str) -> bool:
+        if two_airports and not twin_route_fits(a, b, airports, hubs_needed):
+            return False
         return budget is None or fare_floor(cabin, a, b, one_stop) * 1.25 <= budget
 
-    options = ctx.k + 1 + (criterion in BEATEN_BY)  # one hub per one-stop option
-    origin, dest = w.route(hubs_needed=options if one_stop else 0, fits=affordable)
+    origin, dest = w.route(hubs_needed=hubs_needed, fits=affordable)
     out_day = ctx.rng.randint(16, 26)
     back_day = ctx.rng.randint(out_day + 1, min(30, out_day + 6)) if trip == "round_trip" else None
     ctx.lookup_user()
@@ -52,9 +59,16 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
         directions.append((dest, origin, day(back_day)))
     golds: list[Option] = []
     alts: list[list[Option]] = []
+    pair: TwoAirports | None = None
     for a, b, d in directions:
-        ctx.gold.call(search_tool(one_stop), origin=a, destination=b, date=d)
-        gold, others = search_options(ctx, a, b, d, cabin, pax, criterion, one_stop, budget)
+        if two_airports:  # one way: the only direction leaves from one of two airports
+            pair, gold, others = search_both(
+                ctx, a, b, d, cabin, pax, one_stop, hubs_needed, budget
+            )
+            origin = pair.gold
+        else:
+            ctx.gold.call(search_tool(one_stop), origin=a, destination=b, date=d)
+            gold, others = search_options(ctx, a, b, d, cabin, pax, criterion, one_stop, budget)
         golds.append(gold)
         alts.append(others)
     travellers = w.travellers(pax)
@@ -148,6 +162,11 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
     }
     if text.after is not None:
         facts["after"] = text.clock_text(text.after)
+    if pair is not None:  # named in a drawn order: the first named is not the answer's tell
+        named = ctx.rng.sample([pair.gold, pair.other], 2)
+        facts["airports"] = named
+        facts["origin"] = f"{metro(origin)} ({named[0]} or {named[1]})"
+        text.required += named
     text.required += [facts["origin"], facts["destination"], facts["out_date"], facts["cabin"]]
     if back_day:
         text.required.append(str(facts["back_date"]))

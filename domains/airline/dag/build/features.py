@@ -12,7 +12,8 @@ cabin_basic_economy / _economy / _business, selection_cheapest / _shortest / _ea
 payment_mix_card / _card_gift / _certificate / _gift_cards, membership_regular / _silver /
 _gold, transfer_expected, compensation_delayed, bags_extra, bags_free, user_insists (the
 customer insists after the refusal), user_lies (it claims what the record contradicts),
-user_drops (it drops the request at the quoted price). Axis
+user_drops (it drops the request at the quoted price), airports_alternative (two airports of
+the customer's city to search). Axis
 features are 1 only when the first intent uses that axis.
 """
 
@@ -49,6 +50,7 @@ FEATURES = frozenset(
         "user_insists",
         "user_lies",
         "user_drops",
+        "airports_alternative",
         *(f"cabin_{c}" for c in CABINS),
         *(f"selection_{s}" for s in SELECTIONS),
         *(f"payment_mix_{m}" for m in PAYMENT_MIXES),
@@ -94,4 +96,5 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     f["user_insists"] = float(bool(first_request.get("insists")))
     f["user_lies"] = float(bool(first_request.get("claim")))
     f["user_drops"] = float(bool(first_request.get("drop_limit")))
+    f["airports_alternative"] = float(bool(first_request.get("airports")))
     return f

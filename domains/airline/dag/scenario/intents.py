@@ -9,6 +9,7 @@ from typing import Any
 from domains.airline.dag.scenario import answers, refused
 from domains.airline.dag.scenario import phrases as ph
 from domains.airline.dag.scenario.parts import (
+    AIRPORT,
     BAGS,
     CABIN,
     DATES,
@@ -70,9 +71,18 @@ def book(rng: random.Random, f: dict[str, Any]) -> Part:
         fact(pay, PAY),
     ]
     limit, condition = budget(rng, f, "the total")
+    either = []
+    if f.get("airports"):  # two airports of the city are equally fine (build/airports.py)
+        first, second = f["airports"]
+        facts.append(fact(say(rng, "book_airports", first=first, second=second), AIRPORT))
+        either = [
+            f"{first} and {second} are equally convenient for you: you want the cheapest "
+            "option from either airport."
+        ]
     told = [
         f"You want to fly {f['cabin']}.",
         sentence(f"You want {choice}{each}"),
+        *either,
         sentence(ph.travellers_told(f["travellers"])),
         bag_told,
         ins_told,

@@ -27,6 +27,7 @@ PEOPLE += ["how many", "companion"]
 BAGS = ["bag", "baggage", "luggage", "suitcase", "checked"]
 INSURANCE = ["insurance", "insure", "protection"]
 REASON = ["reason", "why", "cause"]
+AIRPORT = ["airport", "which airport", "depart from", "leave from", "fly from", "fly out of"]
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "book_ask": (
@@ -40,6 +41,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "I'd fly out on {out_date} and return on {back_date}.",
     ),
     "book_cabin": ("I'd like to fly {cabin}.", "{Cabin}, please."),
+    "book_airports": (
+        "{first} or {second}, either airport is fine: whichever has the cheaper flight.",
+        "I can leave from {first} or {second}; please check both and take the cheaper one.",
+    ),
     "book_pick": ("Please pick {pick}{each}.", "I'd like {pick}{each}."),
     "cancel_ask": (
         "I need to cancel a reservation.",

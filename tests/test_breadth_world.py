@@ -1,0 +1,70 @@
+"""Issue 19, the world and request half: two airports of one city, a second certificate the
+policy refuses, a list of reservations, duplicate bookings. Gold replays and passes; the
+matching mistake fails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from domains.airline.dag.check import usable_options
+from domains.airline.data_model import AirlineWorld
+from domains.airline.network import metro
+from domains.airline.tools import AirlineTools
+from mining.core.task import Task
+from mining.dag.synthesize import sample_tasks
+from mining.llm.spec import parse_target
+from mining.rollout.loop import run_rollout
+from mining.rollout.scoring import Score
+
+
+def _task(seed: int = 4, **fixed: Any) -> Task:
+    tasks = sample_tasks("airline", 1, seed, fixed_params=fixed)
+    assert tasks, fixed
+    return tasks[0]
+
+
+def _score(task: Task, target: str, index: int = 0) -> Score:
+    result = run_rollout(task, parse_target(target), index, 1)
+    assert result.score is not None
+    return result.score
+
+
+def _forced(tmp_path: Path, error: str) -> str:
+    path = tmp_path / f"{error}.json"
+    path.write_text(json.dumps({"name": error, "errors": {error: {"base_logit": 20.0}}}))
+    return f"sim:file:{path}"
+
+
+def _price(option: list[dict[str, Any]], cabin: str) -> int:
+    return sum(leg["prices"][cabin] for leg in option)
+
+
+def test_two_airports_of_a_city_the_cheapest_over_both_searches(tmp_path: Path) -> None:
+    task = _task(intent="book", airports="alternative", n_intents=1, behaviour="plain")
+    assert task.features["airports_alternative"] == 1.0
+    book = next(c for c in task.golden_trajectory if c.name == "book_reservation")
+    searches = [c for c in task.golden_trajectory if c.name.startswith("search_")]
+    origins = [c.arguments["origin"] for c in searches]
+    assert len(origins) == 2 and metro(origins[0]) == metro(origins[1]) != origins[0]
+    assert book.arguments["origin"] in origins
+    # The other airport's best option with seats costs more than the booked one.
+    world = AirlineWorld.model_validate(task.world)
+    cabin, pax = book.arguments["cabin"], len(book.arguments["passengers"])
+    found = {
+        c.arguments["origin"]: usable_options(AirlineTools(world), c.name, c.arguments, cabin, pax)
+        for c in searches
+    }
+    other = next(o for o in origins if o != book.arguments["origin"])
+    legs = [f["flight_number"] for f in book.arguments["flights"]]
+    booked = next(
+        o for o in found[book.arguments["origin"]] if [x["flight_number"] for x in o] == legs
+    )
+    assert min(_price(o, cabin) for o in found[other]) > _price(booked, cabin)
+    scenario = task.user_scenario
+    assert scenario is not None
+    told = scenario.instructions.task_instructions
+    assert all(code in told for code in origins) and "equally convenient" in told
+    assert _score(task, "sim:oracle").passed
+    assert not _score(task, _forced(tmp_path, "distractor_flight")).passed
