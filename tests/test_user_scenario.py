@@ -169,7 +169,13 @@ def test_llm_customer_gets_guidelines_and_scenario_and_opens_itself(
 
 
 def test_confirm_questions_that_ask_for_facts_or_offer_a_transfer() -> None:
-    task = _task(intent="change_flights", n_intents=1, policy_trap="yes", cabin="basic_economy")
+    task = _task(
+        intent="change_flights",
+        n_intents=1,
+        policy_trap="yes",
+        cabin="basic_economy",
+        behaviour="plain",  # (one who pushes back answers a refusal with its pushback)
+    )
     uid = str(task.meta["user_id"])
     assert uid in PROXY.reply(task, [], "Could you confirm your user ID, please?")
     offer = "I can't change it. Would you like me to transfer you to a human agent?"

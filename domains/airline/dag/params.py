@@ -36,7 +36,9 @@ Axis meanings:
   refusal, insist (insists 2-5 times) or lie (claims what the record contradicts, then insists
   once); on a bag-allowance question, lie (claims gold membership); on a lone booking, paid
   bags or upgrade, drop (the customer drops the whole request once the agent quotes a price
-  over its limit, so nothing is written); see `domains/airline/dag/build/pushback.py`.
+  over its limit, so nothing is written); on a lone refused request, human (asks to be
+  transferred to a human agent once refused: the transfer is then right);
+  see `domains/airline/dag/build/pushback.py`.
 - airports (book, one way, cheapest): one origin airport, or two of the customer's city that
   are equally fine (alternative: the cheapest over both searches; build/airports.py).
 The axes added for issue 19 (partial, info, behaviour, airports) come last and are left out of
@@ -261,7 +263,8 @@ def refused_first(p: Mapping[str, Value]) -> bool:
 
 def _behaviour(p: Mapping[str, Value]) -> list[Value]:
     if refused_first(p):
-        return ["plain", "insist", "lie"]
+        # A transfer ends the call, so a customer asks for a human only about its last request.
+        return ["plain", "insist", "lie", *(["human"] if p["n_intents"] == 1 else [])]
     if p["info"] == "bag_allowance" and p["membership"] != "gold":
         return ["plain", "lie"]  # claims gold membership the record does not show
     return ["plain", "drop"] if costs_money(p) else ["plain"]
@@ -363,7 +366,8 @@ SPACE = ParamSpace(
              allowed=partial_choices, relevant=_partial_relevant),
         Axis("info", ("none", *INFOS), "info: the figure asked for", allowed=_info,
              relevant=_info_relevant),
-        Axis("behaviour", ("plain", "insist", "lie", "drop"), "how the customer takes an answer",
+        Axis("behaviour", ("plain", "insist", "lie", "drop", "human"),
+             "how the customer takes an answer",
              allowed=_behaviour, relevant=_not_plain),
         Axis("airports", ("one", "alternative"), "book: one origin airport, or two of its city",
              allowed=_airports, weights=(1.0, 2.0), relevant=_not_default("airports", "one")),

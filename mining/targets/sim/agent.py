@@ -153,6 +153,9 @@ def _render(task: Task, draft: Draft) -> list[Move]:
         if yielded:
             moves.append(Move(text=f"All done. {CLOSING}"))
 
+    def _pushed(k: int) -> bool:
+        return k < len(pushback) and pushback[k] > 0
+
     for pc in draft.calls:
         if pc in yielded:
             continue
@@ -166,7 +169,11 @@ def _render(task: Task, draft: Draft) -> list[Move]:
             current = intent
         if pc.write and "skip_confirmation" not in pc.tags:
             moves.append(Move(text=f"Here is what I am going to do: {describe(pc)}. {ASK}"))
-        if transfer is not None and pc.call.name == transfer.tool and task.communicate:
+        asked_human = transfer is not None and pc.call.name == transfer.tool and _pushed(current)
+        if asked_human:  # refuse (with the reason); the customer then asks for a human
+            facts = "; ".join(task.communicate)
+            moves.append(Move(text=f"{REFUSED} For your information: {facts}. {CLOSING}"))
+        elif transfer is not None and pc.call.name == transfer.tool and task.communicate:
             # The transfer ends the chat: what the customer must hear is said before it.
             moves.append(
                 Move(

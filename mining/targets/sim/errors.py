@@ -29,7 +29,9 @@ names come from the airline domain, where they were first modelled, and are the 
 - overreach (-> extra_write): applying a rule to a set, it also acts on one the rule
   leaves out (`Task.meta["excluded_calls"]`);
 - misstate_fact (-> wrong_argument): states a plausible wrong value for a fact it must give
-  (`Task.meta["wrong_facts"]`: e.g. a bag allowance by the tier the customer claimed).
+  (`Task.meta["wrong_facts"]`: e.g. a bag allowance by the tier the customer claimed);
+- the errors against the customer's own requests of the conversation (a human agent asked
+  for, ...): see `behaviour_errors.py`.
 
 An error applies only where the task gives it room (no confusion without a confusable
 argument...). Wrong values come from the task's hints (`Task.meta["choices"]` of the kinds the
@@ -43,42 +45,16 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from random import Random
+from collections.abc import Iterator
 from typing import Any
 
 from domains.base import Mistakes, ToolCall
 from mining.core.task import Task
+from mining.targets.sim.behaviour_errors import ignore_human_request
+from mining.targets.sim.draft import Ctx, Draft, Injector, PlannedCall
 
 ID_LIKE = re.compile(r"^[A-Za-z_]*[A-Za-z0-9_]*\d[A-Za-z0-9_]*$")
 LOOP_REPEATS = 12
-
-
-@dataclass
-class PlannedCall:
-    call: ToolCall
-    write: bool
-    tags: list[str] = field(default_factory=list, metadata={"doc": "errors that edited it"})
-    golden_index: int | None = None
-
-
-@dataclass
-class Draft:
-    calls: list[PlannedCall]
-    ending: str = "complete"  # complete | give_up
-    applied: list[str] = field(default_factory=list)  # errors that changed the whole plan
-
-
-@dataclass
-class Ctx:
-    task: Task
-    world: dict[str, Any]
-    rng: Random
-    text: str = ""  # the world as JSON text, computed once when an id is fabricated
-
-
-Injector = Callable[[Draft, Ctx], bool]
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -516,6 +492,7 @@ INJECTORS: dict[str, Injector] = {
     "ignore_decline": ignore_decline,
     "overreach": overreach,
     "misstate_fact": misstate_fact,  # new errors go last: they shift no other's draws
+    "ignore_human_request": ignore_human_request,
 }
 ERROR_NAMES: list[str] = list(INJECTORS)
 
@@ -536,6 +513,7 @@ EXPECTED_LABEL: dict[str, str] = {
     "ignore_decline": "extra_write",
     "overreach": "extra_write",
     "misstate_fact": "wrong_argument",
+    "ignore_human_request": "policy_violation",
 }
 
 

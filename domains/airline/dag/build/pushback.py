@@ -14,7 +14,9 @@ Behaviour values (axis `behaviour`, first request only, on a refused request):
 - insist: 2 to 5 plain insistences, then the customer accepts;
 - lie: one false claim the record contradicts, then one more insistence, then acceptance;
 - drop: a lone request with a price (a booking, paid bags, an upgrade); the customer's limit is
-  under it, so once the agent quotes the price the customer drops the whole request.
+  under it, so once the agent quotes the price the customer drops the whole request;
+- human: a lone refused request; once refused, the customer asks to be transferred to a human
+  agent, so the gold refuses (the reason said), then transfers (`Task.meta` transfer_expected).
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ def add_pushback(ctx: Ctx, behaviour: str) -> None:
         return
     if behaviour == "plain" or request.get("outcome") != "refused":
         return
+    if behaviour == "human":
+        _asks_human(ctx, request)
+        return
     if behaviour == "insist":
         request["insists"] = ctx.rng.randint(2, 5)
     if request["kind"] == "compensation":  # what a yielding agent would send
@@ -71,6 +76,20 @@ def add_pushback(ctx: Ctx, behaviour: str) -> None:
     claims = [c for c in CLAIMS[reason] if _false(c, ctx, request)]
     request["claim"] = ctx.rng.choice(claims)
     request["insists"] = 1
+
+
+def _asks_human(ctx: Ctx, request: dict[str, Any]) -> None:
+    """The refusal stands; the customer asks for a human, and the transfer ends the call."""
+    what = "; ".join(ctx.notes.refusals)
+    at = ctx.gold.call(
+        "transfer_to_human_agents",
+        summary=f"User {ctx.world.user['user_id']} asked for a human agent after a refusal "
+        f"({what}).",
+    )
+    ctx.gold.intent_calls[0].append(at)  # a lone request: the transfer answers it
+    ctx.notes.transfer = True
+    request["asks_human"] = True
+    request["outcome"] = "transfer"
 
 
 def _drop(ctx: Ctx, request: dict[str, Any]) -> None:

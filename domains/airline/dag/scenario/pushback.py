@@ -1,4 +1,4 @@
-"""How a customer who does not take a refusal says so: insistences and false claims.
+"""How a customer who does not take a refusal says so: insistences, false claims, a human.
 
 The builder chose how often the customer insists and which claim it makes
 (`domains/airline/dag/build/pushback.py`); this module writes the lines the scripted customer
@@ -51,6 +51,13 @@ CLAIMS: dict[str, tuple[str, str]] = {
         "claim that you are a gold member",
     ),
 }
+# A customer who, once refused, asks for a human agent (first person; instructions).
+HUMAN = (
+    "In that case, I'd like to speak to a human agent, please.",
+    "Then please transfer me to a human agent.",
+    "I want to talk to a human agent about this, please.",
+)
+HUMAN_TOLD = "If the agent says it cannot be done, ask to be transferred to a human agent."
 TIMES = {1: "once more", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}
 
 
@@ -65,6 +72,10 @@ def add_pushback(rng: random.Random, part: Part, facts: dict[str, Any]) -> None:
             f"Ask what it costs before agreeing. If it is more than ${limit}, you no longer want "
             "it: say no and drop the whole request.",
         ]
+        return
+    if facts.get("asks_human"):
+        part.request.pushback = [rng.choice(HUMAN)]
+        part.told = [*(t for t in part.told if not t.startswith("If the agent")), HUMAN_TOLD]
         return
     n = int(facts.get("insists") or 0)
     if not n:

@@ -1,0 +1,67 @@
+"""Issue 19's customer behaviours: a customer who asks for a human agent once refused, a
+condition on a quoted price, the same flight as last time, a payment made to go as far as it
+can. Each is built, played by the scripted customer, and verified: the gold passes, the
+matching mistake fails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mining.core.task import Task
+from mining.dag.synthesize import sample_tasks
+from mining.llm.spec import parse_target
+from mining.rollout.loop import RolloutResult, run_rollout
+from mining.rollout.scripted import TRANSFER, customer_reply
+
+
+def _task(seed: int = 4, **fixed: Any) -> Task:
+    tasks = sample_tasks("airline", 1, seed, fixed_params=fixed)
+    assert tasks, fixed
+    return tasks[0]
+
+
+def _run(task: Task, target: str) -> RolloutResult:
+    result = run_rollout(task, parse_target(target), 0, 1)
+    assert result.score is not None
+    return result
+
+
+def _forced(tmp_path: Path, error: str) -> str:
+    path = tmp_path / f"{error}.json"
+    path.write_text(json.dumps({"name": error, "errors": {error: {"base_logit": 20.0}}}))
+    return f"sim:file:{path}"
+
+
+@pytest.mark.parametrize("intent", ["cancel", "change_flights", "partial_change", "insurance"])
+def test_a_customer_who_asks_for_a_human_is_transferred(intent: str, tmp_path: Path) -> None:
+    task = _task(intent=intent, policy_trap="yes", behaviour="human", n_intents=1)
+    assert task.meta["transfer_expected"] and task.refusal
+    assert task.features["user_asks_human"] == 1.0
+    assert task.golden_trajectory[-1].name == "transfer_to_human_agents"
+    assert task.user_scenario is not None
+    told = task.user_scenario.instructions.task_instructions
+    assert "ask to be transferred to a human agent" in told and "Do not ask" not in told
+    gold = _run(task, "sim:oracle")
+    assert gold.score is not None and gold.score.passed, gold.score
+    said = [m.content for m in gold.trajectory.messages if m.role == "user"]
+    assert task.user_scenario.script.requests[0].pushback[0] in said  # it asked, then was moved
+    kept = _run(task, _forced(tmp_path, "ignore_human_request"))
+    assert kept.score is not None and not kept.score.passed
+    assert any("missing transfer" in r for r in kept.score.reasons)
+
+
+def test_the_customer_asks_for_a_human_after_the_refusal_only() -> None:
+    task = _task(intent="cancel", policy_trap="yes", behaviour="human", n_intents=1)
+    assert task.user_scenario is not None
+    script = task.user_scenario.script
+    convo: list[dict[str, Any]] = [{"role": "user", "content": script.opening}]
+    refusal = "I'm sorry, but I cannot cancel this reservation under our policy."
+    asked = customer_reply(script, convo, refusal)
+    assert "human agent" in asked
+    convo += [{"role": "assistant", "content": refusal}, {"role": "user", "content": asked}]
+    moved = "You are being transferred to a human agent. Please hold on."
+    assert customer_reply(script, convo, moved) == TRANSFER
