@@ -68,3 +68,23 @@ def test_two_airports_of_a_city_the_cheapest_over_both_searches(tmp_path: Path) 
     assert all(code in told for code in origins) and "equally convenient" in told
     assert _score(task, "sim:oracle").passed
     assert not _score(task, _forced(tmp_path, "distractor_flight")).passed
+
+
+def test_two_certificates_asked_one_paid_and_the_rule_said(tmp_path: Path) -> None:
+    task = _task(intent="book", payment_rule="two_certificates", n_intents=1, behaviour="plain")
+    assert task.features["payment_two_certificates"] == 1.0
+    book = next(c for c in task.golden_trajectory if c.name == "book_reservation")
+    methods = task.world["users"][task.meta["user_id"]]["payment_methods"]
+    held = [m for m in methods.values() if m["source"] == "certificate"]
+    used = [m for m in book.arguments["payment_methods"] if m["payment_id"].startswith("cert")]
+    assert len(held) >= 2 and len(used) == 1  # two on hand, one on the booking
+    assert "one certificate" in task.communicate
+    scenario = task.user_scenario
+    assert scenario is not None
+    told = scenario.instructions.task_instructions
+    amount = int(methods[used[0]["payment_id"]]["amount"])
+    fallback = f"${amount} one"
+    assert "both your" in told and fallback in told
+    assert _score(task, "sim:oracle").passed
+    broken = _score(task, _forced(tmp_path, "break_payment_rule"))
+    assert not broken.passed and not broken.state_match

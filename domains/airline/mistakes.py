@@ -71,6 +71,7 @@ MISTAKES = Mistakes(
         "distractor_flight": frozenset({"flight", "reservation"}),
         "cabin_confusion": frozenset({"cabin"}),
         "bag_miscount": frozenset({"bags"}),
+        "break_payment_rule": frozenset({"payment_rule"}),
     },
     look_alike_kinds=frozenset({"flight", "reservation", "passenger"}),
     look_alike_keys=("user_id", "origin", "destination"),

@@ -40,12 +40,14 @@ Axis meanings:
   transferred to a human agent once refused: the transfer is then right);
   see `domains/airline/dag/build/pushback.py`.
 - airports (book, one way, cheapest): one origin airport, or two of the customer's city that
-  are equally fine (alternative: the cheapest over both searches; build/airports.py).
-The axes added for issue 19 (partial, info, behaviour, airports) come last and are left out of
-signatures at their default (none / plain / one), so every point that existed before them keeps
-its task and fingerprint. cancel_all cancels every upcoming reservation the policy allows and no
-other. insurance, complaint and partial_change are always refused (policy_trap=yes): see
-`domains/airline/dag/build/refused.py`.
+  are equally fine (alternative: the cheapest over both searches; build/airports.py);
+- payment_rule (book with a certificate): two_certificates: the customer asks to pay with two,
+  the policy allows one, its fallback certificate and the card pay (build/payment_rules.py).
+The axes added for issue 19 (partial, info, behaviour, airports, payment_rule) come last and are
+left out of signatures at their default (none / plain / one), so every point that existed before
+them keeps its task and fingerprint. cancel_all cancels every upcoming reservation the policy
+allows and no other. insurance, complaint and partial_change are always refused
+(policy_trap=yes): see `domains/airline/dag/build/refused.py`.
 """
 
 from __future__ import annotations
@@ -319,6 +321,12 @@ def _airports(p: Mapping[str, Value]) -> list[Value]:
     return ["one", "alternative"] if by_price and p["trip_type"] == "one_way" else ["one"]
 
 
+def _payment_rule(p: Mapping[str, Value]) -> list[Value]:
+    """A booking paid with a certificate may be asked with two (build/payment_rules.py)."""
+    certificate = p["intent"] == "book" and p["payment_mix"] == "certificate"
+    return ["none", "two_certificates"] if certificate else ["none"]
+
+
 def _not_default(axis: str, default: Value):  # type: ignore[no-untyped-def]
     """Relevant only away from its default: a point that existed before the axis keeps its
     signature and fingerprint."""
@@ -371,6 +379,9 @@ SPACE = ParamSpace(
              allowed=_behaviour, relevant=_not_plain),
         Axis("airports", ("one", "alternative"), "book: one origin airport, or two of its city",
              allowed=_airports, weights=(1.0, 2.0), relevant=_not_default("airports", "one")),
+        Axis("payment_rule", ("none", "two_certificates"),
+             "book with a certificate: the customer asks to pay with two (one is allowed)",
+             allowed=_payment_rule, relevant=_not_default("payment_rule", "none")),
     ),
     cell_axes=("intent", "second_intent", "policy_trap", "cabin", "passengers"),
     buckets={"passengers": lambda n: passengers_bucket(int(n))},

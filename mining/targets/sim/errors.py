@@ -30,6 +30,8 @@ names come from the airline domain, where they were first modelled, and are the 
   leaves out (`Task.meta["excluded_calls"]`);
 - misstate_fact (-> wrong_argument): states a plausible wrong value for a fact it must give
   (`Task.meta["wrong_facts"]`: e.g. a bag allowance by the tier the customer claimed);
+- break_payment_rule (-> policy_violation): pays the way the customer asked where the policy
+  forbids it (a `payment_rule` hint: both of two certificates on one booking);
 - the errors against the customer's own requests of the conversation (a human agent asked
   for, ...): see `behaviour_errors.py`.
 
@@ -462,6 +464,11 @@ def overreach(draft: Draft, ctx: Ctx) -> bool:
     return True
 
 
+def break_payment_rule(draft: Draft, ctx: Ctx) -> bool:
+    hinted = _choices(draft, ctx, "break_payment_rule")
+    return bool(hinted) and _apply_choice(draft, ctx, hinted, "break_payment_rule")
+
+
 def _is_write(ctx: Ctx, name: str) -> bool:
     from domains import registry
 
@@ -491,8 +498,9 @@ INJECTORS: dict[str, Injector] = {
     "yield_to_pressure": yield_to_pressure,
     "ignore_decline": ignore_decline,
     "overreach": overreach,
-    "misstate_fact": misstate_fact,  # new errors go last: they shift no other's draws
+    "misstate_fact": misstate_fact,
     "ignore_human_request": ignore_human_request,
+    "break_payment_rule": break_payment_rule,  # new errors go last: they shift no other's draws
 }
 ERROR_NAMES: list[str] = list(INJECTORS)
 
@@ -514,6 +522,7 @@ EXPECTED_LABEL: dict[str, str] = {
     "overreach": "extra_write",
     "misstate_fact": "wrong_argument",
     "ignore_human_request": "policy_violation",
+    "break_payment_rule": "policy_violation",
 }
 
 

@@ -21,6 +21,7 @@ from domains.airline.constants import (
 )
 from domains.airline.dag.build.airports import TwoAirports, search_both, twin_route_fits
 from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.payment_rules import two_certificates
 from domains.airline.dag.build.search import BEATEN_BY, Option, search_options, search_tool
 from domains.airline.dag.build.world import GIFT_CARD_MAX
 from domains.airline.network import fare_floor, metro
@@ -93,7 +94,8 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
     fare = sum(g.price for g in golds) * pax
     extras = (INSURANCE_PER_PASSENGER * pax if insurance == "yes" else 0) + BAG_PRICE * nonfree
     total = fare + extras
-    payments, pay_facts, wrong_splits = _book_payment(ctx, str(p["payment_mix"]), total)
+    rule = str(p.get("payment_rule", "none"))
+    payments, pay_facts, wrong_splits = _book_payment(ctx, str(p["payment_mix"]), total, rule)
     flights = [{"flight_number": fn, "date": g.date} for g in golds for fn in g.legs]
     idx = ctx.gold.call(
         "book_reservation",
@@ -134,6 +136,9 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
     ctx.notes.choice(idx, "cabin", "cabin", cabin, cabin_alts)
     if wrong_splits:
         ctx.notes.choice(idx, "payment", "payment_methods", payments, wrong_splits)
+    breaking = [s for s in wrong_splits if s["why"] == "two certificates"]
+    if breaking:  # what the customer asked for and the policy forbids
+        ctx.notes.choice(idx, "payment_rule", "payment_methods", payments, breaking)
     bag_alts = sorted(
         {total_bags, max(0, total_bags - FREE_BAGS["regular"][cabin] * pax)} - {nonfree}
     )
@@ -177,7 +182,9 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
     text.requests.append(facts)
 
 
-def _book_payment(ctx: Ctx, mix: str, total: int) -> tuple[Payments, dict[str, Any], Payments]:
+def _book_payment(
+    ctx: Ctx, mix: str, total: int, rule: str
+) -> tuple[Payments, dict[str, Any], Payments]:
     """Payment split for a booking, the text that asks for it, and wrong splits."""
     w = ctx.world
     card = w.credit_card()
@@ -193,6 +200,9 @@ def _book_payment(ctx: Ctx, mix: str, total: int) -> tuple[Payments, dict[str, A
         return [{"payment_id": card, "amount": total}], facts, wrong
     if mix == "card_gift":
         return _gift_then_card(ctx, card, total, facts, wrong)
+    if mix == "certificate" and rule == "two_certificates":
+        split, wrong_rule = two_certificates(ctx, card, total, facts)
+        return split, facts, wrong + wrong_rule
     if mix == "certificate":
         return _certificate_then_card(ctx, card, total, facts, wrong)
     ctx.text.required.remove(card_text.split()[-1])

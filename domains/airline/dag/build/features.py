@@ -13,7 +13,8 @@ payment_mix_card / _card_gift / _certificate / _gift_cards, membership_regular /
 _gold, transfer_expected, compensation_delayed, bags_extra, bags_free, user_insists (the
 customer insists after the refusal), user_lies (it claims what the record contradicts),
 user_drops (it drops the request at the quoted price), airports_alternative (two airports of
-the customer's city to search), user_asks_human (it asks for a human agent once refused). Axis
+the customer's city to search), user_asks_human (it asks for a human agent once refused),
+payment_two_certificates (two certificates asked, one allowed). Axis
 features are 1 only when the first intent uses that axis.
 """
 
@@ -52,6 +53,7 @@ FEATURES = frozenset(
         "user_drops",
         "airports_alternative",
         "user_asks_human",
+        "payment_two_certificates",
         *(f"cabin_{c}" for c in CABINS),
         *(f"selection_{s}" for s in SELECTIONS),
         *(f"payment_mix_{m}" for m in PAYMENT_MIXES),
@@ -99,4 +101,7 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     f["user_drops"] = float(bool(first_request.get("drop_limit")))
     f["airports_alternative"] = float(bool(first_request.get("airports")))
     f["user_asks_human"] = float(bool(first_request.get("asks_human")))
+    f["payment_two_certificates"] = float(
+        bool((first_request.get("payment") or {}).get("fallback"))
+    )
     return f

@@ -74,6 +74,16 @@ REASONS: dict[str, tuple[str, ...]] = {
         "entire reservation",
     ),
     "route": ("origin", "destination"),
+    "one_certificate": (
+        "one certificate",
+        "one travel certificate",
+        "single certificate",
+        "single travel certificate",
+        "more than one certificate",
+        "more than one travel certificate",
+        "two certificates",
+        "multiple certificates",
+    ),
 }
 
 # A flight status as the tool returns it, and other words for it.

@@ -146,6 +146,15 @@ def booking_payment_said(pay: dict[str, Any]) -> list[str]:
             f"I have a gift card with ${gift} on it; use all of it, and the rest goes on my "
             f"{method}",
         ]
+    if mix == "certificate" and pay.get("certificates"):
+        a, b = pay["certificates"]
+        fallback = f"If only one can be used, take the ${pay['fallback']} one"
+        return [
+            f"Please use both my ${a} and ${b} travel certificates and put the rest on my "
+            f"{method}. {fallback}",
+            f"I'd like to pay with my two certificates, ${a} and ${b}, and the rest with my "
+            f"{method}. {fallback}",
+        ]
     if mix == "certificate":
         cert = pay["certificate"]
         return [
@@ -170,6 +179,13 @@ def booking_payment_told(pay: dict[str, Any]) -> str:
         return (
             f"You want to use the whole ${pay['gift_balance']} on your gift card first and pay "
             f"the rest with your {method}"
+        )
+    if mix == "certificate" and pay.get("certificates"):
+        a, b = pay["certificates"]
+        return (
+            f"You want to use both your ${a} and ${b} travel certificates and pay the rest with "
+            f"your {method}. If only one certificate can be used, you want to use the "
+            f"${pay['fallback']} one"
         )
     if mix == "certificate":
         return (
