@@ -88,3 +88,52 @@ def test_two_certificates_asked_one_paid_and_the_rule_said(tmp_path: Path) -> No
     assert _score(task, "sim:oracle").passed
     broken = _score(task, _forced(tmp_path, "break_payment_rule"))
     assert not broken.passed and not broken.state_match
+
+
+def _cancelled(task: Task) -> set[str]:
+    return {
+        str(c.arguments["reservation_id"])
+        for c in task.golden_trajectory
+        if c.name == "cancel_reservation"
+    }
+
+
+def test_a_listed_set_cancels_the_allowed_ones_of_the_list_only(tmp_path: Path) -> None:
+    task = _task(intent="cancel_all", reservations="listed", n_intents=1)
+    assert task.features["reservations_listed"] == 1.0
+    request = task.user_scenario.script.requests[0] if task.user_scenario else None
+    assert request is not None
+    listed = [r for r in task.meta["reservation_ids"] if r in request.ask]
+    assert len(listed) >= 2
+    cancelled = _cancelled(task)
+    excluded = {c["arguments"]["reservation_id"] for c in task.meta["excluded_calls"]}
+    assert cancelled and cancelled <= set(listed)
+    # Left out: a listed one the policy keeps, and one the policy would allow but is not listed.
+    assert excluded & set(listed) and excluded - set(listed)
+    after = task.expected_final_world["reservations"]
+    assert all(after[r].get("status") is None for r in excluded)
+    assert _score(task, "sim:oracle").passed
+    assert not _score(task, _forced(tmp_path, "overreach")).passed
+
+
+def test_duplicates_cancel_each_later_copy_and_keep_the_first(tmp_path: Path) -> None:
+    task = _task(intent="cancel_all", reservations="duplicates", n_intents=1)
+    assert task.features["reservations_duplicates"] == 1.0
+    world = task.world["reservations"]
+
+    def trip(rid: str) -> tuple[Any, ...]:
+        res = world[rid]
+        people = sorted((p["first_name"], p["last_name"]) for p in res["passengers"])
+        return (tuple((f["flight_number"], f["date"]) for f in res["flights"]), tuple(people))
+
+    cancelled = _cancelled(task)
+    assert cancelled
+    for rid in cancelled:
+        twins = [r for r in world if r != rid and trip(r) == trip(rid)]
+        assert len(twins) == 1 and world[twins[0]]["created_at"] < world[rid]["created_at"]
+    kept = [c["arguments"]["reservation_id"] for c in task.meta["excluded_calls"]]
+    flights = {trip(r)[0] for r in cancelled}
+    # A booking of the same flights for other passengers is among what stays.
+    assert any(trip(r)[0] in flights and trip(r) not in map(trip, cancelled) for r in kept)
+    assert _score(task, "sim:oracle").passed
+    assert not _score(task, _forced(tmp_path, "overreach")).passed

@@ -42,12 +42,15 @@ Axis meanings:
 - airports (book, one way, cheapest): one origin airport, or two of the customer's city that
   are equally fine (alternative: the cheapest over both searches; build/airports.py);
 - payment_rule (book with a certificate): two_certificates: the customer asks to pay with two,
-  the policy allows one, its fallback certificate and the card pay (build/payment_rules.py).
-The axes added for issue 19 (partial, info, behaviour, airports, payment_rule) come last and are
-left out of signatures at their default (none / plain / one), so every point that existed before
-them keeps its task and fingerprint. cancel_all cancels every upcoming reservation the policy
-allows and no other. insurance, complaint and partial_change are always refused
-(policy_trap=yes): see `domains/airline/dag/build/refused.py`.
+  the policy allows one, its fallback certificate and the card pay (build/payment_rules.py);
+- reservations (cancel_all): every upcoming reservation; listed: the ones the customer quotes
+  (the policy still decides); duplicates: the later copy of each trip booked twice
+  (build/sets.py).
+The axes added for issue 19 (partial, info, behaviour, airports, payment_rule, reservations)
+come last and are left out of signatures at their default (none / plain / one / every), so
+every point that existed before them keeps its task and fingerprint. cancel_all cancels every
+upcoming reservation the policy allows and no other. insurance, complaint and partial_change
+are always refused (policy_trap=yes): see `domains/airline/dag/build/refused.py`.
 """
 
 from __future__ import annotations
@@ -327,6 +330,11 @@ def _payment_rule(p: Mapping[str, Value]) -> list[Value]:
     return ["none", "two_certificates"] if certificate else ["none"]
 
 
+def _reservations(p: Mapping[str, Value]) -> list[Value]:
+    """Which reservations a rule over a set covers (build/answers.py, build/sets.py)."""
+    return ["every", "listed", "duplicates"] if p["intent"] == "cancel_all" else ["every"]
+
+
 def _not_default(axis: str, default: Value):  # type: ignore[no-untyped-def]
     """Relevant only away from its default: a point that existed before the axis keeps its
     signature and fingerprint."""
@@ -382,6 +390,9 @@ SPACE = ParamSpace(
         Axis("payment_rule", ("none", "two_certificates"),
              "book with a certificate: the customer asks to pay with two (one is allowed)",
              allowed=_payment_rule, relevant=_not_default("payment_rule", "none")),
+        Axis("reservations", ("every", "listed", "duplicates"),
+             "cancel_all: every upcoming one, a list the customer quotes, or duplicate bookings",
+             allowed=_reservations, relevant=_not_default("reservations", "every")),
     ),
     cell_axes=("intent", "second_intent", "policy_trap", "cabin", "passengers"),
     buckets={"passengers": lambda n: passengers_bucket(int(n))},

@@ -28,6 +28,7 @@ def plan(point: Point, rng: random.Random) -> list[tuple[str, Point]]:
         sub["behaviour"] = "plain"  # pushback is on the first request
         sub["airports"] = "one"  # the first request's axes from here on
         sub["payment_rule"] = "none"
+        sub["reservations"] = "every"
         sub["partial"] = rng.choice(partial_choices(sub)) if name == "partial_change" else "none"
         sub["info"] = rng.choice(list(INFOS)) if name == "info" else "none"
         sub["reservation_known"] = (

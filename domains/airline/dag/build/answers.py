@@ -14,19 +14,21 @@ or with a flight the airline cancelled) and no other, and says why the others st
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from domains.airline.constants import FREE_BAGS
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.refused import customer_reservation
-from domains.airline.dag.build.reservations import (
-    cancelled,
-    make_reservation,
-    target_reservation,
+from domains.airline.dag.build.reservations import target_reservation
+from domains.airline.dag.build.sets import (
+    PATHS,
+    build_cancel_duplicates,
+    build_cancel_listed,
+    cancel_each,
+    may_cancel,
+    reservation_on_path,
 )
-from domains.airline.dag.build.timeline import NOW, created_long_ago, created_within_a_day, stamp
 from domains.dag import BuildRejected, WalkSegment
 
 TOMORROW = "2024-05-16"  # upcoming: every flight from tomorrow on (today's may be flown)
@@ -73,31 +75,18 @@ def build_info(ctx: Ctx, seg: WalkSegment) -> None:
 
 
 def build_cancel_all(ctx: Ctx, seg: WalkSegment) -> None:
+    rule = seg.point.get("reservations", "every")
+    if rule != "every":
+        (build_cancel_listed if rule == "listed" else build_cancel_duplicates)(ctx, seg)
+        return
     p, w, rng = seg.point, ctx.world, ctx.rng
     pax = int(p["passengers"])
     n = rng.randint(3, 4)
-    paths = ["24h", "business", "airline_cancelled", "not_eligible"]
+    paths = list(PATHS)
     chosen = ["not_eligible", rng.choice(paths[:3])] + [rng.choice(paths) for _ in range(n - 2)]
     rng.shuffle(chosen)
     for path in chosen:
-        out_day = rng.randint(17, 28)
-        cabin = "business" if path == "business" else rng.choice(["basic_economy", "economy"])
-        make_reservation(
-            ctx,
-            cabin=cabin,
-            trip="one_way",
-            one_stop=False,
-            passengers=w.travellers(pax),
-            out_day=out_day,
-            back_day=None,
-            created_at=created_within_a_day(rng)
-            if path == "24h"
-            else created_long_ago(rng, out_day),
-            insurance=rng.choice(["yes", "no"]),
-            bags=0,
-            pay_with=w.initial_payment(),
-            statuses={0: cancelled} if path == "airline_cancelled" else {},
-        )
+        reservation_on_path(ctx, path, pax)
     w.shuffle_reservations()
     ctx.lookup_user()
     upcoming, allowed = [], []
@@ -107,19 +96,11 @@ def build_cancel_all(ctx: Ctx, seg: WalkSegment) -> None:
         if min(f["date"] for f in res["flights"]) < TOMORROW or res.get("status"):
             continue
         upcoming.append(rid)
-        if _may_cancel(w, res):
+        if may_cancel(w, res):
             allowed.append(rid)
     if not allowed or len(allowed) == len(upcoming):
         raise BuildRejected("the set needs reservations on both sides of the rule")
-    for rid in allowed:
-        flights = w.reservations[rid]["flights"]
-        if any(
-            w.flights[f["flight_number"]]["dates"][f["date"]]["status"] == "cancelled"
-            for f in flights
-        ):
-            f = flights[0]
-            ctx.gold.call("get_flight_status", flight_number=f["flight_number"], date=f["date"])
-        ctx.gold.call("cancel_reservation", reservation_id=rid)
+    cancel_each(ctx, allowed)
     kept = [r for r in upcoming if r not in allowed]
     refuse(ctx, "not_eligible", f"cancel {', '.join(kept)}: not eligible (change of plans)")
     ctx.notes.excluded_calls = [
@@ -128,13 +109,3 @@ def build_cancel_all(ctx: Ctx, seg: WalkSegment) -> None:
     ctx.text.requests.append(
         {"kind": "cancel_all", "reason": "change of plans", "wanted": upcoming, "outcome": "done"}
     )
-
-
-def _may_cancel(w: Any, res: dict[str, Any]) -> bool:
-    """The policy's cancellation rule for a change of plans (insurance does not cover it)."""
-    recent = res["created_at"] >= stamp(NOW - timedelta(days=1))
-    airline = any(
-        w.flights[f["flight_number"]]["dates"][f["date"]]["status"] == "cancelled"
-        for f in res["flights"]
-    )
-    return bool(recent or airline or res["cabin"] == "business")

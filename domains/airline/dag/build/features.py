@@ -14,7 +14,9 @@ _gold, transfer_expected, compensation_delayed, bags_extra, bags_free, user_insi
 customer insists after the refusal), user_lies (it claims what the record contradicts),
 user_drops (it drops the request at the quoted price), airports_alternative (two airports of
 the customer's city to search), user_asks_human (it asks for a human agent once refused),
-payment_two_certificates (two certificates asked, one allowed). Axis
+payment_two_certificates (two certificates asked, one allowed), reservations_listed /
+_duplicates (a rule over the reservations the customer lists, or over its duplicate
+bookings). Axis
 features are 1 only when the first intent uses that axis.
 """
 
@@ -54,6 +56,8 @@ FEATURES = frozenset(
         "airports_alternative",
         "user_asks_human",
         "payment_two_certificates",
+        "reservations_listed",
+        "reservations_duplicates",
         *(f"cabin_{c}" for c in CABINS),
         *(f"selection_{s}" for s in SELECTIONS),
         *(f"payment_mix_{m}" for m in PAYMENT_MIXES),
@@ -101,6 +105,8 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     f["user_drops"] = float(bool(first_request.get("drop_limit")))
     f["airports_alternative"] = float(bool(first_request.get("airports")))
     f["user_asks_human"] = float(bool(first_request.get("asks_human")))
+    for rule in ("listed", "duplicates"):
+        f[f"reservations_{rule}"] = float(first_request.get("set") == rule)
     f["payment_two_certificates"] = float(
         bool((first_request.get("payment") or {}).get("fallback"))
     )

@@ -14,9 +14,18 @@ import random
 from typing import Any
 
 from domains.airline.dag.scenario import phrases as ph
-from domains.airline.dag.scenario.parts import REASON, Part, fact, request, reservation_facts
+from domains.airline.dag.scenario.parts import (
+    PEOPLE,
+    REASON,
+    RESERVATION,
+    Part,
+    fact,
+    request,
+    reservation_facts,
+)
 
 BALANCES = ["balance", "gift", "certificate", "how much", "sum", "total"]
+DUPLICATE = ["duplicate", "copy", "copies", "twice", "which one", "keep", "first", "later"]
 
 
 def info(rng: random.Random, f: dict[str, Any]) -> Part:
@@ -59,6 +68,10 @@ def info(rng: random.Random, f: dict[str, Any]) -> Part:
 
 
 def cancel_all(rng: random.Random, f: dict[str, Any]) -> Part:
+    if f.get("set") == "listed":
+        return _cancel_listed(rng, f)
+    if f.get("set") == "duplicates":
+        return _cancel_duplicates(rng, f)
     ask = rng.choice(
         (
             "My plans have changed: please cancel all of my upcoming reservations.",
@@ -72,5 +85,53 @@ def cancel_all(rng: random.Random, f: dict[str, Any]) -> Part:
         told=[
             "Let the agent find your reservations. If the agent says some cannot be cancelled "
             "for a change of plans, accept it; cancel the others."
+        ],
+    )
+
+
+def _cancel_listed(rng: random.Random, f: dict[str, Any]) -> Part:
+    ids = ph.listing(list(f["listed"]))
+    ask = rng.choice(
+        (
+            f"My plans have changed: please cancel my reservations {ids}.",
+            f"I need to cancel these bookings, my plans changed: {ids}.",
+        )
+    )
+    facts = [
+        fact("My plans have changed.", REASON),
+        fact(f"The reservations are {ids}.", RESERVATION),
+    ]
+    return Part(
+        request=request("cancel_all", ask, facts, f),
+        reason=f"Your plans have changed and you want your reservations {ids} cancelled.",
+        told=[
+            "Only those reservations: leave your other bookings as they are. If the agent says "
+            "some of them cannot be cancelled for a change of plans, accept it; cancel the others."
+        ],
+    )
+
+
+def _cancel_duplicates(rng: random.Random, f: dict[str, Any]) -> Part:
+    ask = rng.choice(
+        (
+            "My assistant booked some of my trips twice by mistake. Could you find the duplicate "
+            "bookings and cancel them?",
+            "I think a few of my trips got booked twice in a mix-up. Please cancel the extra "
+            "bookings.",
+        )
+    )
+    rule = (
+        "A duplicate has the same flights and the same passengers. Keep the booking made first "
+        "and cancel the later copy."
+    )
+    others = "Bookings of the same flights for other passengers are not duplicates."
+    return Part(
+        request=request(
+            "cancel_all", ask, [fact(rule, DUPLICATE), fact(others, PEOPLE + ["other"])], f
+        ),
+        reason="Your assistant booked some of your trips twice, and you want the copies cancelled.",
+        told=[
+            "You do not know which reservations are duplicates: let the agent find them. "
+            f"{rule} {others} Leave those, and every other booking, as they are."
         ],
     )
