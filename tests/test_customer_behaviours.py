@@ -65,3 +65,34 @@ def test_the_customer_asks_for_a_human_after_the_refusal_only() -> None:
     convo += [{"role": "assistant", "content": refusal}, {"role": "user", "content": asked}]
     moved = "You are being transferred to a human agent. Please hold on."
     assert customer_reply(script, convo, moved) == TRANSFER
+
+
+def _best_split(task: Task, card: str, total: int) -> list[tuple[str, int]]:
+    """The split that spends least on the card, re-derived from the world: the largest
+    certificate (one per reservation), then the three largest gift cards, the rest on the card."""
+    methods = task.world["users"][task.meta["user_id"]]["payment_methods"]
+
+    def held(source: str) -> list[tuple[str, int]]:
+        out = [(p, int(m["amount"])) for p, m in methods.items() if m["source"] == source]
+        return sorted((h for h in out if h[1] > 0), key=lambda h: -h[1])
+
+    lines = [held("certificate")[0], *held("gift_card")[:3]]
+    return [*lines, (card, total - sum(a for _, a in lines))]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_an_optimised_payment_spends_least_on_the_card(seed: int, tmp_path: Path) -> None:
+    task = _task(seed, intent="book", payment_mix="optimise", behaviour="plain", n_intents=1)
+    book = next(c for c in task.golden_trajectory if c.name == "book_reservation")
+    paid = [(m["payment_id"], m["amount"]) for m in book.arguments["payment_methods"]]
+    total = sum(a for _, a in paid)
+    assert paid == _best_split(task, paid[-1][0], total)
+    assert f"${paid[-1][1]}" in task.communicate  # the card's charge is said
+    assert task.features["payment_mix_optimise"] == 1.0
+    assert task.user_scenario is not None
+    told = task.user_scenario.instructions.task_instructions
+    assert "as much as possible" in told and str(paid[-1][1]) not in told
+    gold = _run(task, "sim:oracle")
+    assert gold.score is not None and gold.score.passed, gold.score
+    wasteful = _run(task, _forced(tmp_path, "suboptimal_payment"))
+    assert wasteful.score is not None and not wasteful.score.state_match

@@ -72,6 +72,7 @@ MISTAKES = Mistakes(
         "cabin_confusion": frozenset({"cabin"}),
         "bag_miscount": frozenset({"bags"}),
         "break_payment_rule": frozenset({"payment_rule"}),
+        "suboptimal_payment": frozenset({"payment"}),
     },
     look_alike_kinds=frozenset({"flight", "reservation", "passenger"}),
     look_alike_keys=("user_id", "origin", "destination"),

@@ -21,7 +21,9 @@ Axis meanings:
   (cabin is the *target* cabin for change_cabin);
 - selection: how the flight is picked (book, change_flights): cheapest, shortest, earliest,
   named, second_cheapest, time_window (the cheapest leaving at or after an hour);
-- payment_mix: book: one card / gift card + card / certificate (+ card) / several gift cards;
+- payment_mix: book: one card / gift card + card / certificate (+ card) / several gift cards /
+  optimise (a lone booking: the largest certificate, the three largest gift cards, the rest on
+  the card, whose charge is said);
   flight, cabin or bag changes: `card` = a credit card, `gift_cards` = one gift card (gift cards
   only where their balances can cover the amount, see `gift_cards_fit`);
 - bags: none / within the free allowance / with extra paid bags (book: the bags travelling;
@@ -241,6 +243,8 @@ def payment_choices(p: Mapping[str, Value]) -> list[Value]:
     """The payment mixes a request allows (`payment_mix` of its sub-point)."""
     if p["intent"] == "book":
         mixes: list[Value] = ["card", "card_gift", "certificate", "gift_cards"]
+        if p["n_intents"] == 1:  # (a chain's other requests would change the stored value)
+            mixes.append("optimise")
     elif p["intent"] in UPDATE_INTENTS:
         mixes = ["card", "gift_cards"]
     else:
@@ -371,7 +375,8 @@ SPACE = ParamSpace(
              relevant=_relevant("stops")),
         Axis("selection", SELECTIONS, "how the flight is picked",
              relevant=_relevant("selection")),
-        Axis("payment_mix", ("card", "card_gift", "certificate", "gift_cards"), "how it is paid",
+        Axis("payment_mix", ("card", "card_gift", "certificate", "gift_cards", "optimise"),
+             "how it is paid",
              allowed=payment_choices, relevant=_relevant("payment_mix")),
         Axis("bags", ("none", "free", "extra"), "checked bags", allowed=_bags,
              relevant=_relevant("bags")),

@@ -32,6 +32,8 @@ names come from the airline domain, where they were first modelled, and are the 
   (`Task.meta["wrong_facts"]`: e.g. a bag allowance by the tier the customer claimed);
 - break_payment_rule (-> policy_violation): pays the way the customer asked where the policy
   forbids it (a `payment_rule` hint: both of two certificates on one booking);
+- suboptimal_payment (-> wrong_argument): pays with a split the task's hints call wrong (kind
+  `payment`) where the customer asked for the one that spends the least on its card;
 - the errors against the customer's own requests of the conversation (a human agent asked
   for, ...): see `behaviour_errors.py`.
 
@@ -439,6 +441,13 @@ def yield_to_pressure(draft: Draft, ctx: Ctx) -> bool:
     return True
 
 
+def suboptimal_payment(draft: Draft, ctx: Ctx) -> bool:
+    """Pays with a split the domain's hints call wrong (airline: the smaller certificate, the
+    gift cards left unused, a fourth gift card) where the customer asked for the best one."""
+    hinted = _choices(draft, ctx, "suboptimal_payment")
+    return bool(hinted) and _apply_choice(draft, ctx, hinted, "suboptimal_payment")
+
+
 def _plan_wide(name: str, meta_key: str) -> Injector:
     """An error the renderer plays from the task's meta (`meta_key`): it only marks the plan."""
 
@@ -500,7 +509,8 @@ INJECTORS: dict[str, Injector] = {
     "overreach": overreach,
     "misstate_fact": misstate_fact,
     "ignore_human_request": ignore_human_request,
-    "break_payment_rule": break_payment_rule,  # new errors go last: they shift no other's draws
+    "break_payment_rule": break_payment_rule,
+    "suboptimal_payment": suboptimal_payment,  # new errors go last: they shift no other's draws
 }
 ERROR_NAMES: list[str] = list(INJECTORS)
 
@@ -523,6 +533,7 @@ EXPECTED_LABEL: dict[str, str] = {
     "misstate_fact": "wrong_argument",
     "ignore_human_request": "policy_violation",
     "break_payment_rule": "policy_violation",
+    "suboptimal_payment": "wrong_argument",
 }
 
 

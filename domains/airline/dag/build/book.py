@@ -4,7 +4,8 @@ insurance and payment split.
 The customer states route, dates, cabin, travellers, bags, insurance and how to pay; the agent
 must find the gold flights (the only best ones with seats), count free bags by membership and
 cabin, and split the payment as asked (one card; a gift card used whole then a card; a
-certificate then a card; or several gift cards in the stated order).
+certificate then a card; several gift cards in the stated order; or, `optimise`, as much stored
+value as the policy allows, see `optimise.py`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from domains.airline.constants import (
 )
 from domains.airline.dag.build.airports import TwoAirports, search_both, twin_route_fits
 from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.optimise import optimised_payment
 from domains.airline.dag.build.payment_rules import two_certificates
 from domains.airline.dag.build.search import BEATEN_BY, Option, search_options, search_tool
 from domains.airline.dag.build.world import GIFT_CARD_MAX
@@ -205,6 +207,8 @@ def _book_payment(
         return split, facts, wrong + wrong_rule
     if mix == "certificate":
         return _certificate_then_card(ctx, card, total, facts, wrong)
+    if mix == "optimise":
+        return optimised_payment(ctx, card, total, facts, wrong)
     ctx.text.required.remove(card_text.split()[-1])
     facts["card"] = None  # the card exists but is not part of this mix: gift cards only
     return _gift_cards(ctx, total, facts, wrong)

@@ -9,9 +9,10 @@ user_reservations (count), price_gap (relative gap between the gold flight and t
 distractor on the criterion, 0..1; 1 when there is no competitor), payment_methods_used (count),
 cabin_basic_economy / _economy / _business, selection_cheapest / _shortest / _earliest / _named
 / _second_cheapest / _time_window,
-payment_mix_card / _card_gift / _certificate / _gift_cards, membership_regular / _silver /
-_gold, transfer_expected, compensation_delayed, bags_extra, bags_free, user_insists (the
-customer insists after the refusal), user_lies (it claims what the record contradicts),
+payment_mix_card / _card_gift / _certificate / _gift_cards / _optimise,
+membership_regular / _silver / _gold, transfer_expected, compensation_delayed, bags_extra,
+bags_free, user_insists (the customer insists after the refusal), user_lies (it claims what the
+record contradicts),
 user_drops (it drops the request at the quoted price), airports_alternative (two airports of
 the customer's city to search), user_asks_human (it asks for a human agent once refused),
 payment_two_certificates (two certificates asked, one allowed), reservations_listed /
@@ -30,7 +31,7 @@ from domains.dag import Walk
 from domains.params import Point
 
 SELECTIONS = ("cheapest", "shortest", "earliest", "named", "second_cheapest", "time_window")
-PAYMENT_MIXES = ("card", "card_gift", "certificate", "gift_cards")
+PAYMENT_MIXES = ("card", "card_gift", "certificate", "gift_cards", "optimise")
 MEMBERSHIPS = ("regular", "silver", "gold")
 # Every name `task_features` sets (the DagSpec's declaration; a contract test holds them equal).
 FEATURES = frozenset(

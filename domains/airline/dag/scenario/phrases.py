@@ -163,6 +163,13 @@ def booking_payment_said(pay: dict[str, Any]) -> list[str]:
             f"I'd like to apply my ${cert} certificate first and pay whatever is left with my "
             f"{method}",
         ]
+    if mix == "optimise":
+        return [
+            f"Please use my travel certificates as much as possible, then my gift cards as much "
+            f"as possible, and put the rest on my {method}. How much will go on the card?",
+            f"I want to put as little as possible on my {method}: use my certificates first, then "
+            "my gift cards, as far as they go. Please tell me what the card will be charged",
+        ]
     order = ", then ".join(f"the ${b} one" for b in pay["gift_balances"])
     return [
         f"Please pay with my gift cards only, in this order: {order}, with the last one covering "
@@ -191,6 +198,12 @@ def booking_payment_told(pay: dict[str, Any]) -> str:
         return (
             f"You want to use your ${pay['certificate']} travel certificate and pay anything it "
             f"does not cover with your {method}"
+        )
+    if mix == "optimise":
+        return (
+            "For payment, you want your travel certificates used as much as possible, then your "
+            f"gift cards as much as possible, and the rest on your {method}; you want to know how "
+            "much the card will be charged"
         )
     order = ", then ".join(f"the ${b} one" for b in pay["gift_balances"])
     return f"You pay with gift cards only, in this order: {order}; the last one pays the rest"
