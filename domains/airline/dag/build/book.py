@@ -150,6 +150,8 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
     if criterion != "named":
         text.forbidden.extend(fn for g in golds for fn in g.legs)
     ctx.gold.say(f"${total}")
+    if "on_card" in pay_facts:  # the customer asked what the card will be charged
+        ctx.gold.say(f"${pay_facts['on_card']}")
     facts: dict[str, Any] = {
         "kind": "book",
         "trip": trip,

@@ -64,8 +64,7 @@ def optimised_payment(
         *({"payment_id": pid, "amount": b} for pid, b in used),
         {"payment_id": card, "amount": rest},
     ]
-    ctx.gold.say(f"${rest}")
-    facts["on_card"] = rest
+    facts["on_card"] = rest  # a fact to say, after the total (`build_book`)
     wrong += _wrong_splits(certs, gifts, card, total)
     return split, facts, wrong
 
