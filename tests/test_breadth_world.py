@@ -137,3 +137,23 @@ def test_duplicates_cancel_each_later_copy_and_keep_the_first(tmp_path: Path) ->
     assert any(trip(r)[0] in flights and trip(r) not in map(trip, cancelled) for r in kept)
     assert _score(task, "sim:oracle").passed
     assert not _score(task, _forced(tmp_path, "overreach")).passed
+
+
+def test_trip_costs_add_up_the_upcoming_reservations_only(tmp_path: Path) -> None:
+    task = _task(intent="info", info="trip_costs", n_intents=1)
+    assert task.features["info_over_reservations"] == 1.0
+    mine = [task.world["reservations"][r] for r in task.meta["reservation_ids"]]
+    ahead = [r for r in mine if min(f["date"] for f in r["flights"]) >= "2024-05-16"]
+    assert len(ahead) < len(mine)  # a flown trip is there, and does not count
+    total = sum(p["amount"] for r in ahead for p in r["payment_history"])
+    assert task.communicate == [f"${round(total)}"]
+    assert task.expected_final_world == task.world
+    opened = {
+        c.arguments["reservation_id"]
+        for c in task.golden_trajectory
+        if c.arguments.get("reservation_id")
+    }
+    assert opened == set(task.meta["reservation_ids"])
+    assert _score(task, "sim:oracle").passed
+    wrong = _score(task, _forced(tmp_path, "misstate_fact"))
+    assert not wrong.passed and any("not communicated" in r for r in wrong.reasons)

@@ -49,6 +49,7 @@ REASONS = (
     "count_bag_allowance",
     "sum_balances",
     "review_reservations",
+    "sum_trip_costs",
 )
 OUTCOMES = ("refuse", "report_status", "answer")
 
@@ -308,6 +309,14 @@ def build_graph() -> nx.DiGraph:
     edge("count_bag_allowance", "answer", "free bags", {"info"})
     edge("get_user_details", "sum_balances", "payment methods", {"info"}, info={"balances"})
     edge("sum_balances", "answer", "two sums", {"info"})
+    edge(
+        "get_reservation_details",
+        "sum_trip_costs",
+        "what each upcoming one cost",
+        {"info"},
+        info={"trip_costs"},
+    )
+    edge("sum_trip_costs", "answer", "one total", {"info"})
     edge("get_user_details", "review_reservations", "every reservation", {"cancel_all"})
     edge("review_reservations", "cancel_reservation", "each one allowed", {"cancel_all"})
     # Flight status.

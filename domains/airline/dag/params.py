@@ -32,8 +32,8 @@ Axis meanings:
 - distractor_density: none / low / medium / high (0 / 1 / 3 / 6 distractors per choice);
 - partial (partial_change): remove one passenger, remove checked bags, change one segment's
   cabin, change the destination (all refused); `none` elsewhere;
-- info (info): the free bag allowance of a reservation, or the sums of gift-card and
-  certificate balances; `none` elsewhere;
+- info (info): the free bag allowance of a reservation, the sums of gift-card and
+  certificate balances, or the total paid for the upcoming reservations; `none` elsewhere;
 - behaviour: how the customer takes an answer to the first request: plain (accepts it); on a
   refusal, insist (insists 2-5 times) or lie (claims what the record contradicts, then insists
   once); on a bag-allowance question, lie (claims gold membership); on a lone booking, paid
@@ -81,7 +81,10 @@ TRAP_INTENTS = ("cancel", "change_flights", "change_cabin", "change_passengers",
 # Requests the policy always refuses (`domains/airline/dag/build/refused.py`).
 REFUSED_INTENTS = ("insurance", "complaint", "partial_change")
 PARTIALS = ("remove_passenger", "remove_bags", "one_segment_cabin", "change_route")
-INFOS = ("bag_allowance", "balances")  # information-only answers (build/answers.py)
+# information-only answers (build/answers.py, build/figures.py)
+INFOS = ("bag_allowance", "balances", "trip_costs")
+# A total over every reservation reads them all as the call starts: a request on its own.
+CHAINED_INFOS = ("bag_allowance", "balances")
 UPDATE_INTENTS = ("change_flights", "change_cabin", "add_bags")
 # How a searched flight is picked (`second_cheapest` and `time_window`: see build/search.py).
 SELECTIONS = ("cheapest", "shortest", "earliest", "named", "second_cheapest", "time_window")
@@ -314,7 +317,9 @@ def _partial_relevant(p: Mapping[str, Value]) -> bool:
 
 
 def _info(p: Mapping[str, Value]) -> list[Value]:
-    return list(INFOS) if p["intent"] == "info" else ["none"]
+    if p["intent"] != "info":
+        return ["none"]
+    return list(INFOS if p["n_intents"] == 1 else CHAINED_INFOS)
 
 
 def _info_relevant(p: Mapping[str, Value]) -> bool:

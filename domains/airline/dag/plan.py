@@ -12,7 +12,7 @@ import random
 
 from domains.airline.constants import CABINS, FREE_BAGS
 from domains.airline.dag.graph import RESERVATION_INTENTS
-from domains.airline.dag.params import INFOS, chain, partial_choices, payment_choices
+from domains.airline.dag.params import CHAINED_INFOS, chain, partial_choices, payment_choices
 from domains.params import Point
 
 
@@ -30,7 +30,7 @@ def plan(point: Point, rng: random.Random) -> list[tuple[str, Point]]:
         sub["payment_rule"] = "none"
         sub["reservations"] = "every"
         sub["partial"] = rng.choice(partial_choices(sub)) if name == "partial_change" else "none"
-        sub["info"] = rng.choice(list(INFOS)) if name == "info" else "none"
+        sub["info"] = rng.choice(list(CHAINED_INFOS)) if name == "info" else "none"
         sub["reservation_known"] = (
             rng.choice(["yes", "no"]) if name in RESERVATION_INTENTS else "yes"
         )

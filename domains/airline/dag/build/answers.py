@@ -5,7 +5,8 @@ the verifier checks the communicated value (a do-nothing or guessing agent fails
 - bag_allowance: the free checked bags a reservation allows in total (by the user's membership,
   the cabin and the passengers; with `behaviour=lie` the customer claims gold membership the
   record does not show, and the record's tier decides);
-- balances: the sum of the user's gift-card balances and the sum of its certificates.
+- balances: the sum of the user's gift-card balances and the sum of its certificates;
+- trip_costs: a total over the user's upcoming reservations (`build/figures.py`).
 
 `cancel_all`: "cancel all my upcoming reservations" for a change of plans: the gold opens every
 reservation of the user and cancels each one the policy allows (booked within 24 hours, business,
@@ -18,6 +19,7 @@ from typing import Any
 
 from domains.airline.constants import FREE_BAGS
 from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.figures import TOMORROW, build_trip_costs
 from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.refused import customer_reservation
 from domains.airline.dag.build.reservations import target_reservation
@@ -31,11 +33,12 @@ from domains.airline.dag.build.sets import (
 )
 from domains.dag import BuildRejected, WalkSegment
 
-TOMORROW = "2024-05-16"  # upcoming: every flight from tomorrow on (today's may be flown)
-
 
 def build_info(ctx: Ctx, seg: WalkSegment) -> None:
     p, w, rng = seg.point, ctx.world, ctx.rng
+    if p["info"] == "trip_costs":
+        build_trip_costs(ctx, seg)
+        return
     if p["info"] == "balances":
         customer_reservation(ctx, seg)  # a customer with bookings, as every customer has
         for _ in range(rng.randint(2, 3)):

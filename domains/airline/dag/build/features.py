@@ -17,7 +17,7 @@ user_drops (it drops the request at the quoted price), airports_alternative (two
 the customer's city to search), user_asks_human (it asks for a human agent once refused),
 payment_two_certificates (two certificates asked, one allowed), reservations_listed /
 _duplicates (a rule over the reservations the customer lists, or over its duplicate
-bookings). Axis
+bookings), info_over_reservations (a figure summed over several reservations). Axis
 features are 1 only when the first intent uses that axis.
 """
 
@@ -33,6 +33,7 @@ from domains.params import Point
 SELECTIONS = ("cheapest", "shortest", "earliest", "named", "second_cheapest", "time_window")
 PAYMENT_MIXES = ("card", "card_gift", "certificate", "gift_cards", "optimise")
 MEMBERSHIPS = ("regular", "silver", "gold")
+OVER_RESERVATIONS = ("trip_costs",)  # figures summed over several reservations
 # Every name `task_features` sets (the DagSpec's declaration; a contract test holds them equal).
 FEATURES = frozenset(
     {
@@ -59,6 +60,7 @@ FEATURES = frozenset(
         "payment_two_certificates",
         "reservations_listed",
         "reservations_duplicates",
+        "info_over_reservations",
         *(f"cabin_{c}" for c in CABINS),
         *(f"selection_{s}" for s in SELECTIONS),
         *(f"payment_mix_{m}" for m in PAYMENT_MIXES),
@@ -108,6 +110,7 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     f["user_asks_human"] = float(bool(first_request.get("asks_human")))
     for rule in ("listed", "duplicates"):
         f[f"reservations_{rule}"] = float(first_request.get("set") == rule)
+    f["info_over_reservations"] = float(first_request.get("info") in OVER_RESERVATIONS)
     f["payment_two_certificates"] = float(
         bool((first_request.get("payment") or {}).get("fallback"))
     )

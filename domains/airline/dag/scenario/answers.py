@@ -25,10 +25,13 @@ from domains.airline.dag.scenario.parts import (
 )
 
 BALANCES = ["balance", "gift", "certificate", "how much", "sum", "total"]
+COSTS = ["which", "upcoming", "flown", "past", "insurance", "include", "count", "total"]
 DUPLICATE = ["duplicate", "copy", "copies", "twice", "which one", "keep", "first", "later"]
 
 
 def info(rng: random.Random, f: dict[str, Any]) -> Part:
+    if f["info"] == "trip_costs":
+        return _trip_costs(rng, f)
     if f["info"] == "balances":
         ask = rng.choice(
             (
@@ -133,5 +136,26 @@ def _cancel_duplicates(rng: random.Random, f: dict[str, Any]) -> Part:
         told=[
             "You do not know which reservations are duplicates: let the agent find them. "
             f"{rule} {others} Leave those, and every other booking, as they are."
+        ],
+    )
+
+
+def _trip_costs(rng: random.Random, f: dict[str, Any]) -> Part:
+    ask = rng.choice(
+        (
+            "How much have I paid in total for my upcoming trips?",
+            "Could you add up what I paid for all the flights I still have coming up?",
+        )
+    )
+    which = (
+        "Only the trips still ahead of me, with everything I was charged for each, insurance "
+        "included; not the ones I already flew."
+    )
+    return Part(
+        request=request("info", ask, [fact(which, COSTS)], f),
+        reason="You want to know the total you paid for your upcoming reservations.",
+        told=[
+            "You want one total: what you were charged for each upcoming reservation, insurance "
+            "included, added up. Trips you already flew do not count."
         ],
     )
