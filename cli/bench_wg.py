@@ -30,6 +30,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("target rollouts on broken worlds, checks off", "off", "broken_target_rollouts"),
     ("false confirmations / confirmed", "wg", "false_confirmation_share"),
     ("false discards / oracle discards", "wg", "false_discard_share"),
+    ("real failures the oracle discarded / judged", "wg", "real_discard_share"),
     ("weak regions covered", "both", "weak_coverage|weak_coverage"),
     ("distinct cells", "both", "distinct_cells|distinct_cells"),
     ("complexity before -> after simplification", "min", "mean_complexity"),

@@ -109,6 +109,10 @@ def start_cmd(
     oracle: Annotated[
         str, typer.Option(help="wg: the model that confirms failures (litellm name or sim:...)")
     ] = "sim:strong",
+    oracle_attempts: Annotated[
+        int,
+        typer.Option(help="wg: oracle rollouts per target failure (the first pass confirms it)"),
+    ] = WGOptions().oracle_attempts,
     strategist: Annotated[
         str, typer.Option(help="wg: the strategist model, or offline")
     ] = "offline",
@@ -131,7 +135,11 @@ def start_cmd(
         domain=domain,
         mode=mode,  # type: ignore[arg-type]  # checked against MODES above
         wg=WGOptions(
-            oracle=oracle, strategist=strategist, world_actor=world_actor, api_base=api_base
+            oracle=oracle,
+            oracle_attempts=oracle_attempts,
+            strategist=strategist,
+            world_actor=world_actor,
+            api_base=api_base,
         ),
         target=target,
         api_base=api_base,

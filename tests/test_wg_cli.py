@@ -41,3 +41,8 @@ def test_harvest_start_refuses_bad_wg_settings_before_connecting() -> None:
         "airline",
     )
     _one_line_error(toolmine("harvest", "start", "--mode", "grid", *no_server), "'grid'", "dag, wg")
+    _one_line_error(
+        toolmine("harvest", "start", "--mode", "wg", "--oracle-attempts", "0", *no_server),
+        "oracle_attempts=0",
+        "at least 1",
+    )

@@ -6,7 +6,8 @@ the same target, N and rollout budget as the WG harvest spent. Figures: confirme
 100 target rollouts; broken worlds stopped by the checks before any rollout; target rollouts
 spent on broken worlds with and without checks; oracle filter accuracy against the offline world
 actor's ground truth (false confirmations among confirmed failures, false discards among
-oracle discards); coverage of the profile's weak regions; minimality of the simplified failures
+oracle discards, and real failures discarded among those the oracle judged); coverage of the
+profile's weak regions; minimality of the simplified failures
 (complexity and golden calls before and after, and whether the minimum is still in a weak region
 the original was in).
 """
@@ -36,6 +37,12 @@ def wg_figures(run: WGRun, profile: Profile) -> dict[str, Any]:
     rollouts = run.target_rollouts
     decisions = [d for o in outcomes for d in o.decisions]
     discards = [d for d in decisions if not d.confirmed]
+    # Real failures (ground truth: the world is sound) the oracle judged, and those it discarded:
+    # the paid target rollouts the filter throws away. (False discards / oracle discards says
+    # how pure the discards are, not how many real failures are lost: with checks stopping most
+    # broken worlds first, nearly every discard is a real failure however good the filter.)
+    real = [d for d in decisions if d.truth_broken is None]
+    real_lost = sum(1 for d in real if not d.confirmed)
     broken = sum(o.broken_worlds for o in outcomes)
     stopped = sum(o.stopped_by_checks for o in outcomes)
     tasks = [o.task for o in confirmed if o.task is not None]
@@ -61,6 +68,9 @@ def wg_figures(run: WGRun, profile: Profile) -> dict[str, Any]:
         "false_discards": sum(1 for d in discards if d.truth_broken is None),
         "false_discard_share": _rate(sum(1 for d in discards if d.truth_broken is None),
                                      len(discards)),
+        "real_failures_judged": len(real),
+        "real_failures_discarded": real_lost,
+        "real_discard_share": _rate(real_lost, len(real)),
         "weak_regions_covered": covered,
         "weak_coverage": _rate(len(covered), len(profile.weak_regions)),
         "distinct_cells": len({(o.hypothesis.tag, o.hypothesis.complexity) for o in confirmed}),
@@ -145,6 +155,8 @@ def pooled(runs: list[SeedFigures]) -> dict[str, Any]:
         "broken_rollouts_without_checks": total("wg_no_checks", "broken_target_rollouts"),
         "false_confirmation_share": _rate(total("wg", "false_confirmations"), confirmed),
         "false_discard_share": _rate(total("wg", "false_discards"), total("wg", "oracle_discards")),
+        "real_discard_share": _rate(total("wg", "real_failures_discarded"),
+                                    total("wg", "real_failures_judged")),
         "wg_weak_coverage_median": statistics.median(r.wg["weak_coverage"] or 0 for r in runs),
         "dag_weak_coverage_median": statistics.median(r.dag["weak_coverage"] or 0 for r in runs),
         "minimum_still_weak_share_median": statistics.median(
