@@ -80,7 +80,10 @@ def start_cmd(
     batch_size: Annotated[int, typer.Option(help="candidates per iteration")] = 8,
     max_rollouts: Annotated[
         int | None,
-        typer.Option(help="budget: rollouts (the last batch is cut to what it pays for)"),
+        typer.Option(
+            help="budget: paid model rollouts, wg: the oracle's included (the last batch is cut "
+            "to what it pays for)"
+        ),
     ] = None,
     max_tokens: Annotated[int | None, typer.Option(help="budget: tokens")] = None,
     max_cost: Annotated[float | None, typer.Option(help="budget: dollars")] = None,

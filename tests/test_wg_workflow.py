@@ -11,6 +11,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from cli.harvest_ops import start
+from mining.harvest import bookkeeping
 from mining.harvest.config import Budgets, HarvestConfig, Queues, wg_settings
 from mining.reports.export import harvest_rows
 from mining.store import wg as wg_store
@@ -49,6 +50,13 @@ async def test_wg_harvest_on_the_dev_server_matches_the_in_process_loop(
     ]
     assert result.counters.iterations == len(local.outcomes)
     assert result.counters.rollouts == local.target_rollouts
+    assert result.counters.oracle_rollouts == sum(o.oracle_runs for o in local.outcomes) > 0
+    reloaded = bookkeeping.counters(store, hid)  # what a resumed harvest goes on from
+    assert (reloaded.iterations, reloaded.rollouts, reloaded.oracle_rollouts) == (
+        len(local.outcomes),
+        local.target_rollouts,
+        result.counters.oracle_rollouts,
+    )
     entries = wg_store.frontier_entries(store, hid)
     assert [e.status for e in entries] == [o.status for o in local.outcomes]
     frontier = store._all("SELECT count(*) FROM wg_frontier WHERE harvest_id = ?", [hid])

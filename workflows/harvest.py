@@ -237,7 +237,9 @@ class HarvestWorkflow:
         if cfg.mode == "wg":  # one hypothesis per iteration (DAG histories never reach here)
             totals = await workflow.execute_child_workflow(
                 ProbeWorkflow.run,
-                ProbeInput(harvest_id=cfg.harvest_id, config=cfg, index=i),
+                ProbeInput(
+                    harvest_id=cfg.harvest_id, config=cfg, index=i, rollouts_left=self._left()
+                ),
                 id=ids.iteration_workflow_id(cfg.harvest_id, i),
                 task_queue=cfg.queues.ledger,
                 static_summary=f"hypothesis {i} of harvest {cfg.harvest_id}",
@@ -269,6 +271,11 @@ class HarvestWorkflow:
             i,
         )
         return totals
+
+    def _left(self) -> int | None:
+        """What the rollout budget leaves (None: no rollout budget)."""
+        budget = self._cfg.budgets.max_rollouts
+        return None if budget is None else budget - self._counters.paid_rollouts
 
     async def _hold(self, status: str, reason: str) -> None:
         """Say why the harvest cannot go on (store, search attribute, UI) and wait for a resume."""
@@ -303,6 +310,7 @@ class HarvestWorkflow:
             details
             or f"{self._status}: {where}; harvested {c.harvested}/{cfg.n_tasks}, "
             f"{c.candidates} candidates, {c.rollouts} rollouts"
+            + (f" + {c.oracle_rollouts} oracle" if c.oracle_rollouts else "")
         )
 
     def _log(self, message: str, iteration: int | None = None) -> None:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel
+    from pydantic import BaseModel, Field
 
     from activities import names
     from activities.payloads import check_payload
@@ -39,11 +39,11 @@ with workflow.unsafe.imports_passed_through():
         Hypothesis,
         KnobStep,
         OracleVerdict,
-        ProbeOutcome,
         Scenario,
         Trial,
     )
     from mining.wg.orchestrate import run_probe
+    from mining.wg.rules import probe_totals
     from workflows.policies import COMPUTE_RETRY, LEDGER_RETRY
 
 T = TypeVar("T", bound=BaseModel)
@@ -53,22 +53,8 @@ class ProbeInput(BaseModel):
     harvest_id: str
     config: HarvestConfig
     index: int
-
-
-def totals(index: int, out: ProbeOutcome, harvested: bool) -> IterationTotals:
-    """A probe as an iteration: its scenarios are the candidates, those stopped before any
-    rollout the rejected ones."""
-    unrun = int(out.trial is None) + sum(1 for v in out.chain if v.target_rollouts == 0)
-    hid = out.hypothesis.hypothesis_id
-    return IterationTotals(
-        iteration=index,
-        candidates=1 + len(out.chain),
-        rejected=unrun,
-        rollouts=out.target_rollouts,
-        tokens=out.tokens,
-        in_window=int(out.status == "confirmed"),
-        harvested=int(harvested),
-        harvested_ids=[hid] if harvested else [],
+    rollouts_left: int | None = Field(
+        default=None, description="what the rollout budget leaves (None: no budget)"
     )
 
 
@@ -79,6 +65,7 @@ class ProbeWorkflow:
         self._inp = inp
         cfg = inp.config
         s = wg_settings(cfg.model_copy(update={"harvest_id": inp.harvest_id}))
+        s.rollouts_left = inp.rollouts_left
         self._s = s
         frontier = await self._ledger(
             names.WG_FRONTIER, FrontierInput(harvest_id=inp.harvest_id), FrontierOutput
@@ -97,7 +84,7 @@ class ProbeWorkflow:
         )
         check_payload(record, f"probe {h.hypothesis_id}", workflow.payload_converter())
         rec = await self._ledger(names.WG_RECORD_PROBE, record, RecordProbeOutput)
-        return totals(inp.index, out, rec.harvested)
+        return probe_totals(inp.index, out, rec.harvested)
 
     def _log(self, message: str) -> None:
         workflow.logger.info(message, extra=at(self._inp.harvest_id, self._inp.index))

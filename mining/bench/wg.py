@@ -2,7 +2,8 @@
 
 Per seed: a WG harvest with consistency checks, the same harvest without them (how many target
 rollouts broken worlds cost when nothing stops them), and a DAG harvest (adaptive proposer) with
-the same target, N and rollout budget as the WG harvest spent. Figures: confirmed failures per
+the same target, N and rollout budget as the WG harvest spent (budgets count every paid rollout,
+the oracle's included). Figures: confirmed failures per
 100 target rollouts; broken worlds stopped by the checks before any rollout; target rollouts
 spent on broken worlds with and without checks; oracle filter accuracy against the offline world
 actor's ground truth (false confirmations among confirmed failures, false discards among
@@ -119,9 +120,8 @@ def run_seed(target: str, oracle: str, n_tasks: int, seed: int, domain: str) -> 
     base = WGSettings(harvest_id=f"bench-wg-s{seed}", domain=domain, target=target,
                       oracle=oracle, n_tasks=n_tasks, seed=seed)  # fmt: skip
     wg = run_wg(base)
-    no_checks = run_wg(base.model_copy(update={"checks": False,
-                                               "max_rollouts": wg.target_rollouts}))  # fmt: skip
-    budget = max(wg.target_rollouts, 1)
+    budget = max(wg.paid_rollouts, 1)
+    no_checks = run_wg(base.model_copy(update={"checks": False, "max_rollouts": budget}))
     dag = run_one(bench_config("adaptive", target, n_tasks, seed, 8, domain=domain,
                                max_rollouts=budget))  # fmt: skip
     dag_figures = {

@@ -29,7 +29,8 @@ COMPUTE_QUEUE = "compute"
 
 class Budgets(BaseModel):
     """Stop when any of these is reached (None: no limit). Checked between iterations; a batch is
-    also cut to the candidates the rollout budget still pays for (`affordable_candidates`)."""
+    also cut to the candidates the rollout budget still pays for (`affordable_candidates`).
+    `max_rollouts` counts every paid model rollout: the target's and, in mode wg, the oracle's."""
 
     max_rollouts: int | None = None
     max_tokens: int | None = None
@@ -245,9 +246,15 @@ class Counters(BaseModel):
     candidates: int = 0
     rejected: int = 0
     rollouts: int = 0
+    oracle_rollouts: int = Field(default=0, description="mode wg: the oracle's rollouts")
     errored: int = Field(default=0, description="rollouts that errored (not in `rollouts`)")
     tokens: int = 0
     cost_usd: float = 0.0
+
+    @property
+    def paid_rollouts(self) -> int:
+        """What `--max-rollouts` counts: every model rollout paid for, the oracle's included."""
+        return self.rollouts + self.oracle_rollouts
 
     def add(self, it: IterationTotals) -> None:
         self.iterations += 1
@@ -255,6 +262,7 @@ class Counters(BaseModel):
         self.candidates += it.candidates
         self.rejected += it.rejected
         self.rollouts += it.rollouts
+        self.oracle_rollouts += it.oracle_rollouts
         self.errored += it.errored
         self.tokens += it.tokens
         self.cost_usd += it.cost_usd
@@ -282,6 +290,7 @@ class IterationTotals(BaseModel):
     candidates: int = 0
     rejected: int = 0
     rollouts: int = 0
+    oracle_rollouts: int = Field(default=0, description="mode wg: the oracle's rollouts")
     tokens: int = 0
     cost_usd: float = 0.0
     in_window: int = 0
@@ -334,7 +343,7 @@ def stop_reason(cfg: HarvestConfig, c: Counters) -> str | None:
         return "harvested"
     if b.max_iterations is not None and c.iterations >= b.max_iterations:
         return "budget: iterations"
-    if b.max_rollouts is not None and c.rollouts >= b.max_rollouts:
+    if b.max_rollouts is not None and c.paid_rollouts >= b.max_rollouts:
         return "budget: rollouts"
     if b.max_tokens is not None and c.tokens >= b.max_tokens:
         return "budget: tokens"

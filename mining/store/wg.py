@@ -16,6 +16,7 @@ from mining.store.reads import Reads
 from mining.store.records import CandidateRecord, DecisionRecord
 from mining.wg.frontier import FrontierEntry
 from mining.wg.models import ProbeOutcome
+from mining.wg.rules import probe_totals
 
 
 def _dumps(value: Any) -> str:
@@ -23,7 +24,17 @@ def _dumps(value: Any) -> str:
 
 
 def record_probe(store: Store, harvest_id: str, out: ProbeOutcome, k: int, limit: int) -> bool:
-    """Record one probe; True when its minimum task is (now or already) harvested."""
+    """Record one probe and its iteration summary in one transaction (a resumed or restarted
+    harvest reloads its counters, the rollout budget's spending included, from the summaries);
+    True when its minimum task is (now or already) harvested."""
+    with store.batch():
+        harvested = _record(store, harvest_id, out, k, limit)
+        totals = probe_totals(out.hypothesis.index, out, harvested)
+        store.record_iteration(harvest_id, out.hypothesis.index, totals.model_dump(mode="json"))
+    return harvested
+
+
+def _record(store: Store, harvest_id: str, out: ProbeOutcome, k: int, limit: int) -> bool:
     h = out.hypothesis
     store._exec(
         "INSERT OR IGNORE INTO wg_hypotheses (hypothesis_id, harvest_id, idx, tag, complexity, "

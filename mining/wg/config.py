@@ -54,7 +54,13 @@ class WGSettings(WGOptions):
     seed: int = 0
     max_turns: int = 30
     max_hypotheses: int = Field(default=200, description="stop after this many hypotheses")
-    max_rollouts: int | None = Field(default=None, description="target rollout budget")
+    max_rollouts: int | None = Field(
+        default=None, description="rollout budget: the target's and the oracle's rollouts"
+    )
+    rollouts_left: int | None = Field(
+        default=None,
+        description="what the harvest's budget leaves this probe: simplification stops there",
+    )
 
     def window(self) -> Window:
         return Window(min_pass_rate=self.min_pass_rate, max_pass_rate=self.max_pass_rate, k=self.k)

@@ -12,6 +12,7 @@ from mining.wg.config import WGSettings, check_settings
 from mining.wg.frontier import FrontierEntry
 from mining.wg.models import ProbeOutcome
 from mining.wg.probe import probe
+from mining.wg.rules import paid_rollouts
 from mining.wg.strategist import next_hypothesis
 
 
@@ -27,6 +28,11 @@ class WGRun(BaseModel):
     def target_rollouts(self) -> int:
         return sum(o.target_rollouts for o in self.outcomes)
 
+    @property
+    def paid_rollouts(self) -> int:
+        """What the rollout budget counts: the target's and the oracle's rollouts."""
+        return sum(paid_rollouts(o) for o in self.outcomes)
+
 
 def entry_of(o: ProbeOutcome) -> FrontierEntry:
     h = o.hypothesis
@@ -41,7 +47,7 @@ def stop_reason(s: WGSettings, run: WGRun) -> str | None:
         return "harvested"
     if len(run.outcomes) >= s.max_hypotheses:
         return "budget: hypotheses"
-    if s.max_rollouts is not None and run.target_rollouts >= s.max_rollouts:
+    if s.max_rollouts is not None and run.paid_rollouts >= s.max_rollouts:
         return "budget: rollouts"
     return None
 
@@ -51,7 +57,8 @@ def run_wg(s: WGSettings, on_probe: Callable[[ProbeOutcome], None] | None = None
     run = WGRun()
     while (reason := stop_reason(s, run)) is None:
         h = next_hypothesis(s, [entry_of(o) for o in run.outcomes], len(run.outcomes))
-        outcome = probe(s, h)
+        left = None if s.max_rollouts is None else s.max_rollouts - run.paid_rollouts
+        outcome = probe(s.model_copy(update={"rollouts_left": left}), h)
         run.outcomes.append(outcome)
         if on_probe is not None:
             on_probe(outcome)

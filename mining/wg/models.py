@@ -114,6 +114,7 @@ class OracleRun(BaseModel):
     golden: list[ToolCall] = Field(default_factory=list)
     final_world: dict[str, Any] = Field(default_factory=dict)
     tokens: int = 0
+    cost_usd: float = 0.0
 
 
 class OracleDecision(BaseModel):
@@ -155,6 +156,7 @@ class ProbeOutcome(BaseModel):
     target_rollouts: int = 0
     oracle_runs: int = 0
     tokens: int = 0
+    cost_usd: float = Field(default=0.0, description="the target's and the oracle's rollouts")
     task_truth: Truth = Field(default_factory=Truth, description="ground truth of `task`")
     decisions: list[OracleDecision] = Field(default_factory=list)
     broken_worlds: int = Field(default=0, description="worlds the ground truth calls broken")

@@ -92,20 +92,21 @@ def run_trial(s: WGSettings, task: Task) -> Trial:
 def run_oracle(s: WGSettings, task: Task) -> OracleRun:
     """The oracle on the same task; the first passing rollout becomes the gold."""
     oracle = parse_target(s.oracle, s.api_base)
-    tokens = 0
+    tokens, cost = 0, 0.0
     # A verifier whose expected world does not load passes nobody: no oracle rollout is paid.
     attempts = 0 if task.meta.get(INVALID_VERIFIER) else s.oracle_attempts
     for attempt in range(attempts):
         seed = rollout_seed(derive_seed("oracle", task.task_id, s.seed), attempt)
         res = run_rollout(task, oracle, attempt, seed, max_turns=s.max_turns)
         tokens += res.tokens_in + res.tokens_out
+        cost += res.cost
         if res.passed:
             golden = [ToolCall.model_validate(c.model_dump()) for c in res.trajectory.tool_calls()]
             return OracleRun(
                 passed=True, attempts=attempt + 1, golden=golden, final_world=res.final_world,
-                tokens=tokens,
+                tokens=tokens, cost_usd=cost,
             )  # fmt: skip
-    return OracleRun(passed=False, attempts=attempts, tokens=tokens)
+    return OracleRun(passed=False, attempts=attempts, tokens=tokens, cost_usd=cost)
 
 
 def confirmed_task(task: Task, oracle: OracleRun, trial: Trial, h: Hypothesis) -> Task:

@@ -22,7 +22,7 @@ from mining.wg.models import (
     Trial,
     Variant,
 )
-from mining.wg.rules import ScenarioResult, after_oracle, stamp, tally, verdict
+from mining.wg.rules import ScenarioResult, after_oracle, paid_rollouts, stamp, tally, verdict
 
 # Confirmed failures are simplified to a minimum; disproved ones (the target failed every time,
 # the oracle passed: a real failure, but too hard to learn from) are simplified too, since a
@@ -91,12 +91,13 @@ async def _simplify(
     s: WGSettings, h: Hypothesis, steps: ProbeSteps, out: ProbeOutcome, start: dict[str, Any]
 ) -> None:
     # Simplification: turn knobs one step at a time; a still-confirmed variant becomes the new
-    # current point and the knobs start over, until none helps or the retests run out.
+    # current point and the knobs start over, until none helps, the retests run out or the
+    # harvest's rollout budget does.
     current, improved = dict(start), True
-    while improved and len(out.chain) < s.max_variants:
+    while improved and _may_retest(s, out):
         improved = False
         for step in await steps.variants(h, current):
-            if len(out.chain) >= s.max_variants:
+            if not _may_retest(s, out):
                 break
             r = await run_scenario(s, h, steps, step.params, f"v{len(out.chain) + 1}")
             tally(out, r)
@@ -113,3 +114,9 @@ async def _simplify(
                 current, improved = step.params, True
                 out.task, out.task_truth = r.task, r.truth
                 break
+
+
+def _may_retest(s: WGSettings, out: ProbeOutcome) -> bool:
+    if len(out.chain) >= s.max_variants:
+        return False
+    return s.rollouts_left is None or paid_rollouts(out) < s.rollouts_left

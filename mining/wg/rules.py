@@ -1,11 +1,13 @@
 """The pure decisions of a probe (workflows import them): what a trial and an oracle verdict
-mean for a hypothesis, and how a scenario's spending and ground truth add up in its outcome."""
+mean for a hypothesis, how a scenario's spending and ground truth add up in its outcome, and
+how a probe counts as a harvest iteration."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel
 
 from mining.core.task import Task
+from mining.harvest.config import IterationTotals
 from mining.wg.models import (
     ConsistencyReport,
     OracleDecision,
@@ -64,7 +66,10 @@ def tally(out: ProbeOutcome, r: ScenarioResult) -> None:
     broken = r.truth.broken is not None
     out.target_rollouts += r.target_rollouts
     out.oracle_runs += r.oracle_runs
-    out.tokens += (r.trial.tokens if r.trial else 0) + (r.oracle.tokens if r.oracle else 0)
+    for run in (r.trial, r.oracle):
+        if run is not None:
+            out.tokens += run.tokens
+            out.cost_usd += run.cost_usd
     out.broken_worlds += int(broken)
     out.stopped_by_checks += int(broken and r.checks is not None and not r.checks.ok)
     out.broken_target_rollouts += r.target_rollouts if broken else 0
@@ -84,3 +89,27 @@ def stamp(out: ProbeOutcome) -> None:
         original={"scenario_id": out.scenario_id, "complexity": out.original_complexity},
     )
     out.task = out.task.model_copy(update={"meta": {**out.task.meta, "wg": wg}})
+
+
+def paid_rollouts(out: ProbeOutcome) -> int:
+    """Every model rollout the probe paid for: the target's and the oracle's."""
+    return out.target_rollouts + out.oracle_runs
+
+
+def probe_totals(index: int, out: ProbeOutcome, harvested: bool) -> IterationTotals:
+    """A probe as a harvest iteration: its scenarios are the candidates, those stopped before any
+    rollout the rejected ones; the oracle's rollouts and cost count against the budgets too."""
+    unrun = int(out.trial is None) + sum(1 for v in out.chain if v.target_rollouts == 0)
+    hid = out.hypothesis.hypothesis_id
+    return IterationTotals(
+        iteration=index,
+        candidates=1 + len(out.chain),
+        rejected=unrun,
+        rollouts=out.target_rollouts,
+        oracle_rollouts=out.oracle_runs,
+        tokens=out.tokens,
+        cost_usd=out.cost_usd,
+        in_window=int(out.status == "confirmed"),
+        harvested=int(harvested),
+        harvested_ids=[hid] if harvested else [],
+    )
