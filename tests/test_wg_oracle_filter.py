@@ -83,3 +83,14 @@ def test_the_bench_counts_real_failures_the_filter_throws_away() -> None:
     assert figures["false_discard_share"] == 0.5  # of the discards, one was sound
     assert figures["real_failures_judged"] == 3 and figures["real_failures_discarded"] == 1
     assert figures["real_discard_share"] == pytest.approx(0.3333)
+
+
+def test_a_wg_task_carries_the_customers_scenario_the_world_was_built_with() -> None:
+    # Without it the simulated customer improvised from the description: a lying or insisting
+    # customer never played its part, and exports had no user scenario of their own.
+    h = _hypothesis()
+    sc = build_offline(CLEAN, h)
+    assert not isinstance(sc, str) and sc.user_scenario is not None
+    task = oracle_filter.scenario_task("airline", sc, h)
+    assert task.user_scenario == sc.user_scenario
+    assert task.user_scenario.script.opening

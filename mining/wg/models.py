@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from domains.base import ToolCall
+from domains.scenario import UserScenario
 from mining.core.task import Task
 from mining.wg.assertions import Assertion
 
@@ -70,6 +71,11 @@ class Scenario(ScenarioDraft):
     """A draft plus what the engine knows of it (never shown to a model or a check)."""
 
     scenario_id: str
+    user_scenario: UserScenario | None = Field(
+        default=None,
+        description="the customer's side (offline worlds: the builder's; a model world actor's "
+        "task_description and user_facts are its scenario)",
+    )
     params: dict[str, Any] = Field(default_factory=dict)
     complexity: float = Field(default=0.0, description="the domain's knob distance of params")
     features: dict[str, float] = Field(default_factory=dict)

@@ -52,6 +52,7 @@ def scenario_task(domain: str, sc: Scenario, h: Hypothesis) -> Task:
         walk=[],
         signature=f"wg:{signature[:16]}",
         task_description=sc.task_description,
+        user_scenario=sc.user_scenario,
         world=sc.world,
         golden_trajectory=sc.reference or sc.solution or [],
         expected_final_world=expected,

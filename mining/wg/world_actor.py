@@ -131,6 +131,7 @@ def build_offline(
         scenario_id=task.task_id,
         world=world,
         task_description=task.task_description,
+        user_scenario=task.user_scenario,
         user_facts=task.user_facts,
         intents=task.intents,
         entities=vocab.named_entities(task.meta, [c.model_dump() for c in solution]),
