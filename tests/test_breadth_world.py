@@ -157,3 +157,23 @@ def test_trip_costs_add_up_the_upcoming_reservations_only(tmp_path: Path) -> Non
     assert _score(task, "sim:oracle").passed
     wrong = _score(task, _forced(tmp_path, "misstate_fact"))
     assert not wrong.passed and any("not communicated" in r for r in wrong.reasons)
+
+
+def test_all_business_moves_to_economy_and_the_savings_are_said(tmp_path: Path) -> None:
+    task = _task(intent="change_cabin", reservations="all_business", n_intents=1)
+    assert task.params["info"] == "savings" and task.features["reservations_all_business"] == 1.0
+    before, after = task.world["reservations"], task.expected_final_world["reservations"]
+    mine = task.meta["reservation_ids"]
+    ahead = [r for r in mine if min(f["date"] for f in before[r]["flights"]) >= "2024-05-16"]
+    business = [r for r in ahead if before[r]["cabin"] == "business"]
+    assert len(business) >= 2 and all(after[r]["cabin"] == "economy" for r in business)
+    assert all(after[r] == before[r] for r in mine if r not in business)  # the rest untouched
+    refunds = [
+        -p["amount"]
+        for r in business
+        for p in after[r]["payment_history"][len(before[r]["payment_history"]) :]
+    ]
+    assert len(refunds) == len(business) and task.communicate == [f"${sum(refunds)}"]
+    assert _score(task, "sim:oracle").passed
+    assert not _score(task, _forced(tmp_path, "misstate_fact")).passed
+    assert not _score(task, _forced(tmp_path, "overreach")).passed

@@ -33,7 +33,8 @@ Axis meanings:
 - partial (partial_change): remove one passenger, remove checked bags, change one segment's
   cabin, change the destination (all refused); `none` elsewhere;
 - info (info): the free bag allowance of a reservation, the sums of gift-card and
-  certificate balances, or the total paid for the upcoming reservations; `none` elsewhere;
+  certificate balances, or the total paid for the upcoming reservations; savings goes with
+  reservations=all_business (a lone change_cabin to economy); `none` elsewhere;
 - behaviour: how the customer takes an answer to the first request: plain (accepts it); on a
   refusal, insist (insists 2-5 times) or lie (claims what the record contradicts, then insists
   once); on a bag-allowance question, lie (claims gold membership); on a lone booking, paid
@@ -47,7 +48,9 @@ Axis meanings:
   the policy allows one, its fallback certificate and the card pay (build/payment_rules.py);
 - reservations (cancel_all): every upcoming reservation; listed: the ones the customer quotes
   (the policy still decides); duplicates: the later copy of each trip booked twice
-  (build/sets.py).
+  (build/sets.py); all_business (a lone change_cabin to economy, with info=savings): every
+  upcoming business reservation moved to economy and the total refunded stated
+  (build/downgrade.py).
 The axes added for issue 19 (partial, info, behaviour, airports, payment_rule, reservations)
 come last and are left out of signatures at their default (none / plain / one / every), so
 every point that existed before them keeps its task and fingerprint. cancel_all cancels every
@@ -317,9 +320,17 @@ def _partial_relevant(p: Mapping[str, Value]) -> bool:
 
 
 def _info(p: Mapping[str, Value]) -> list[Value]:
+    if _downgrade_alone(p):
+        return ["none", "savings"]  # with reservations=all_business: the total refunded
     if p["intent"] != "info":
         return ["none"]
     return list(INFOS if p["n_intents"] == 1 else CHAINED_INFOS)
+
+
+def _downgrade_alone(p: Mapping[str, Value]) -> bool:
+    """A lone move to economy the policy allows (what all_business asks of every business one)."""
+    alone = p["n_intents"] == 1 and p["policy_trap"] == "no"
+    return alone and p["intent"] == "change_cabin" and p["cabin"] == "economy"
 
 
 def _info_relevant(p: Mapping[str, Value]) -> bool:
@@ -340,8 +351,11 @@ def _payment_rule(p: Mapping[str, Value]) -> list[Value]:
 
 
 def _reservations(p: Mapping[str, Value]) -> list[Value]:
-    """Which reservations a rule over a set covers (build/answers.py, build/sets.py)."""
-    return ["every", "listed", "duplicates"] if p["intent"] == "cancel_all" else ["every"]
+    """Which reservations a rule over a set covers (build/answers.py, build/sets.py,
+    build/downgrade.py)."""
+    if p["intent"] == "cancel_all":
+        return ["every", "listed", "duplicates"]
+    return ["all_business"] if p["info"] == "savings" else ["every"]
 
 
 def _not_default(axis: str, default: Value):  # type: ignore[no-untyped-def]
@@ -390,7 +404,7 @@ SPACE = ParamSpace(
         Axis("distractor_density", tuple(DENSITY_COUNTS), "distractors per choice"),
         Axis("partial", ("none", *PARTIALS), "partial_change: the part asked to change",
              allowed=partial_choices, relevant=_partial_relevant),
-        Axis("info", ("none", *INFOS), "info: the figure asked for", allowed=_info,
+        Axis("info", ("none", *INFOS, "savings"), "info: the figure asked for", allowed=_info,
              relevant=_info_relevant),
         Axis("behaviour", ("plain", "insist", "lie", "drop", "human"),
              "how the customer takes an answer",
@@ -400,8 +414,9 @@ SPACE = ParamSpace(
         Axis("payment_rule", ("none", "two_certificates"),
              "book with a certificate: the customer asks to pay with two (one is allowed)",
              allowed=_payment_rule, relevant=_not_default("payment_rule", "none")),
-        Axis("reservations", ("every", "listed", "duplicates"),
-             "cancel_all: every upcoming one, a list the customer quotes, or duplicate bookings",
+        Axis("reservations", ("every", "listed", "duplicates", "all_business"),
+             "cancel_all: every upcoming one, a list the customer quotes, or duplicate bookings; "
+             "change_cabin: every business reservation to economy",
              allowed=_reservations, relevant=_not_default("reservations", "every")),
     ),
     cell_axes=("intent", "second_intent", "policy_trap", "cabin", "passengers"),

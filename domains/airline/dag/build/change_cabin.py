@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from domains.airline.constants import CABIN_WORDS
 from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.downgrade import build_downgrade_all
 from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
     Status,
@@ -22,6 +23,9 @@ from domains.dag import WalkSegment
 
 
 def build_change_cabin(ctx: Ctx, seg: WalkSegment) -> None:
+    if seg.point.get("reservations") == "all_business":
+        build_downgrade_all(ctx, seg)
+        return
     p, w, text = seg.point, ctx.world, ctx.text
     trap = p["policy_trap"] == "yes"
     target, pax, trip = str(p["cabin"]), int(p["passengers"]), str(p["trip_type"])

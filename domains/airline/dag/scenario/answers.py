@@ -15,6 +15,8 @@ from typing import Any
 
 from domains.airline.dag.scenario import phrases as ph
 from domains.airline.dag.scenario.parts import (
+    CABIN,
+    PAY,
     PEOPLE,
     REASON,
     RESERVATION,
@@ -157,5 +159,33 @@ def _trip_costs(rng: random.Random, f: dict[str, Any]) -> Part:
         told=[
             "You want one total: what you were charged for each upcoming reservation, insurance "
             "included, added up. Trips you already flew do not count."
+        ],
+    )
+
+
+def downgrade_all(rng: random.Random, f: dict[str, Any]) -> Part:
+    ask = rng.choice(
+        (
+            "Money is tight at the moment: I'd like to downgrade all my business class bookings "
+            "to economy, and to know how much I save in total.",
+            "Could you move every business reservation I have to economy? I need to save money, "
+            "so please tell me the total I get back.",
+        )
+    )
+    keep = "Keep the same flights and passengers; only the cabin changes to economy."
+    refund = "Please refund each difference to whatever I paid that booking with."
+    return Part(
+        request=request(
+            "change_cabin",
+            ask,
+            [fact(keep, CABIN + ["flight", "passenger"]), fact(refund, PAY)],
+            f,
+        ),
+        reason="You want every upcoming business reservation moved to economy, on the same "
+        "flights, and to know how much you saved in total.",
+        told=[
+            f"{keep} Refunds go back to the payment method of each reservation. You want to know "
+            "how much you saved in total (one figure; after the changes is fine). Leave bookings "
+            "in other cabins, and trips you already flew, as they are."
         ],
     )

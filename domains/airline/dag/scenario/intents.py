@@ -131,6 +131,8 @@ def change_flights(rng: random.Random, f: dict[str, Any]) -> Part:
 
 
 def change_cabin(rng: random.Random, f: dict[str, Any]) -> Part:
+    if f.get("set") == "all_business":
+        return answers.downgrade_all(rng, f)
     facts, part = reservation_facts(rng, f)
     facts.append(fact(say(rng, "change_cabin_to", cabin=f["cabin"]), CABIN + FLIGHT))
     card = ph.card_of(f["payment"])
