@@ -96,3 +96,38 @@ def test_an_optimised_payment_spends_least_on_the_card(seed: int, tmp_path: Path
     assert gold.score is not None and gold.score.passed, gold.score
     wasteful = _run(task, _forced(tmp_path, "suboptimal_payment"))
     assert wasteful.score is not None and not wasteful.score.state_match
+
+
+@pytest.mark.parametrize("seed", [1, 2, 5])
+def test_the_same_flight_as_last_time_is_found_from_the_earlier_trip(
+    seed: int, tmp_path: Path
+) -> None:
+    fixed = {"selection": "same_as_before", "behaviour": "plain", "distractor_density": "low"}
+    task = _task(seed, intent="book", n_intents=1, **fixed)
+    calls = task.golden_trajectory
+    book = next(c for c in calls if c.name == "book_reservation")
+    looked = next(i for i, c in enumerate(calls) if c.name == "get_reservation_details")
+    assert looked < min(i for i, c in enumerate(calls) if c.name.startswith("search_"))
+    earlier = task.world["reservations"][calls[looked].arguments["reservation_id"]]
+    assert earlier["user_id"] == task.meta["user_id"]
+    wanted = [f["flight_number"] for f in book.arguments["flights"]]
+    assert [f["flight_number"] for f in earlier["flights"]] == wanted
+    flights = task.world["flights"]
+    assert all(flights[f["flight_number"]]["dates"][f["date"]]["status"] == "landed"
+               for f in earlier["flights"])  # fmt: skip
+    look_alikes = [
+        r for r in task.world["reservations"].values()
+        if r["user_id"] == task.meta["user_id"] and r is not earlier
+        and r["origin"] == earlier["origin"] and r["destination"] == earlier["destination"]
+    ]  # fmt: skip
+    assert look_alikes and all(
+        [f["flight_number"] for f in r["flights"]] != wanted for r in look_alikes
+    )  # another trip on the route: the date the customer gives decides
+    assert task.user_scenario is not None
+    texts = " ".join(task.user_scenario.texts())
+    assert not any(fn in texts for fn in wanted)
+    assert task.features["selection_same_as_before"] == 1.0
+    gold = _run(task, "sim:oracle")
+    assert gold.score is not None and gold.score.passed, gold.score
+    other = _run(task, _forced(tmp_path, "distractor_flight"))
+    assert other.score is not None and not other.score.passed

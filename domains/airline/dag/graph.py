@@ -65,6 +65,7 @@ COMPARE = {
     "named": "match_named_flight",
     "second_cheapest": "compare_prices",
     "time_window": "compare_prices",
+    "same_as_before": "match_named_flight",  # named by an earlier trip the agent looks up
 }
 
 INTENTS: dict[str, IntentSpec] = {

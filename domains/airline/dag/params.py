@@ -20,7 +20,8 @@ Axis meanings:
 - membership, insurance, cabin, passengers, trip_type, stops: the booking or reservation shape
   (cabin is the *target* cabin for change_cabin);
 - selection: how the flight is picked (book, change_flights): cheapest, shortest, earliest,
-  named, second_cheapest, time_window (the cheapest leaving at or after an hour);
+  named, second_cheapest, time_window (the cheapest leaving at or after an hour),
+  same_as_before (book: the flights of an earlier trip, which the agent looks up);
 - payment_mix: book: one card / gift card + card / certificate (+ card) / several gift cards /
   optimise (a lone booking: the largest certificate, the three largest gift cards, the rest on
   the card, whose charge is said);
@@ -90,7 +91,15 @@ INFOS = ("bag_allowance", "balances", "trip_costs")
 CHAINED_INFOS = ("bag_allowance", "balances")
 UPDATE_INTENTS = ("change_flights", "change_cabin", "add_bags")
 # How a searched flight is picked (`second_cheapest` and `time_window`: see build/search.py).
-SELECTIONS = ("cheapest", "shortest", "earliest", "named", "second_cheapest", "time_window")
+SELECTIONS = (
+    "cheapest",
+    "shortest",
+    "earliest",
+    "named",
+    "second_cheapest",
+    "time_window",
+    "same_as_before",  # book: the flights of an earlier trip (build/same_flight.py)
+)
 DENSITY_COUNTS = {"none": 0, "low": 1, "medium": 3, "high": 6}
 
 # Which axes matter for which intent (the rest are left out of the signature).
@@ -258,6 +267,11 @@ def payment_choices(p: Mapping[str, Value]) -> list[Value]:
     return mixes if gift_cards_fit(p) else [m for m in mixes if m != "gift_cards"]
 
 
+def _selection(p: Mapping[str, Value]) -> list[Value]:
+    # An earlier trip names the flights of a new booking, not of a changed one.
+    return [s for s in SELECTIONS if p["intent"] == "book" or s != "same_as_before"]
+
+
 def _bags(p: Mapping[str, Value]) -> list[Value]:
     free = FREE_BAGS[str(p["membership"])][str(p["cabin"])]
     if p["intent"] == "book":
@@ -392,7 +406,7 @@ SPACE = ParamSpace(
              relevant=_relevant("trip_type")),
         Axis("stops", ("direct", "one_stop"), "direct or one-stop itineraries",
              relevant=_relevant("stops")),
-        Axis("selection", SELECTIONS, "how the flight is picked",
+        Axis("selection", SELECTIONS, "how the flight is picked", allowed=_selection,
              relevant=_relevant("selection")),
         Axis("payment_mix", ("card", "card_gift", "certificate", "gift_cards", "optimise"),
              "how it is paid",

@@ -24,6 +24,7 @@ from domains.airline.dag.build.airports import TwoAirports, search_both, twin_ro
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.optimise import optimised_payment
 from domains.airline.dag.build.payment_rules import two_certificates
+from domains.airline.dag.build.same_flight import SAME_AS_BEFORE, earlier_trip
 from domains.airline.dag.build.search import BEATEN_BY, Option, search_options, search_tool
 from domains.airline.dag.build.world import GIFT_CARD_MAX
 from domains.airline.network import fare_floor, metro
@@ -57,6 +58,9 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
     out_day = ctx.rng.randint(16, 26)
     back_day = ctx.rng.randint(out_day + 1, min(30, out_day + 6)) if trip == "round_trip" else None
     ctx.lookup_user()
+    first_search = len(ctx.gold.calls)
+    # The earlier trip names the flights: no criterion picks them from the search.
+    searched = "named" if criterion == SAME_AS_BEFORE else criterion
     directions = [(origin, dest, day(out_day))]
     if back_day:
         directions.append((dest, origin, day(back_day)))
@@ -71,7 +75,7 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
             origin = pair.gold
         else:
             ctx.gold.call(search_tool(one_stop), origin=a, destination=b, date=d)
-            gold, others = search_options(ctx, a, b, d, cabin, pax, criterion, one_stop, budget)
+            gold, others = search_options(ctx, a, b, d, cabin, pax, searched, one_stop, budget)
         golds.append(gold)
         alts.append(others)
     travellers = w.travellers(pax)
@@ -82,6 +86,14 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
         twin = w.person(last=travellers[-1]["last_name"])
         w.user["saved_passengers"].append(twin)  # similar name, not travelling
         ctx.notes.distractors += 1
+    before: dict[str, Any] = {}
+    if criterion == SAME_AS_BEFORE:  # looked up before the search that finds its flights again
+        before = earlier_trip(ctx, golds, alts, cabin, trip, travellers[0])
+        lookup = {"reservation_id": before["before_id"]}
+        ctx.gold.calls.insert(
+            first_search, {"name": "get_reservation_details", "arguments": lookup}
+        )
+        text.required.append(before["before"])
     membership = str(p["membership"])
     free = FREE_BAGS[membership][cabin] * pax
     bags_mode = str(p["bags"])
@@ -163,6 +175,7 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
         "stops": "one_stop" if one_stop else "direct",
         "criterion": criterion,
         "named": [list(g.legs) for g in golds] if criterion == "named" else None,
+        "before": before.get("before"),
         "travellers": travellers,
         "bags": total_bags,
         "insurance": insurance,

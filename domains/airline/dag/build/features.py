@@ -8,7 +8,7 @@ flight to cancel counts), round_trip, one_stop, insurance, reservation_unknown,
 user_reservations (count), price_gap (relative gap between the gold flight and the nearest
 distractor on the criterion, 0..1; 1 when there is no competitor), payment_methods_used (count),
 cabin_basic_economy / _economy / _business, selection_cheapest / _shortest / _earliest / _named
-/ _second_cheapest / _time_window,
+/ _second_cheapest / _time_window / _same_as_before,
 payment_mix_card / _card_gift / _certificate / _gift_cards / _optimise,
 membership_regular / _silver / _gold, transfer_expected, compensation_delayed, bags_extra,
 bags_free, user_insists (the customer insists after the refusal), user_lies (it claims what the
@@ -26,11 +26,10 @@ from __future__ import annotations
 from domains.airline.constants import CABINS
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.graph import RESERVATION_INTENTS
-from domains.airline.dag.params import DENSITY_COUNTS, USES
+from domains.airline.dag.params import DENSITY_COUNTS, SELECTIONS, USES
 from domains.dag import Walk
 from domains.params import Point
 
-SELECTIONS = ("cheapest", "shortest", "earliest", "named", "second_cheapest", "time_window")
 PAYMENT_MIXES = ("card", "card_gift", "certificate", "gift_cards", "optimise")
 MEMBERSHIPS = ("regular", "silver", "gold")
 OVER_RESERVATIONS = ("trip_costs", "savings")  # figures summed over several reservations

@@ -43,7 +43,8 @@ def book(rng: random.Random, f: dict[str, Any]) -> Part:
         dates = say(rng, "book_dates", out_date=f["out_date"])
         when = f"on {f['out_date']}"
     cabin = say(rng, "book_cabin", cabin=f["cabin"], Cabin=f["cabin"].capitalize())
-    each = " in each direction" if f["back_date"] and f["criterion"] != "named" else ""
+    named = f["criterion"] in ("named", "same_as_before")  # the same flights both ways
+    each = " in each direction" if f["back_date"] and not named else ""
     choice = rng.choice(ph.flight_choice(f))
     pick = say(rng, "book_pick", pick=choice, each=each)
     bags = int(f["bags"])

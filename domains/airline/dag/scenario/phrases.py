@@ -117,6 +117,13 @@ def flight_choice(f: dict[str, Any]) -> list[str]:
         if len(named) == 1:
             return named
         return [f"{named[0]} on the way out and {named[1]} on the way back"]
+    if f["criterion"] == "same_as_before":  # the flights of an earlier trip, on new dates
+        s = "s" * (f["stops"] == "one_stop" or bool(f.get("back_date")))
+        before = f["before"]
+        return [
+            f"the exact same flight{s} as on my trip of {before}",
+            f"the same flight{s} I flew on {before}",
+        ]
     stops = STOPS[f["stops"]]
     return [c.format(stops=stops, after=f.get("after", "")) for c in CRITERIA[f["criterion"]]]
 
