@@ -43,6 +43,8 @@ def synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
     with boundary():
         rec, _ = steps.synthesize(inp.config, inp.harvest_id, inp.iteration, inp.index, inp.params)
     out = SynthesizeOutput(candidate=rec)
+    if inp.slim:  # slimmed here, where synthesis ran, not in the workflow
+        out = out.slimmed()
     try:
         check_payload(out, f"candidate {rec.candidate_id}")
     except ApplicationError as exc:  # too big to send is a rejection like any other, not a crash

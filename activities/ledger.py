@@ -102,7 +102,7 @@ class LedgerActivities:
     def record_results(self, inp: RecordResultsInput) -> Ack:
         """A candidate and/or a wave of its rollouts, in one transaction."""
         self.store.record_results(
-            inp.candidate, [(r.rollout, r.analysis, r.failed) for r in inp.rollouts]
+            inp.full_candidate(), [(r.rollout, r.analysis, r.failed) for r in inp.rollouts]
         )
         return Ack()
 

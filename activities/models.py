@@ -83,10 +83,28 @@ class SynthesizeInput(BaseModel):
     iteration: int
     index: int
     params: dict
+    slim: bool = Field(
+        default=False,
+        description="send the task back slim (see `SynthesizeOutput.expected_delta`); "
+        "iterations started before this was added leave it False",
+    )
 
 
 class SynthesizeOutput(BaseModel):
     candidate: CandidateRecord
+    expected_delta: delta.WorldDelta | None = Field(
+        default=None,
+        description="set when the task travels slim: the candidate's task has an empty expected "
+        "final world, and this rebuilds it from its world (see `slim_task`)",
+    )
+
+    def slimmed(self) -> SynthesizeOutput:
+        """This output with its task slim (a rejected candidate has no task to slim)."""
+        if self.candidate.task is None or self.expected_delta is not None:
+            return self
+        task, changes = slim_task(Task.model_validate(self.candidate.task))
+        candidate = self.candidate.model_copy(update={"task": task.model_dump(mode="json")})
+        return SynthesizeOutput(candidate=candidate, expected_delta=changes)
 
 
 class RecordCandidateInput(BaseModel):
@@ -164,6 +182,17 @@ class RecordResultsInput(BaseModel):
 
     candidate: CandidateRecord | None = None
     rollouts: list[RecordRolloutInput] = Field(default_factory=list)
+    expected_delta: delta.WorldDelta | None = Field(
+        default=None, description="set when the candidate's task came slim from `synthesize`"
+    )
+
+    def full_candidate(self) -> CandidateRecord | None:
+        """The candidate as synthesized (its task's expected final world rebuilt when slim)."""
+        c = self.candidate
+        if c is None or c.task is None or self.expected_delta is None:
+            return c
+        expected = delta.apply(c.task["world"], self.expected_delta)
+        return c.model_copy(update={"task": {**c.task, "expected_final_world": expected}})
 
 
 class FinishIterationInput(BaseModel):

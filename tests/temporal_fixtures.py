@@ -161,11 +161,12 @@ def fake_synthesize(inp: SynthesizeInput) -> SynthesizeOutput:
     if inp.params.get("reject"):
         return SynthesizeOutput(candidate=CandidateRecord(**base, rejection="fake rejection"))
     task = fake_task(cid, inp.params, seed)
-    return SynthesizeOutput(
+    out = SynthesizeOutput(
         candidate=CandidateRecord(
             **base, cell=task.cell, signature=task.signature, task=task.model_dump(mode="json")
         )
     )
+    return out.slimmed() if inp.slim else out  # as the real activity sends it
 
 
 @activity.defn(name=names.ROLLOUT)

@@ -10,7 +10,10 @@ process that owns the store), so a ledger step needs no server round trip and it
 candidate with its world, a wave's trajectories) never enters the history. A candidate is recorded
 with the first wave of its results, and each wave in one write; a rollout gets the task slim (its
 expected final world as changes to its world). Iterations started before this (`LOCAL_LEDGER`)
-keep the old shape: a ledger activity per candidate and per rollout, through the server.
+keep the old shape: a ledger activity per candidate and per rollout, through the server. Since
+`SLIM_SYNTHESIZE` the synthesize step sends the task slim already (slimmed where it is made, so
+the world crosses the history once and the workflow has no diff to compute); a candidate's k
+rollout inputs differ only in their index, so their size is checked once.
 
 A rollout whose activity gives up (retries exhausted, a non-retryable provider error, a timeout)
 is recorded as errored, with every failed attempt, and the candidate is decided without it
@@ -67,7 +70,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from mining.harvest.logs import at
     from mining.harvest.tally import Tally
-    from mining.store.records import CandidateRecord, FailedAttempts, RolloutOutcome, rollout_key
+    from mining.store.records import FailedAttempts, RolloutOutcome, rollout_key
     from workflows.models import IterationInput
     from workflows.policies import COMPUTE_RETRY, ledger_retry
 
@@ -77,16 +80,20 @@ R = TypeVar("R")
 LEAN_ROLLOUTS = "lean-rollouts"
 ERRORS_ARE_DATA = "errors-are-data"
 LOCAL_LEDGER = "local-ledger"
+SLIM_SYNTHESIZE = "slim-synthesize"
 
 
 class _Wire:
     """How one candidate's task travels to its rollouts (slim once the patch is on)."""
 
-    def __init__(self, task: Task, slim: bool) -> None:
-        self.task = task  # the whole task (ids, cell and intents for summaries)
-        self.sent, self.expected_delta = task, None
-        if slim:
+    def __init__(self, syn: SynthesizeOutput, slim: bool) -> None:
+        task = Task.model_validate(syn.candidate.task)
+        self.task = task  # ids, cell and intents for summaries (slim or whole alike)
+        self.sent, self.expected_delta = task, syn.expected_delta
+        if slim and syn.expected_delta is None:  # came whole: slim it here
             self.sent, self.expected_delta = slim_task(task)
+        # A candidate's rollout inputs differ only in their index: one size check covers them.
+        self.checked = False
 
 
 Ran = tuple[RolloutOutcome, RecordRolloutInput | None]
@@ -111,6 +118,8 @@ class MiningIterationWorkflow:
         self._errors_are_data = workflow.patched(ERRORS_ARE_DATA)
         # Newer iterations: ledger steps local, written per wave; rollouts get the task slim.
         self._local = workflow.patched(LOCAL_LEDGER)
+        # Newest: `synthesize` sends the task slim already (its world crosses the history once).
+        self._slim_synthesize = self._local and workflow.patched(SLIM_SYNTHESIZE)
         cfg = inp.config
         proposed = await self._ledger(
             names.PROPOSE,
@@ -156,6 +165,7 @@ class MiningIterationWorkflow:
                 iteration=inp.iteration,
                 index=index,
                 params=params,
+                slim=self._slim_synthesize,
             ),
             SynthesizeOutput,
             cfg.timeouts.synthesize_s,
@@ -166,7 +176,7 @@ class MiningIterationWorkflow:
         where = at(inp.harvest_id, inp.iteration, cand.candidate_id)
         # Paid for by an earlier run of this iteration: reused, not paid again.
         if self._local:  # the candidate is recorded with its first results
-            recorded, unrecorded = self._recorded.get(cand.candidate_id, []), cand
+            recorded, unrecorded = self._recorded.get(cand.candidate_id, []), syn
         else:
             known = await self._ledger(
                 names.RECORD_CANDIDATE,
@@ -179,7 +189,7 @@ class MiningIterationWorkflow:
             workflow.logger.info(f"candidate rejected: {cand.rejection}", extra=where)
             await self._record(index, unrecorded, [])
             return CandidateOutcome(candidate_id=cand.candidate_id, synthesized=False)
-        wire = _Wire(Task.model_validate(cand.task), slim=self._local)
+        wire = _Wire(syn, slim=self._local)
         reuse = {r.index: r for r in recorded}
         tally = Tally(cfg, cand.candidate_id)
         while wave := tally.next_wave():
@@ -207,7 +217,7 @@ class MiningIterationWorkflow:
         return cast(list[R], settled)
 
     async def _record(
-        self, cand: int, candidate: CandidateRecord | None, rollouts: list[RecordRolloutInput]
+        self, cand: int, candidate: SynthesizeOutput | None, rollouts: list[RecordRolloutInput]
     ) -> None:
         """One ledger write for what the candidate has yet to record (nothing: no write)."""
         if candidate is None and not rollouts:
@@ -215,7 +225,11 @@ class MiningIterationWorkflow:
         what = f"{len(rollouts)} rollouts" + (" and the candidate" if candidate else "")
         await self._ledger(
             names.RECORD_RESULTS,
-            RecordResultsInput(candidate=candidate, rollouts=rollouts),
+            RecordResultsInput(
+                candidate=candidate.candidate if candidate else None,
+                rollouts=rollouts,
+                expected_delta=candidate.expected_delta if candidate else None,
+            ),
             Ack,
             f"record candidate {cand}: {what}",
         )
@@ -238,7 +252,9 @@ class MiningIterationWorkflow:
             lean=self._lean,
             expected_delta=wire.expected_delta,
         )
-        _check(arg, f"rollout {index} of candidate {task.task_id}")
+        if not wire.checked:
+            _check(arg, f"rollout {index} of candidate {task.task_id}")
+            wire.checked = True
         failed = FailedAttempts(
             rollout_id=rollout_key(task.task_id, index),
             candidate_id=task.task_id,
