@@ -9,15 +9,13 @@ from whole-history aggregates the writes keep current (`history_terms`), the har
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from typing import Any
-
-import duckdb
 
 from mining.core.errors import UserError
 from mining.reports.diversity import diversity, leading_failure_modes
 from mining.reports.summary import FailureCount, HarvestSummary
+from mining.store.connection import Connected
 from mining.store.digest import (
     RECENT,
     HarvestedPoint,
@@ -28,15 +26,8 @@ from mining.store.digest import (
 from mining.store.records import HarvestRecord
 
 
-class Reads:
+class Reads(Connected):
     """Read queries over the connection a `Store` opens (under its lock)."""
-
-    _conn: duckdb.DuckDBPyConnection
-    _lock: threading.RLock
-
-    def _all(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
 
     def _has_column(self, table: str, column: str) -> bool:
         """Whether the file has it (one opened read-only is not migrated)."""

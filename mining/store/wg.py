@@ -11,16 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mining.store.connection import dumps
 from mining.store.db import Store
 from mining.store.reads import Reads
 from mining.store.records import CandidateRecord, DecisionRecord
 from mining.wg.frontier import FrontierEntry
 from mining.wg.models import ProbeOutcome
 from mining.wg.rules import probe_totals
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)
 
 
 def record_probe(store: Store, harvest_id: str, out: ProbeOutcome, k: int, limit: int) -> bool:
@@ -64,7 +61,7 @@ def _record(store: Store, harvest_id: str, out: ProbeOutcome, k: int, limit: int
             "INSERT OR IGNORE INTO wg_chains (hypothesis_id, step, harvest_id, knob, params, "
             "complexity, outcome, reason, target_rollouts, oracle_runs) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [h.hypothesis_id, step, harvest_id, v.knob, _dumps(v.params), v.complexity,
+            [h.hypothesis_id, step, harvest_id, v.knob, dumps(v.params), v.complexity,
              v.outcome, v.reason, v.target_rollouts, v.oracle_runs],
         )  # fmt: skip
     _update_frontier(store, harvest_id, h.tag, h.complexity)
@@ -102,7 +99,7 @@ def _update_frontier(store: Store, harvest_id: str, tag: str, complexity: int) -
     store._exec(
         "INSERT OR REPLACE INTO wg_frontier (harvest_id, tag, complexity, status, counts, "
         "evidence) VALUES (?, ?, ?, ?, ?, ?)",
-        [harvest_id, tag, complexity, status, _dumps(counts), _dumps(evidence)],
+        [harvest_id, tag, complexity, status, dumps(counts), dumps(evidence)],
     )
 
 
