@@ -100,7 +100,9 @@ def start_cmd(
         typer.Option(
             "--turn-timeout",
             min=1,
-            help="seconds the target may take per turn (a rollout's time bounds follow from it)",
+            help="seconds one model call may take: the target's turn (a rollout's time bounds "
+            "follow from it) and, in mode wg, every role's answer (oracle, strategist, world "
+            "actor)",
         ),
     ] = TURN_TIMEOUT_S,
     harvest_id: Annotated[

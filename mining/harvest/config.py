@@ -14,12 +14,11 @@ from pydantic import BaseModel, Field
 
 from mining.core.errors import UserError
 from mining.core.window import Window
-from mining.llm.spec import parse_target, with_turn_timeout
+from mining.llm.spec import TURN_TIMEOUT_S, parse_target, with_turn_timeout
 from mining.propose.context import ProposerContext, cell_cap
 from mining.wg.config import WGOptions, WGSettings, check_settings
 
 MODES = ("dag", "wg")
-TURN_TIMEOUT_S = 60.0  # the default per-turn timeout of a rollout's model call
 BEATS_PER_TIMEOUT = 4  # heartbeats sent within one heartbeat timeout
 ROLLOUT_SLACK_S = 120.0  # a rollout attempt's time besides its model calls
 ROLLOUT_ATTEMPT_BUDGET = 3  # a rollout's worst-case attempts' worth of time, retries included
@@ -156,6 +155,7 @@ def wg_settings(cfg: HarvestConfig) -> WGSettings:
         n_tasks=cfg.n_tasks,
         seed=cfg.seed,
         max_turns=cfg.max_turns,
+        turn_s=cfg.timeouts.turn_s,
     )
 
 

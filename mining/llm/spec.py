@@ -63,6 +63,9 @@ class ModelSpec(BaseModel):
         return options
 
 
+TURN_TIMEOUT_S = 60.0  # the default timeout of one model call (a rollout's turn, a role's answer)
+
+
 def with_turn_timeout(spec: ModelSpec, turn_s: float) -> ModelSpec:
     """The target with a rollout's per-turn timeout (`--turn-timeout`). A target string that
     sets its own `timeout_s` is refused: the turn timeout also bounds the rollout's activity, so

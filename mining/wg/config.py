@@ -10,6 +10,7 @@ from domains import registry
 from domains.wg import BREAK_KINDS, WGVocabulary
 from mining.core.errors import UserError
 from mining.core.window import Window
+from mining.llm.spec import TURN_TIMEOUT_S, ModelSpec, parse_target, with_turn_timeout
 
 OFFLINE = "offline"
 
@@ -61,9 +62,19 @@ class WGSettings(WGOptions):
         default=None,
         description="what the harvest's budget leaves this probe: simplification stops there",
     )
+    turn_s: float = Field(
+        default=TURN_TIMEOUT_S,
+        description="timeout of one model call of any role: target, oracle, strategist, world "
+        "actor (--turn-timeout)",
+    )
 
     def window(self) -> Window:
         return Window(min_pass_rate=self.min_pass_rate, max_pass_rate=self.max_pass_rate, k=self.k)
+
+    def model(self, name: str) -> ModelSpec:
+        """The model of a role (a name with options, as `--target` takes it) on this harvest's
+        endpoint, each call bounded by the turn timeout."""
+        return with_turn_timeout(parse_target(name, self.api_base), self.turn_s)
 
 
 def derive_seed(*parts: object) -> int:
@@ -93,6 +104,11 @@ def check_settings(s: WGSettings) -> None:
     for name in ("k", "n_tasks", "oracle_attempts", "max_hypotheses", "max_turns"):
         if getattr(s, name) < 1:
             raise UserError(f"{name}={getattr(s, name)}: must be at least 1")
+    if s.turn_s <= 0:
+        raise UserError(f"turn timeout {s.turn_s}: must be a positive number of seconds")
+    for role in (s.target, s.oracle, s.strategist, s.world_actor):
+        if role != OFFLINE:
+            s.model(role)  # a role that sets its own timeout_s is refused here, not mid-harvest
     unknown = sorted(set(s.break_rates) - set(BREAK_KINDS))
     if unknown:
         raise UserError(f"break kind(s) {unknown}: allowed {', '.join(BREAK_KINDS)}")

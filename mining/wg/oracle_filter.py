@@ -25,7 +25,6 @@ from domains import registry
 from domains.base import ToolCall
 from mining.core.task import Task
 from mining.harvest.config import rollout_seed
-from mining.llm.spec import parse_target
 from mining.rollout.loop import run_rollout
 from mining.wg import assertions
 from mining.wg.config import WGSettings, derive_seed
@@ -70,7 +69,7 @@ def run_trial(s: WGSettings, task: Task) -> Trial:
     """Up to k target rollouts, one after another, stopping once the window verdict cannot
     change (a candidate surely inside still runs all k, so its rate is measured over k, as in
     DAG harvests). A verifier that does not load runs all k and passes nobody."""
-    target, window = parse_target(s.target, s.api_base), s.window()
+    target, window = s.model(s.target), s.window()
     seed = derive_seed("trial", task.task_id, s.seed)
     invalid = bool(task.meta.get(INVALID_VERIFIER))
     passes = rollouts = tokens = 0
@@ -92,7 +91,7 @@ def run_trial(s: WGSettings, task: Task) -> Trial:
 
 def run_oracle(s: WGSettings, task: Task) -> OracleRun:
     """The oracle on the same task; the first passing rollout becomes the gold."""
-    oracle = parse_target(s.oracle, s.api_base)
+    oracle = s.model(s.oracle)
     tokens, cost = 0, 0.0
     # A verifier whose expected world does not load passes nobody: no oracle rollout is paid.
     attempts = 0 if task.meta.get(INVALID_VERIFIER) else s.oracle_attempts

@@ -18,7 +18,6 @@ import random
 from pydantic import BaseModel, Field
 
 from domains.wg import WGVocabulary
-from mining.llm.spec import ModelSpec
 from mining.llm.structured import Completion, StructuredOutputError, call_structured
 from mining.wg.config import OFFLINE, WGSettings, derive_seed, vocabulary
 from mining.wg.frontier import FrontierEntry, FrontierMap
@@ -132,7 +131,7 @@ def next_hypothesis(
     tag, level, move = offline_choice(vocab, fmap, index, s)
     text = statement(vocab, tag, level)
     if s.strategist != OFFLINE:
-        spec = ModelSpec(model=s.strategist, api_base=s.api_base)
+        spec = s.model(s.strategist)
         try:
             draft = call_structured(
                 spec, HypothesisDraft, _SYSTEM, model_prompt(vocab, fmap, s), completion=completion

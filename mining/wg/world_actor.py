@@ -23,7 +23,6 @@ from domains.wg import BREAK_KINDS, Broken, WGVocabulary
 from mining.core.errors import UserError
 from mining.core.task import Task
 from mining.dag.synthesize import Rejection, sample_params, synthesize_candidate
-from mining.llm.spec import ModelSpec
 from mining.llm.structured import Completion, call_structured
 from mining.wg import assertions
 from mining.wg.config import OFFLINE, WGSettings, derive_seed, vocabulary
@@ -37,7 +36,7 @@ def describe(
 ) -> WorldDescription:
     """The worker's world description (offline: from the tag's and level's pinned axes)."""
     if s.world_actor != OFFLINE:
-        spec = ModelSpec(model=s.world_actor, api_base=s.api_base)
+        spec = s.model(s.world_actor)
         prompt = f"Hypothesis: {h.statement}\nCapability tag: {h.tag}\nPinned: {h.point}"
         return call_structured(spec, WorldDescription, _WORKER, prompt, completion=completion)
     pinned = ", ".join(f"{k}={v}" for k, v in sorted(h.point.items()))
@@ -183,7 +182,7 @@ def build_with_model(
     """A scenario from the world-actor model; with `params`, the simplifier's simpler variant
     (the same model, asked to follow the simpler parameters)."""
     dom = registry.get(s.domain)
-    spec = ModelSpec(model=s.world_actor, api_base=s.api_base)
+    spec = s.model(s.world_actor)
     point = dict(params if params is not None else h.point)
     plan = (
         f"World description: {description.model_dump_json()}\n"
