@@ -1,5 +1,6 @@
 """What the airline tools share: entity lookups with tau2's messages, copy-on-access forks of a
-world, and the common steps of searching flights and charging for a change.
+world, and the common steps of searching flights, pricing a changed itinerary and paying for a
+booking or a change.
 
 `tools.py` defines the 14 tools on top of `AirlineToolBase`. The tools themselves must be
 methods of `AirlineTools` (Python's argument errors name the class a method is defined on, and
@@ -17,12 +18,22 @@ from domains.airline.data_model import (
     AirlineWorld,
     DirectFlight,
     Flight,
+    FlightDateStatusAvailable,
     Payment,
     Reservation,
+    ReservationFlight,
     User,
     fast_deepcopy,
 )
 from domains.base import Toolkit, ToolResult
+
+
+def as_models(items: Any, model: type[Any]) -> Any:
+    """tau2's argument conversion: build models only if *every* item is a JSON object (so an
+    empty list stays empty and a list with a stray string is passed on raw, failing later)."""
+    if all(isinstance(item, dict) for item in items):
+        return [model(**item) for item in items]
+    return items
 
 
 class AirlineToolBase(Toolkit):
@@ -148,3 +159,70 @@ class AirlineToolBase(Toolkit):
             method.amount -= amount
         if amount != 0:
             reservation.payment_history.append(Payment(payment_id=payment_id, amount=amount))
+
+    def _pay_booking(self, user: User, lines: Any, total_price: Any) -> None:
+        """Check every payment line of a new booking (method known, balance enough, the sum
+        right), then take the money. A certificate goes whole (its remainder is forfeited)."""
+        for line in lines:
+            payment_id, amount = line.payment_id, line.amount
+            if payment_id not in user.payment_methods:
+                raise ValueError(f"Payment method {payment_id} not found")
+            method: Any = user.payment_methods[payment_id]
+            if method.source in {"gift_card", "certificate"}:
+                if method.amount < amount:
+                    raise ValueError(f"Not enough balance in payment method {payment_id}")
+        paid = sum(line.amount for line in lines)
+        if paid != total_price:
+            raise ValueError(
+                f"Payment amount does not add up, total price is {total_price}, but paid {paid}"
+            )
+        for line in lines:
+            payment_id, amount = line.payment_id, line.amount
+            method = user.payment_methods[payment_id]
+            if method.source == "gift_card":
+                method.amount -= amount
+            elif method.source == "certificate":
+                user.payment_methods.pop(payment_id)
+
+    def _reprice(
+        self, reservation: Reservation, legs: Any, cabin: Any
+    ) -> tuple[list[ReservationFlight], Any]:
+        """A changed itinerary's segments and the price difference for all travellers: a
+        segment keeps its old price only if the same flight and date is booked and the cabin
+        is unchanged; any other is priced (and checked) anew."""
+        travellers = len(reservation.passengers)
+        total_price: Any = 0
+        new_flights = []
+        for info in legs:
+            number, date = info.flight_number, info.date
+            kept = next(
+                (
+                    segment
+                    for segment in reservation.flights
+                    if segment.flight_number == number
+                    and segment.date == date
+                    and cabin == reservation.cabin
+                ),
+                None,
+            )
+            if kept:
+                total_price += kept.price * travellers
+                new_flights.append(kept)
+                continue
+            flight = self._get_flight(number)
+            day = self._get_flight_instance(number, date)
+            if not isinstance(day, FlightDateStatusAvailable):
+                raise ValueError(f"Flight {number} not available on date {date}")
+            if day.available_seats[cabin] < travellers:
+                raise ValueError(f"Not enough seats on flight {number}")
+            segment = ReservationFlight(
+                flight_number=number,
+                date=date,
+                price=day.prices[cabin],
+                origin=flight.origin,
+                destination=flight.destination,
+            )
+            total_price += segment.price * travellers
+            new_flights.append(segment)
+        total_price -= sum(segment.price for segment in reservation.flights) * travellers
+        return new_flights, total_price

@@ -1,7 +1,7 @@
 """The 14 airline tools, behaving exactly as tau2-bench's airline tools do.
 
 Conformance comes first: the agent must see the same data, the same errors and the same state
-changes as in tau2, including tau2's quirks (listed in `QUIRKS` below and tested one by one). So
+changes as in tau2, including tau2's quirks (`domains.airline.quirks`, each tested). So
 the tools take the raw JSON arguments without coercion (tau2 calls the methods directly, which is
 why, e.g., string bag counts fail with Python's own TypeError), check things in tau2's order, and
 mutate the world at the same points (some errors leave partial changes behind, as in tau2).
@@ -42,49 +42,8 @@ from domains.airline.data_model import (
     ReservationFlight,
     User,
 )
-from domains.airline.tool_base import AirlineToolBase
+from domains.airline.tool_base import AirlineToolBase, as_models
 from domains.base import ToolKind, tool
-
-# tau2 behaviours that change outcomes and that we reproduce on purpose (tests cover each).
-QUIRKS = (
-    "cancel_reservation: no status or eligibility check; appends a negated copy of every "
-    "payment_history entry (again on a second cancel); seats are not released; gift-card and "
-    "certificate balances are not restored",
-    "book_reservation: a certificate is removed whole however little of it is used; the same gift "
-    "card listed twice is checked per line, so its balance can go negative; listing the same "
-    "certificate twice removes it, then fails with a KeyError after earlier deductions were made",
-    "book_reservation: nonfree_baggages is trusted (no free-bag arithmetic), no check of "
-    "origin/destination against the flights, of flight_type, of passenger or payment-method "
-    "limits; an empty flight list books at $0",
-    "book_reservation: new ids HATHAT, HATHAU, HATHAV, then 'Too many reservations'; created_at "
-    "is the world's current time",
-    "update_reservation_flights: a segment keeps its old price only if the same flight and date is "
-    "in the reservation and the cabin is unchanged (a cabin change re-prices every segment, and a "
-    "flown segment then fails as not available); no route, trip-type or basic-economy check; seat "
-    "counts untouched; refunds (negative differences) go to the given payment method and raise a "
-    "gift card's balance at once; a zero difference adds no payment line; works on cancelled "
-    "reservations; an unknown cabin fails with a bare KeyError text",
-    "update_reservation_flights / update_reservation_baggages: the payment method is always "
-    "checked, and a certificate is refused even when nothing is owed",
-    "update_reservation_baggages: charges only for added non-free bags; removing bags refunds "
-    "nothing; negative counts accepted",
-    "update_reservation_passengers: the new passengers are validated before the reservation is "
-    "looked up; extra passenger fields are ignored",
-    "send_certificate: ids certificate_3221322/3/4 per user, then 'Too many certificates'; the "
-    "amount is not checked (0, negative, fractional, numeric strings), the message echoes it raw",
-    "search_onestop_flight: the next-day date for overnight first legs is built without zero "
-    "padding (2024-05-9 style) and as day 31 on the 30th, so such connections are not found; "
-    "connection times are compared as strings and zero-minute layovers are allowed",
-    "lookups are exact (case-sensitive); unknown tools answer \"Tool 'X' not found.\"",
-)
-
-
-def _as_models(items: Any, model: type[Any]) -> Any:
-    """tau2's argument conversion: build models only if *every* item is a JSON object (so an
-    empty list stays empty and a list with a stray string is passed on raw, failing later)."""
-    if all(isinstance(item, dict) for item in items):
-        return [model(**item) for item in items]
-    return items
 
 
 class AirlineTools(AirlineToolBase):
@@ -125,9 +84,9 @@ class AirlineTools(AirlineToolBase):
             insurance: 'yes' to buy travel insurance, 'no' otherwise.
         """
         # Raw JSON in, so typed as Any: converted only when every item is an object (as tau2).
-        legs: Any = _as_models(flights, FlightInfo)
-        people: Any = _as_models(passengers, Passenger)
-        lines: Any = _as_models(payment_methods, Payment)
+        legs: Any = as_models(flights, FlightInfo)
+        people: Any = as_models(passengers, Passenger)
+        lines: Any = as_models(payment_methods, Payment)
         user = self._get_user(user_id)
         reservation = Reservation(
             reservation_id=self._new_reservation_id(),
@@ -171,28 +130,7 @@ class AirlineTools(AirlineToolBase):
             total_price += INSURANCE_PER_PASSENGER * len(people)
         total_price += BAG_PRICE * nonfree_baggages
 
-        for line in lines:
-            payment_id, amount = line.payment_id, line.amount
-            if payment_id not in user.payment_methods:
-                raise ValueError(f"Payment method {payment_id} not found")
-            method: Any = user.payment_methods[payment_id]
-            if method.source in {"gift_card", "certificate"}:
-                if method.amount < amount:
-                    raise ValueError(f"Not enough balance in payment method {payment_id}")
-        paid = sum(line.amount for line in lines)
-        if paid != total_price:
-            raise ValueError(
-                f"Payment amount does not add up, total price is {total_price}, but paid {paid}"
-            )
-
-        # Checks passed: take the money. A certificate goes whole (its remainder is forfeited).
-        for line in lines:
-            payment_id, amount = line.payment_id, line.amount
-            method = user.payment_methods[payment_id]
-            if method.source == "gift_card":
-                method.amount -= amount
-            elif method.source == "certificate":
-                user.payment_methods.pop(payment_id)
+        self._pay_booking(user, lines, total_price)
 
         for day in booked_days:
             day.available_seats[cabin] -= len(people)
@@ -363,45 +301,10 @@ class AirlineTools(AirlineToolBase):
             payment_id: Id of a gift card or credit card in the user's profile that pays the
                 difference or receives the refund, for example 'credit_card_7815826'.
         """
-        legs: Any = _as_models(flights, FlightInfo)
+        legs: Any = as_models(flights, FlightInfo)
         reservation = self._get_reservation(reservation_id)
         user = self._get_user(reservation.user_id)
-        travellers = len(reservation.passengers)
-
-        total_price: Any = 0
-        new_flights = []
-        for info in legs:
-            number, date = info.flight_number, info.date
-            kept = next(
-                (
-                    segment
-                    for segment in reservation.flights
-                    if segment.flight_number == number
-                    and segment.date == date
-                    and cabin == reservation.cabin
-                ),
-                None,
-            )
-            if kept:
-                total_price += kept.price * travellers
-                new_flights.append(kept)
-                continue
-            flight = self._get_flight(number)
-            day = self._get_flight_instance(number, date)
-            if not isinstance(day, FlightDateStatusAvailable):
-                raise ValueError(f"Flight {number} not available on date {date}")
-            if day.available_seats[cabin] < travellers:
-                raise ValueError(f"Not enough seats on flight {number}")
-            segment = ReservationFlight(
-                flight_number=number,
-                date=date,
-                price=day.prices[cabin],
-                origin=flight.origin,
-                destination=flight.destination,
-            )
-            total_price += segment.price * travellers
-            new_flights.append(segment)
-        total_price -= sum(segment.price for segment in reservation.flights) * travellers
+        new_flights, total_price = self._reprice(reservation, legs, cabin)
 
         self._charge_for_update(user, reservation, payment_id, total_price)
         reservation.flights = new_flights
@@ -418,7 +321,7 @@ class AirlineTools(AirlineToolBase):
             reservation_id: The reservation's id, for example 'ZFA04Y'.
             passengers: Every traveller, each with first name, last name and date of birth.
         """
-        people: Any = _as_models(passengers, Passenger)
+        people: Any = as_models(passengers, Passenger)
         reservation = self._get_reservation(reservation_id)
         if len(people) != len(reservation.passengers):
             raise ValueError("Number of passengers does not match")
