@@ -372,6 +372,7 @@ def pocket_pass_rate(point: dict) -> float:
     return 0.35 if inside else 0.97
 
 
+@pytest.mark.slow
 def test_adaptive_keeps_discovering_pockets_after_its_first_hits() -> None:
     # Four narrow pockets: the proposer before this one settled on the first it found (median
     # half of them over these seeds, 2 of 6 runs with three); this one keeps exploring untried

@@ -80,6 +80,7 @@ def test_load_environment_rows_and_rubric(rows: list[ExportRow], package: str) -
         assert weights[metric] == 0.0
 
 
+@pytest.mark.slow
 def test_rollouts_against_the_sim_endpoint(
     rows: list[ExportRow], package: str, sim_server: SimServer
 ) -> None:

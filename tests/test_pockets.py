@@ -61,6 +61,7 @@ def test_same_seed_same_pockets_and_they_are_narrow() -> None:
     assert total < MAX_TOTAL * 1.3
 
 
+@pytest.mark.slow
 def test_pocket_tasks_fail_at_the_pockets_rate_and_others_rarely() -> None:
     profile = load_profile("pockets:0")
     pocket = profile.pockets[0]
