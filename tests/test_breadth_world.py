@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from domains.airline.constants import minutes
 from domains.airline.dag.check import usable_options
 from domains.airline.data_model import AirlineWorld
 from domains.airline.network import metro
@@ -176,4 +177,27 @@ def test_all_business_moves_to_economy_and_the_savings_are_said(tmp_path: Path) 
     assert len(refunds) == len(business) and task.communicate == [f"${sum(refunds)}"]
     assert _score(task, "sim:oracle").passed
     assert not _score(task, _forced(tmp_path, "misstate_fact")).passed
+    assert not _score(task, _forced(tmp_path, "overreach")).passed
+
+
+def test_by_duration_cancels_the_long_ones_and_states_each_duration(tmp_path: Path) -> None:
+    task = _task(intent="cancel_all", reservations="by_duration", n_intents=1)
+    assert task.params["info"] == "durations" and task.features["reservations_by_duration"] == 1.0
+    hours = task.user_scenario.script.requests[0].ask if task.user_scenario else ""
+    limit = 60 * next(int(w) for w in hours.split() if w.isdigit())
+    world = task.world
+
+    def longest(rid: str) -> int:
+        legs = [world["flights"][f["flight_number"]] for f in world["reservations"][rid]["flights"]]
+        return max(
+            minutes(x["scheduled_arrival_time_est"]) - minutes(x["scheduled_departure_time_est"])
+            for x in legs
+        )
+
+    cancelled = _cancelled(task)
+    assert cancelled and all(longest(r) > limit for r in cancelled)
+    spared = {c["arguments"]["reservation_id"] for c in task.meta["excluded_calls"]}
+    assert any(longest(r) < limit for r in spared)  # a short one the rule leaves alone
+    assert len(task.communicate) >= len(cancelled | spared)  # every duration is stated
+    assert _score(task, "sim:oracle").passed
     assert not _score(task, _forced(tmp_path, "overreach")).passed

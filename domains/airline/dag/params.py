@@ -35,7 +35,8 @@ Axis meanings:
   cabin, change the destination (all refused); `none` elsewhere;
 - info (info): the free bag allowance of a reservation, the sums of gift-card and
   certificate balances, or the total paid for the upcoming reservations; savings goes with
-  reservations=all_business (a lone change_cabin to economy); `none` elsewhere;
+  reservations=all_business (a lone change_cabin to economy), durations with
+  reservations=by_duration (cancel_all); `none` elsewhere;
 - behaviour: how the customer takes an answer to the first request: plain (accepts it); on a
   refusal, insist (insists 2-5 times) or lie (claims what the record contradicts, then insists
   once); on a bag-allowance question, lie (claims gold membership); on a lone booking, paid
@@ -51,7 +52,8 @@ Axis meanings:
   (the policy still decides); duplicates: the later copy of each trip booked twice
   (build/sets.py); all_business (a lone change_cabin to economy, with info=savings): every
   upcoming business reservation moved to economy and the total refunded stated
-  (build/downgrade.py).
+  (build/downgrade.py); by_duration (cancel_all with info=durations): the upcoming ones with a
+  flight longer than some hours, the durations stated (build/durations.py).
 The axes added for issue 19 (partial, info, behaviour, airports, payment_rule, reservations)
 come last and are left out of signatures at their default (none / plain / one / every), so
 every point that existed before them keeps its task and fingerprint. cancel_all cancels every
@@ -336,6 +338,8 @@ def _partial_relevant(p: Mapping[str, Value]) -> bool:
 def _info(p: Mapping[str, Value]) -> list[Value]:
     if _downgrade_alone(p):
         return ["none", "savings"]  # with reservations=all_business: the total refunded
+    if p["intent"] == "cancel_all":
+        return ["none", "durations"]  # with reservations=by_duration: the flights' lengths
     if p["intent"] != "info":
         return ["none"]
     return list(INFOS if p["n_intents"] == 1 else CHAINED_INFOS)
@@ -367,6 +371,8 @@ def _payment_rule(p: Mapping[str, Value]) -> list[Value]:
 def _reservations(p: Mapping[str, Value]) -> list[Value]:
     """Which reservations a rule over a set covers (build/answers.py, build/sets.py,
     build/downgrade.py)."""
+    if p["info"] == "durations":
+        return ["by_duration"]
     if p["intent"] == "cancel_all":
         return ["every", "listed", "duplicates"]
     return ["all_business"] if p["info"] == "savings" else ["every"]
@@ -418,8 +424,8 @@ SPACE = ParamSpace(
         Axis("distractor_density", tuple(DENSITY_COUNTS), "distractors per choice"),
         Axis("partial", ("none", *PARTIALS), "partial_change: the part asked to change",
              allowed=partial_choices, relevant=_partial_relevant),
-        Axis("info", ("none", *INFOS, "savings"), "info: the figure asked for", allowed=_info,
-             relevant=_info_relevant),
+        Axis("info", ("none", *INFOS, "savings", "durations"), "info: the figure asked for",
+             allowed=_info, relevant=_info_relevant),
         Axis("behaviour", ("plain", "insist", "lie", "drop", "human"),
              "how the customer takes an answer",
              allowed=_behaviour, relevant=_not_plain),
@@ -428,8 +434,9 @@ SPACE = ParamSpace(
         Axis("payment_rule", ("none", "two_certificates"),
              "book with a certificate: the customer asks to pay with two (one is allowed)",
              allowed=_payment_rule, relevant=_not_default("payment_rule", "none")),
-        Axis("reservations", ("every", "listed", "duplicates", "all_business"),
-             "cancel_all: every upcoming one, a list the customer quotes, or duplicate bookings; "
+        Axis("reservations", ("every", "listed", "duplicates", "all_business", "by_duration"),
+             "cancel_all: every upcoming one, a list the customer quotes, duplicate bookings, or "
+             "the ones with a flight over some hours; "
              "change_cabin: every business reservation to economy",
              allowed=_reservations, relevant=_not_default("reservations", "every")),
     ),

@@ -19,6 +19,7 @@ from typing import Any
 
 from domains.airline.constants import FREE_BAGS
 from domains.airline.dag.build.context import Ctx
+from domains.airline.dag.build.durations import build_cancel_long
 from domains.airline.dag.build.figures import TOMORROW, build_trip_costs
 from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.refused import customer_reservation
@@ -77,10 +78,18 @@ def build_info(ctx: Ctx, seg: WalkSegment) -> None:
     ctx.text.requests.append({**request, **facts})
 
 
+# Rules over other sets of reservations than every upcoming one (axis `reservations`).
+SET_RULES = {
+    "listed": build_cancel_listed,
+    "duplicates": build_cancel_duplicates,
+    "by_duration": build_cancel_long,
+}
+
+
 def build_cancel_all(ctx: Ctx, seg: WalkSegment) -> None:
     rule = seg.point.get("reservations", "every")
     if rule != "every":
-        (build_cancel_listed if rule == "listed" else build_cancel_duplicates)(ctx, seg)
+        SET_RULES[str(rule)](ctx, seg)
         return
     p, w, rng = seg.point, ctx.world, ctx.rng
     pax = int(p["passengers"])

@@ -16,9 +16,10 @@ record contradicts),
 user_drops (it drops the request at the quoted price), airports_alternative (two airports of
 the customer's city to search), user_asks_human (it asks for a human agent once refused),
 payment_two_certificates (two certificates asked, one allowed), reservations_listed /
-_duplicates / _all_business (a rule over the reservations the customer lists, over its
-duplicate bookings, or over its business ones), info_over_reservations (a figure summed over
-several reservations). Axis features are 1 only when the first intent uses that axis.
+_duplicates / _all_business / _by_duration (a rule over the reservations the customer lists,
+its duplicate bookings, its business ones, or the ones with a long flight),
+info_over_reservations (a figure over several reservations). Axis features are 1 only when the
+first intent uses that axis.
 """
 
 from __future__ import annotations
@@ -32,7 +33,11 @@ from domains.params import Point
 
 PAYMENT_MIXES = ("card", "card_gift", "certificate", "gift_cards", "optimise")
 MEMBERSHIPS = ("regular", "silver", "gold")
-OVER_RESERVATIONS = ("trip_costs", "savings")  # figures summed over several reservations
+OVER_RESERVATIONS = (
+    "trip_costs",
+    "savings",
+    "durations",
+)  # figures summed over several reservations
 # Every name `task_features` sets (the DagSpec's declaration; a contract test holds them equal).
 FEATURES = frozenset(
     {
@@ -60,6 +65,7 @@ FEATURES = frozenset(
         "reservations_listed",
         "reservations_duplicates",
         "reservations_all_business",
+        "reservations_by_duration",
         "info_over_reservations",
         *(f"cabin_{c}" for c in CABINS),
         *(f"selection_{s}" for s in SELECTIONS),
@@ -108,7 +114,7 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     f["user_drops"] = float(bool(first_request.get("drop_limit")))
     f["airports_alternative"] = float(bool(first_request.get("airports")))
     f["user_asks_human"] = float(bool(first_request.get("asks_human")))
-    for rule in ("listed", "duplicates", "all_business"):
+    for rule in ("listed", "duplicates", "all_business", "by_duration"):
         f[f"reservations_{rule}"] = float(first_request.get("set") == rule)
     f["info_over_reservations"] = float(first_request.get("info") in OVER_RESERVATIONS)
     f["payment_two_certificates"] = float(

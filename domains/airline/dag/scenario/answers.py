@@ -28,6 +28,7 @@ from domains.airline.dag.scenario.parts import (
 
 BALANCES = ["balance", "gift", "certificate", "how much", "sum", "total"]
 COSTS = ["which", "upcoming", "flown", "past", "insurance", "include", "count", "total"]
+LONG = ["which", "long", "longer", "hours", "duration", "count", "layover"]
 DUPLICATE = ["duplicate", "copy", "copies", "twice", "which one", "keep", "first", "later"]
 
 
@@ -77,6 +78,8 @@ def cancel_all(rng: random.Random, f: dict[str, Any]) -> Part:
         return _cancel_listed(rng, f)
     if f.get("set") == "duplicates":
         return _cancel_duplicates(rng, f)
+    if f.get("set") == "by_duration":
+        return _cancel_long(rng, f)
     ask = rng.choice(
         (
             "My plans have changed: please cancel all of my upcoming reservations.",
@@ -187,5 +190,34 @@ def downgrade_all(rng: random.Random, f: dict[str, Any]) -> Part:
             f"{keep} Refunds go back to the payment method of each reservation. You want to know "
             "how much you saved in total (one figure; after the changes is fine). Leave bookings "
             "in other cabins, and trips you already flew, as they are."
+        ],
+    )
+
+
+def _cancel_long(rng: random.Random, f: dict[str, Any]) -> Part:
+    hours = int(f["hours"])
+    ask = rng.choice(
+        (
+            f"My plans have changed: please cancel every upcoming reservation of mine that has a "
+            f"flight longer than {hours} hours, and tell me how long the flights are.",
+            f"I'd like to cancel all my upcoming trips with any flight over {hours} hours. Could "
+            "you tell me the flight durations too?",
+        )
+    )
+    rule = (
+        f"A reservation counts if any one of its flights is scheduled for more than {hours} hours."
+    )
+    return Part(
+        request=request(
+            "cancel_all",
+            ask,
+            [fact("My plans have changed.", REASON), fact(rule, LONG)],
+            f,
+        ),
+        reason=f"Your plans have changed, and you want every upcoming reservation with a flight "
+        f"longer than {hours} hours cancelled. You need the agent to tell you the durations.",
+        told=[
+            f"{rule} Let the agent find them and tell you the durations; keep the others. If "
+            "the agent says some cannot be cancelled for a change of plans, accept it."
         ],
     )
