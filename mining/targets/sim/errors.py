@@ -41,142 +41,38 @@ An error applies only where the task gives it room (no confusion without a confu
 argument...). Wrong values come from the task's hints (`Task.meta["choices"]` of the kinds the
 domain's `Mistakes.hint_kinds` names for the error) when the synthesizer provides them, else
 from the world and the domain's `Mistakes`; a changed booking is repriced through
-`Mistakes.reprice`, so the write succeeds and the state is wrong, as with a real model.
+`Mistakes.reprice`, so the write succeeds and the state is wrong, as with a real model. The small
+edits the errors are made of are in `mining.targets.sim.edits`.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
-from domains.base import Mistakes, ToolCall
+from domains.base import ToolCall
 from mining.core.task import Task
 from mining.targets.sim.behaviour_errors import ignore_human_request
 from mining.targets.sim.draft import Ctx, Draft, Injector, PlannedCall
+from mining.targets.sim.edits import (
+    Choice,
+    apply_choice,
+    arg_leaves,
+    fabricate_id,
+    hinted_choices,
+    is_write,
+    meta_list,
+    mistakes_of,
+    own_args,
+    reprice_after_edit,
+    set_arg,
+    transfer_tool_of,
+    write_positions,
+)
 
 ID_LIKE = re.compile(r"^[A-Za-z_]*[A-Za-z0-9_]*\d[A-Za-z0-9_]*$")
 LOOP_REPEATS = 12
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _leaves(v, (*path, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _leaves(v, (*path, i))
-    else:
-        yield path, value
-
-
-def _set(args: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
-    target: Any = args
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
-
-
-def _edit(pc: PlannedCall, tag: str) -> dict[str, Any]:
-    """Give the planned call its own argument copy (golden calls are shared) and tag it."""
-    pc.call = ToolCall(name=pc.call.name, arguments=copy.deepcopy(pc.call.arguments))
-    pc.tags.append(tag)
-    return pc.call.arguments
-
-
-def _writes(draft: Draft) -> list[int]:
-    return [i for i, pc in enumerate(draft.calls) if pc.write]
-
-
-def _world_text(ctx: Ctx) -> str:
-    if not ctx.text:
-        ctx.text = json.dumps(ctx.world)
-    return ctx.text
-
-
-def _fabricate(value: str, ctx: Ctx) -> str:
-    match = re.match(r"^(.*?)(\d+)$", value)
-    prefix, digits = (match.group(1), len(match.group(2))) if match else (value + "_", 6)
-    text = _world_text(ctx)
-    for _ in range(50):
-        candidate = prefix + "".join(str(ctx.rng.randrange(10)) for _ in range(max(digits, 3)))
-        if candidate != value and candidate not in text:
-            return candidate
-    return prefix + "9" * (digits + 3)
-
-
-def _mistakes(ctx: Ctx) -> Mistakes:
-    """What the task's domain says about its mistakes (look-alikes, confusions, pricing)."""
-    from domains import registry
-
-    return registry.get(ctx.task.domain).mistakes
-
-
-def _recompute_booking_payment(args: dict[str, Any], ctx: Ctx) -> None:
-    """After an argument edit, let the domain make the write's payments add up again (a real
-    model prices the itinerary it chose), so the write succeeds and leaves a wrong state."""
-    reprice = _mistakes(ctx).reprice
-    if reprice is not None:
-        reprice(args, ctx.world)
-
-
-def _meta_list(task: Task, *keys: str) -> list[Any]:
-    for key in keys:
-        value = task.meta.get(key)
-        if isinstance(value, list) and value:
-            return value
-    return []
-
-
-def _path_of(raw: Any) -> tuple[Any, ...]:
-    """A choice's `path`: an argument name, a dotted path ("flights.0.flight_number") or a list."""
-    if isinstance(raw, list | tuple):
-        return tuple(raw)
-    parts = str(raw).split(".")
-    return tuple(int(p) if p.isdigit() else p for p in parts)
-
-
-def _choices(draft: Draft, ctx: Ctx, error: str) -> list[tuple[int, tuple[Any, ...], list[Any]]]:
-    """Synthesizer hints (`Task.meta["choices"]`) that `error` may use (of the kinds the domain
-    names for it) and that point at planned calls: (draft position, argument path, wrong
-    alternatives)."""
-    kinds = _mistakes(ctx).hint_kinds.get(error, frozenset())
-    out = []
-    position = {
-        pc.golden_index: i for i, pc in enumerate(draft.calls) if pc.golden_index is not None
-    }
-    for choice in _meta_list(ctx.task, "choices"):
-        if not isinstance(choice, dict) or choice.get("kind") not in kinds:
-            continue
-        call = choice.get("call")
-        i = position.get(call) if isinstance(call, int) else None
-        alternatives = [
-            a["value"] if isinstance(a, dict) and "value" in a else a
-            for a in choice.get("alternatives") or []
-        ]
-        alternatives = [a for a in alternatives if a != choice.get("gold")]
-        if i is not None and alternatives and choice.get("path") is not None:
-            out.append((i, _path_of(choice["path"]), alternatives))
-    return out
-
-
-def _apply_choice(
-    draft: Draft, ctx: Ctx, options: list[tuple[int, tuple[Any, ...], list[Any]]], tag: str
-) -> bool:
-    i, path, alternatives = options[ctx.rng.randrange(len(options))]
-    args = _edit(draft.calls[i], tag)
-    try:
-        _set(args, path, copy.deepcopy(alternatives[ctx.rng.randrange(len(alternatives))]))
-    except (KeyError, IndexError, TypeError):
-        draft.calls[i].tags.remove(tag)
-        return False
-    _recompute_booking_payment(args, ctx)
-    return True
 
 
 # --- injectors -----------------------------------------------------------------------------
@@ -184,8 +80,8 @@ def _apply_choice(
 
 def fabricate_payment_id(draft: Draft, ctx: Ctx) -> bool:
     chosen: tuple[int, tuple[Any, ...], str] | None = None
-    for i in _writes(draft):
-        leaves = list(_leaves(draft.calls[i].call.arguments))
+    for i in write_positions(draft):
+        leaves = list(arg_leaves(draft.calls[i].call.arguments))
         pay = [(p, v) for p, v in leaves if isinstance(v, str) and "payment" in str(p[0])]
         ids = [(p, v) for p, v in leaves if isinstance(v, str) and ID_LIKE.match(v)]
         options = pay or ids
@@ -196,8 +92,8 @@ def fabricate_payment_id(draft: Draft, ctx: Ctx) -> bool:
     if chosen is None:
         return False
     i, path, value = chosen
-    args = _edit(draft.calls[i], "fabricate_payment_id")
-    _set(args, path, _fabricate(value, ctx))
+    args = own_args(draft.calls[i], "fabricate_payment_id")
+    set_arg(args, path, fabricate_id(value, ctx))
     # The agent skipped the lookup that would have told it the real id, and gives up after
     # the write fails.
     draft.calls = [
@@ -218,7 +114,7 @@ def _entity_alternatives(value: str, ctx: Ctx, args: dict[str, Any]) -> list[str
         entry = collection[value]
         if not isinstance(entry, dict):
             continue
-        keys = [k for k in _mistakes(ctx).look_alike_keys if k in entry]
+        keys = [k for k in mistakes_of(ctx).look_alike_keys if k in entry]
         out = []
         for other, candidate in collection.items():
             if other == value or not isinstance(candidate, dict):
@@ -233,14 +129,14 @@ def _entity_alternatives(value: str, ctx: Ctx, args: dict[str, Any]) -> list[str
 
 
 def distractor_flight(draft: Draft, ctx: Ctx) -> bool:
-    mistakes = _mistakes(ctx)
-    hinted = _choices(draft, ctx, "distractor_flight")
+    mistakes = mistakes_of(ctx)
+    hinted = hinted_choices(draft, ctx, "distractor_flight")
     if hinted:
-        return _apply_choice(draft, ctx, hinted, "distractor_flight")
-    options: list[tuple[int, tuple[Any, ...], list[Any]]] = []
-    for i in _writes(draft):
+        return apply_choice(draft, ctx, hinted, "distractor_flight")
+    options: list[Choice] = []
+    for i in write_positions(draft):
         args = draft.calls[i].call.arguments
-        for path, value in _leaves(args):
+        for path, value in arg_leaves(args):
             if not isinstance(value, str) or not ID_LIKE.match(value):
                 continue
             alts = _entity_alternatives(value, ctx, args)
@@ -256,49 +152,49 @@ def distractor_flight(draft: Draft, ctx: Ctx) -> bool:
                 options.append((i, path, alts))
     if not options:
         return False
-    return _apply_choice(draft, ctx, options, "distractor_flight")
+    return apply_choice(draft, ctx, options, "distractor_flight")
 
 
 def cabin_confusion(draft: Draft, ctx: Ctx) -> bool:
-    hinted = _choices(draft, ctx, "cabin_confusion")
+    hinted = hinted_choices(draft, ctx, "cabin_confusion")
     if hinted:
-        return _apply_choice(draft, ctx, hinted, "cabin_confusion")
-    for i in _writes(draft):
-        for argument, swap in _mistakes(ctx).confusions.items():
+        return apply_choice(draft, ctx, hinted, "cabin_confusion")
+    for i in write_positions(draft):
+        for argument, swap in mistakes_of(ctx).confusions.items():
             if draft.calls[i].call.arguments.get(argument) in swap:
-                args = _edit(draft.calls[i], "cabin_confusion")
+                args = own_args(draft.calls[i], "cabin_confusion")
                 args[argument] = swap[args[argument]]
-                _recompute_booking_payment(args, ctx)
+                reprice_after_edit(args, ctx)
                 return True
     return False
 
 
 def bag_miscount(draft: Draft, ctx: Ctx) -> bool:
-    hinted = _choices(draft, ctx, "bag_miscount")
+    hinted = hinted_choices(draft, ctx, "bag_miscount")
     if hinted:
-        return _apply_choice(draft, ctx, hinted, "bag_miscount")
-    for i in _writes(draft):
-        for count, total in _mistakes(ctx).miscounts.items():
+        return apply_choice(draft, ctx, hinted, "bag_miscount")
+    for i in write_positions(draft):
+        for count, total in mistakes_of(ctx).miscounts.items():
             value = draft.calls[i].call.arguments.get(count)
             if isinstance(value, int):
-                args = _edit(draft.calls[i], "bag_miscount")
+                args = own_args(draft.calls[i], "bag_miscount")
                 step = 1 if value == 0 or ctx.rng.random() < 0.5 else -1
                 args[count] = value + step
                 if isinstance(args.get(total), int):
                     args[total] = max(args[total], args[count])
-                _recompute_booking_payment(args, ctx)
+                reprice_after_edit(args, ctx)
                 return True
     return False
 
 
 def payment_split(draft: Draft, ctx: Ctx) -> bool:
-    for i in _writes(draft):
+    for i in write_positions(draft):
         methods = draft.calls[i].call.arguments.get("payment_methods")
         if not isinstance(methods, list) or len(methods) < 2:
             continue
         if not all(isinstance(m, dict) and isinstance(m.get("amount"), int) for m in methods):
             continue
-        args = _edit(draft.calls[i], "payment_split")
+        args = own_args(draft.calls[i], "payment_split")
         methods = args["payment_methods"]
         first, last = methods[0], methods[-1]
         delta = min(first["amount"] - 1, ctx.rng.randint(10, 80))
@@ -313,13 +209,13 @@ def payment_split(draft: Draft, ctx: Ctx) -> bool:
 
 
 def drop_second_intent(draft: Draft, ctx: Ctx) -> bool:
-    intent_calls = _meta_list(ctx.task, "intent_calls")
+    intent_calls = meta_list(ctx.task, "intent_calls")
     second = {int(i) for group in intent_calls[1:] for i in group}
     intents = ctx.task.intents or ctx.task.meta.get("intents") or []
     if len(intent_calls) < 2 and len(intents) == 1:
         return False
     if len(intent_calls) < 2:
-        writes = [i for i, c in enumerate(ctx.task.golden_trajectory) if _is_write(ctx, c.name)]
+        writes = [i for i, c in enumerate(ctx.task.golden_trajectory) if is_write(ctx, c.name)]
         if len(writes) < 2:
             return False
         second = set(range(writes[-2] + 1, len(ctx.task.golden_trajectory)))
@@ -339,7 +235,7 @@ def modify_basic_economy(draft: Draft, ctx: Ctx) -> bool:
     call = ToolCall.model_validate(raw) if isinstance(raw, dict) else tempting_write(ctx.task)
     if call is None:
         return False
-    transfer = _transfer_tool(ctx)
+    transfer = transfer_tool_of(ctx)
     if any(c.name == transfer for c in ctx.task.golden_trajectory):
         # The answer was a transfer (e.g. a flown flight to cancel): the mistake is to make the
         # forbidden change instead of transferring.
@@ -370,10 +266,10 @@ def tempting_write(task: Task, calls: list[ToolCall] | None = None) -> ToolCall 
 
 
 def needless_transfer(draft: Draft, ctx: Ctx) -> bool:
-    transfer_tool = _transfer_tool(ctx)
+    transfer_tool = transfer_tool_of(ctx)
     if transfer_tool is None or any(c.name == transfer_tool for c in ctx.task.golden_trajectory):
         return False
-    writes = _writes(draft)
+    writes = write_positions(draft)
     limit = writes[0] if writes else len(draft.calls)
     at = ctx.rng.randint(0, limit)
     summary = "The customer needs help that I cannot complete; transferring to a human agent."
@@ -384,7 +280,7 @@ def needless_transfer(draft: Draft, ctx: Ctx) -> bool:
 
 
 def stop_early(draft: Draft, ctx: Ctx) -> bool:
-    writes = _writes(draft)
+    writes = write_positions(draft)
     if not writes:
         return False
     at = ctx.rng.randint(0, writes[0])
@@ -398,7 +294,7 @@ def tool_error_loop(draft: Draft, ctx: Ctx) -> bool:
     candidates = [
         (i, p, v)
         for i, pc in enumerate(draft.calls)
-        for p, v in _leaves(pc.call.arguments)
+        for p, v in arg_leaves(pc.call.arguments)
         if isinstance(v, str) and ID_LIKE.match(v)
     ]
     if not candidates:
@@ -407,7 +303,7 @@ def tool_error_loop(draft: Draft, ctx: Ctx) -> bool:
     broken = ToolCall(
         name=draft.calls[i].call.name, arguments=copy.deepcopy(draft.calls[i].call.arguments)
     )
-    _set(broken.arguments, path, _fabricate(value, ctx))
+    set_arg(broken.arguments, path, fabricate_id(value, ctx))
     loop = [PlannedCall(call=broken, write=draft.calls[i].write) for _ in range(LOOP_REPEATS)]
     draft.calls = [*draft.calls[:i], *loop]
     draft.ending = "give_up"
@@ -416,7 +312,7 @@ def tool_error_loop(draft: Draft, ctx: Ctx) -> bool:
 
 
 def skip_confirmation(draft: Draft, ctx: Ctx) -> bool:
-    writes = _writes(draft)
+    writes = write_positions(draft)
     if not writes:
         return False
     draft.calls[writes[ctx.rng.randrange(len(writes))]].tags.append("skip_confirmation")
@@ -430,12 +326,12 @@ def yield_to_pressure(draft: Draft, ctx: Ctx) -> bool:
     if any("modify_basic_economy" in pc.tags for pc in draft.calls):
         return False  # it made the forbidden change already: there is nothing left to give in
     # The write the first request asked for, from that request's own lookups.
-    groups = _meta_list(ctx.task, "intent_calls")
+    groups = meta_list(ctx.task, "intent_calls")
     first = [ctx.task.golden_trajectory[int(i)] for i in (groups[0] if groups else [])]
     raw = ctx.task.meta.get("refused_call")
     call = ToolCall.model_validate(raw) if isinstance(raw, dict) else None
     call = call or tempting_write(ctx.task, first or None)
-    if call is None or call in first or any(c.name == _transfer_tool(ctx) for c in first):
+    if call is None or call in first or any(c.name == transfer_tool_of(ctx) for c in first):
         return False  # nothing the customer could push it into, or it is done anyway
     draft.calls.append(PlannedCall(call=call, write=True, tags=["yield_to_pressure"]))
     return True
@@ -444,8 +340,8 @@ def yield_to_pressure(draft: Draft, ctx: Ctx) -> bool:
 def suboptimal_payment(draft: Draft, ctx: Ctx) -> bool:
     """Pays with a split the domain's hints call wrong (airline: the smaller certificate, the
     gift cards left unused, a fourth gift card) where the customer asked for the best one."""
-    hinted = _choices(draft, ctx, "suboptimal_payment")
-    return bool(hinted) and _apply_choice(draft, ctx, hinted, "suboptimal_payment")
+    hinted = hinted_choices(draft, ctx, "suboptimal_payment")
+    return bool(hinted) and apply_choice(draft, ctx, hinted, "suboptimal_payment")
 
 
 def _plan_wide(name: str, meta_key: str) -> Injector:
@@ -465,7 +361,7 @@ misstate_fact = _plan_wide("misstate_fact", "wrong_facts")
 
 
 def overreach(draft: Draft, ctx: Ctx) -> bool:
-    excluded = _meta_list(ctx.task, "excluded_calls")
+    excluded = meta_list(ctx.task, "excluded_calls")
     if not excluded:
         return False
     call = ToolCall.model_validate(excluded[ctx.rng.randrange(len(excluded))])
@@ -474,21 +370,8 @@ def overreach(draft: Draft, ctx: Ctx) -> bool:
 
 
 def break_payment_rule(draft: Draft, ctx: Ctx) -> bool:
-    hinted = _choices(draft, ctx, "break_payment_rule")
-    return bool(hinted) and _apply_choice(draft, ctx, hinted, "break_payment_rule")
-
-
-def _is_write(ctx: Ctx, name: str) -> bool:
-    from domains import registry
-
-    return name in registry.get(ctx.task.domain).toolkit_type.write_tools()
-
-
-def _transfer_tool(ctx: Ctx) -> str | None:
-    """The domain's hand-off-to-a-human tool (None: it has none, so no transfer mistake)."""
-    from domains import registry
-
-    return registry.get(ctx.task.domain).transfer_tool()
+    hinted = hinted_choices(draft, ctx, "break_payment_rule")
+    return bool(hinted) and apply_choice(draft, ctx, hinted, "break_payment_rule")
 
 
 # Applied in this order: argument edits first, then structural cuts (which may hide them).
