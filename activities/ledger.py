@@ -3,6 +3,15 @@
 DuckDB allows one process per file, so exactly one worker serves this queue and holds the
 connection in a `LedgerActivities` instance. Every write is idempotent on deterministic keys, so
 these activities can be retried freely.
+
+An iteration's steps here (propose, record_results, finish_iteration) run as *local* activities
+of `MiningIterationWorkflow`: the workflows run in this same worker, so a ledger step needs no
+server round trip (no activity task to schedule, dispatch and complete), and its input (a
+candidate's world, a wave's trajectories) never enters the workflow's history; only its small
+result does, in a marker. The harvest's own steps (start_harvest, set_status, finish_harvest)
+and the reads behind `harvest show` / `export` (run by the small read workflows of
+`workflows.reads`) stay regular activities on this queue: they are rare, one per harvest or
+command, so a round trip costs nothing that shows.
 """
 
 from __future__ import annotations
