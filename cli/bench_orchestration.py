@@ -139,7 +139,17 @@ async def _temporal(
             handle = await start(client, cfg)
             result = await handle.result()
             took = time.monotonic() - began
-        histories = [(await handle.fetch_history()).to_json_dict()]
+        # Every run of the harvest: it continues as new every few iterations, and the handle
+        # names only the last run (earlier runs hold the other child starts and the start step).
+        runs: list[str | None] = [
+            r.run_id async for r in client.list_workflows(f"WorkflowId = '{cfg.harvest_id}'")
+        ]
+        histories = [
+            (
+                await client.get_workflow_handle(cfg.harvest_id, run_id=run).fetch_history()
+            ).to_json_dict()
+            for run in runs or [None]  # listing not caught up: the last run
+        ]
         for i in range(result.counters.iterations + 1):  # + the one that found nothing to do
             child = client.get_workflow_handle(ids.iteration_workflow_id(cfg.harvest_id, i))
             with contextlib.suppress(RPCError):  # it may not exist
