@@ -65,6 +65,15 @@ class Request(BaseModel):
         default=None, description="the customer agrees to pay at most this much (dollars)"
     )
     outcome: Outcome = Field(description="what the policy makes of it")
+    instead: str | None = Field(
+        default=None,
+        description="what the customer says when the quoted price is over `max_charge` and it "
+        "wants its fallback instead (after which the fallback is what it wants)",
+    )
+    instead_rejects: list[str] = Field(
+        default_factory=list,
+        description="what it declines once it has asked for its fallback (replaces `rejects`)",
+    )
     pushback: list[str] = Field(
         default_factory=list,
         description="what the customer says after each refusal, in order (an insistence, a "

@@ -131,3 +131,57 @@ def test_the_same_flight_as_last_time_is_found_from_the_earlier_trip(
     assert gold.score is not None and gold.score.passed, gold.score
     other = _run(task, _forced(tmp_path, "distractor_flight"))
     assert other.score is not None and not other.score.passed
+
+
+def _conditional(met: bool) -> Task:
+    fixed = {"intent": "change_cabin", "cabin": "business", "behaviour": "condition"}
+    for seed in range(40):
+        task = _task(seed, n_intents=1, **fixed)
+        if ("declined_call" not in task.meta) == met:
+            return task
+    raise AssertionError(f"no task with the condition {'met' if met else 'unmet'}")
+
+
+@pytest.mark.parametrize("met", [True, False])
+def test_a_condition_on_the_quoted_price_picks_the_write(met: bool, tmp_path: Path) -> None:
+    task = _conditional(met)
+    assert task.features["user_condition"] == 1.0 and task.user_scenario is not None
+    request = task.user_scenario.script.requests[0]
+    price = int(task.communicate[0].lstrip("$"))  # the upgrade's price is always quoted
+    assert request.max_charge is not None and (price <= request.max_charge) == met
+    rid = next(c for c in task.golden_trajectory if c.name.startswith("update_")).arguments
+    cabin = task.expected_final_world["reservations"][rid["reservation_id"]]["cabin"]
+    assert cabin == ("business" if met else "economy")
+    assert task.meta["condition_call"]["arguments"]["cabin"] == ("economy" if met else "business")
+    gold = _run(task, "sim:oracle")
+    assert gold.score is not None and gold.score.passed, gold.score
+    said = [m.content for m in gold.trajectory.messages if m.role == "user"]
+    assert (request.instead in said) is not met  # over the limit it asked for economy
+    wrong = _run(task, _forced(tmp_path, "misjudge_condition"))
+    assert wrong.score is not None and not wrong.score.passed
+
+
+def test_the_customer_takes_its_fallback_over_the_limit() -> None:
+    task = _conditional(met=False)
+    assert task.user_scenario is not None
+    script = task.user_scenario.script
+    request = script.requests[0]
+    assert request.max_charge is not None and request.instead
+    limit = request.max_charge
+
+    def offer(cabin: str, amount: int) -> str:
+        return (
+            f"I will change reservation {request.wants[0]} to {cabin}; the difference is "
+            f"${amount}. Shall I proceed?"
+        )
+
+    convo: list[dict[str, Any]] = [{"role": "user", "content": script.opening}]
+    assert customer_reply(script, convo, offer("business", limit + 40)) == request.instead
+    convo += [
+        {"role": "assistant", "content": offer("business", limit + 40)},
+        {"role": "user", "content": request.instead},
+    ]
+    assert customer_reply(script, convo, offer("economy", 90)).startswith("Yes")
+    assert customer_reply(script, convo, offer("business", limit + 40)).startswith("No")
+    assert customer_reply(script, convo[:1], offer("business", limit)).startswith("Yes")
+    assert customer_reply(script, convo[:1], offer("economy", 90)).startswith("No")

@@ -7,7 +7,8 @@ It behaves the way tau2's simulated user is told to, as far as rules can:
 - when the agent asks to confirm an action, says yes only if the action is one it wants: the
   text names what the request wants (its reservation, its flights) and none of what it would
   decline (another reservation, a look-alike flight, another cabin), and costs no more than its
-  spending limit (it asks the price when none is stated); otherwise it says no and restates;
+  spending limit (it asks the price when none is stated; over a limit with a fallback, it asks
+  for the fallback, which it then wants instead); otherwise it says no and restates;
   an offered transfer to a human is accepted only where the scenario expects one, and "could
   you confirm your user id?" is answered with the id;
 - when the agent refuses the current request, says that request's pushback lines one by one
@@ -55,6 +56,7 @@ REFUSED = re.compile(
     re.IGNORECASE,
 )
 NEXT = ("Thank you. I have one more request.", "Great, thanks. There's something else, too.")
+NOT_AT_THAT_PRICE = "No, that is more than I'm willing to pay, so please don't do it."
 MAX_SAME_ANSWERS = 2  # the same answer given this many times in a row: the third ends the call
 
 
@@ -68,7 +70,7 @@ def customer_reply(script: Script, conversation: Sequence[dict[str, Any]], agent
         return current.pushback[pushed]  # not taking the refusal yet
     asks_question = "?" in text and not CLOSING.search(text)
     if asks_question and CONFIRM.search(text):
-        return judge(script, text, voiced)
+        return judge(script, text, voiced, said)
     if asks_question:
         answer = answer_question(script, text, voiced)
         recent = said[-MAX_SAME_ANSWERS:]
@@ -84,18 +86,20 @@ def customer_reply(script: Script, conversation: Sequence[dict[str, Any]], agent
     return f"{script.farewell} {STOP}"
 
 
-def judge(script: Script, text: str, voiced: int) -> str:
-    """Yes to an action the customer wants, no (and why) to one it does not."""
+def judge(script: Script, text: str, voiced: int, said: Sequence[str] = ()) -> str:
+    """Yes to an action the customer wants, no (and why) to one it does not; over its limit,
+    its fallback instead when it has one (and from then on, the fallback is what it wants)."""
     named = [r for r in script.requests if any(mentions(text, w) for w in r.wants)]
     for request in named:
-        if _declined(request, text):
+        switched = request.instead is not None and request.instead in said
+        if _declined(request, text, switched):
             continue
-        if request.max_charge is not None:
+        if request.max_charge is not None and not switched:
             stated = amounts(text)
             if not stated:
                 return "How much will that cost me in total?"
             if max(stated) > request.max_charge:  # the largest amount stated: the total
-                return "No, that is more than I'm willing to pay, so please don't do it."
+                return request.instead or NOT_AT_THAT_PRICE
         return YES
     wrong = named or [r for r in script.requests if _declined(r, text)]
     if wrong:
@@ -147,5 +151,6 @@ def _word(want: str, have: str) -> bool:
     return have == want or (len(want) >= 3 and have.startswith(want))
 
 
-def _declined(request: Request, text: str) -> bool:
-    return any(mentions(text, x, request.keeps) for x in request.rejects)
+def _declined(request: Request, text: str, switched: bool = False) -> bool:
+    rejects = request.instead_rejects if switched else request.rejects
+    return any(mentions(text, x, request.keeps) for x in rejects)

@@ -41,7 +41,9 @@ Axis meanings:
   refusal, insist (insists 2-5 times) or lie (claims what the record contradicts, then insists
   once); on a bag-allowance question, lie (claims gold membership); on a lone booking, paid
   bags or upgrade, drop (the customer drops the whole request once the agent quotes a price
-  over its limit, so nothing is written); on a lone refused request, human (asks to be
+  over its limit, so nothing is written); on a lone upgrade to business, condition (economy
+  instead if the quoted price is over the customer's limit: build/condition.py); on a lone
+  refused request, human (asks to be
   transferred to a human agent once refused: the transfer is then right);
   see `domains/airline/dag/build/pushback.py`.
 - airports (book, one way, cheapest): one origin airport, or two of the customer's city that
@@ -298,7 +300,10 @@ def _behaviour(p: Mapping[str, Value]) -> list[Value]:
         return ["plain", "insist", "lie", *(["human"] if p["n_intents"] == 1 else [])]
     if p["info"] == "bag_allowance" and p["membership"] != "gold":
         return ["plain", "lie"]  # claims gold membership the record does not show
-    return ["plain", "drop"] if costs_money(p) else ["plain"]
+    if not costs_money(p):
+        return ["plain"]
+    upgrade = p["intent"] == "change_cabin" and p["cabin"] == "business"
+    return ["plain", "drop", *(["condition"] if upgrade else [])]
 
 
 def costs_money(p: Mapping[str, Value]) -> bool:
@@ -426,7 +431,7 @@ SPACE = ParamSpace(
              allowed=partial_choices, relevant=_partial_relevant),
         Axis("info", ("none", *INFOS, "savings", "durations"), "info: the figure asked for",
              allowed=_info, relevant=_info_relevant),
-        Axis("behaviour", ("plain", "insist", "lie", "drop", "human"),
+        Axis("behaviour", ("plain", "insist", "lie", "drop", "human", "condition"),
              "how the customer takes an answer",
              allowed=_behaviour, relevant=_not_plain),
         Axis("airports", ("one", "alternative"), "book: one origin airport, or two of its city",

@@ -156,7 +156,25 @@ def _render(task: Task, draft: Draft) -> list[Move]:
     def _pushed(k: int) -> bool:
         return k < len(pushback) and pushback[k] > 0
 
+    declined = task.meta.get("declined_call")
+    offer = PlannedCall(call=ToolCall.model_validate(declined), write=True) if declined else None
+
+    def quote_declined() -> None:
+        """The declined offer, quoted (and made anyway when the plan ignores the no)."""
+        assert offer is not None
+        moves.append(Move(text=f"Here is what I am going to do: {describe(offer)}. {ASK}"))
+        if "ignore_decline" in draft.applied:
+            moves.append(Move(call=offer.call))
+
+    # With writes still to make (a fallback the customer asks for instead), the declined offer
+    # comes first; with none (the request dropped), last.
+    quote_first = offer is not None and any(pc.write for pc in draft.calls)
     for pc in draft.calls:
+        if quote_first and pc.write:
+            quote_declined()
+            if toolkit is not None and offer is not None and "ignore_decline" in draft.applied:
+                toolkit.call(offer.call.name, offer.call.arguments)
+            quote_first = False
         if pc in yielded:
             continue
         intent = intent_of.get(pc.golden_index, current) if pc.golden_index is not None else None
@@ -187,13 +205,9 @@ def _render(task: Task, draft: Draft) -> list[Move]:
         if transfer is not None and pc.call.name == transfer.tool:
             moves.append(Move(text=transfer.message))
             return moves
-    declined = task.meta.get("declined_call")
-    if isinstance(declined, dict):  # quote the price; the customer declines it
-        offer = PlannedCall(call=ToolCall.model_validate(declined), write=True)
-        moves.append(Move(text=f"Here is what I am going to do: {describe(offer)}. {ASK}"))
-        if "ignore_decline" in draft.applied:
-            moves.append(Move(call=offer.call))
-        else:
+    if offer is not None and not any(pc.write for pc in draft.calls):  # the customer declines
+        quote_declined()
+        if "ignore_decline" not in draft.applied:
             facts = "; ".join(task.communicate)
             moves.append(
                 Move(

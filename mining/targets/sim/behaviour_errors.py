@@ -2,11 +2,15 @@
 
 - ignore_human_request (-> policy_violation): the customer asked for a human agent after the
   refusal (`Request.pushback` of a task whose gold ends in the transfer); the agent keeps
-  refusing instead of transferring.
+  refusing instead of transferring;
+- misjudge_condition (-> wrong_argument): the customer's choice depended on the quoted price
+  (`Task.meta["condition_call"]`: the other branch's write); the agent makes that write instead
+  of the one the condition picks.
 """
 
 from __future__ import annotations
 
+from domains.base import ToolCall
 from mining.targets.sim.draft import Ctx, Draft
 
 
@@ -25,3 +29,16 @@ def ignore_human_request(draft: Draft, ctx: Ctx) -> bool:
     draft.calls = kept
     draft.applied.append("ignore_human_request")
     return True
+
+
+def misjudge_condition(draft: Draft, ctx: Ctx) -> bool:
+    raw = ctx.task.meta.get("condition_call")
+    if not isinstance(raw, dict):
+        return False
+    other = ToolCall.model_validate(raw)
+    for pc in draft.calls:
+        if pc.write and pc.call.name == other.name:
+            pc.call = other
+            pc.tags.append("misjudge_condition")
+            return True
+    return False

@@ -35,7 +35,7 @@ names come from the airline domain, where they were first modelled, and are the 
 - suboptimal_payment (-> wrong_argument): pays with a split the task's hints call wrong (kind
   `payment`) where the customer asked for the one that spends the least on its card;
 - the errors against the customer's own requests of the conversation (a human agent asked
-  for, ...): see `behaviour_errors.py`.
+  for, a condition on the quoted price): see `behaviour_errors.py`.
 
 An error applies only where the task gives it room (no confusion without a confusable
 argument...). Wrong values come from the task's hints (`Task.meta["choices"]` of the kinds the
@@ -53,7 +53,7 @@ from typing import Any
 
 from domains.base import ToolCall
 from mining.core.task import Task
-from mining.targets.sim.behaviour_errors import ignore_human_request
+from mining.targets.sim.behaviour_errors import ignore_human_request, misjudge_condition
 from mining.targets.sim.draft import Ctx, Draft, Injector, PlannedCall
 from mining.targets.sim.edits import (
     Choice,
@@ -393,7 +393,8 @@ INJECTORS: dict[str, Injector] = {
     "misstate_fact": misstate_fact,
     "ignore_human_request": ignore_human_request,
     "break_payment_rule": break_payment_rule,
-    "suboptimal_payment": suboptimal_payment,  # new errors go last: they shift no other's draws
+    "suboptimal_payment": suboptimal_payment,
+    "misjudge_condition": misjudge_condition,  # new errors go last: they shift no other's draws
 }
 ERROR_NAMES: list[str] = list(INJECTORS)
 
@@ -417,6 +418,7 @@ EXPECTED_LABEL: dict[str, str] = {
     "ignore_human_request": "policy_violation",
     "break_payment_rule": "policy_violation",
     "suboptimal_payment": "wrong_argument",
+    "misjudge_condition": "wrong_argument",
 }
 
 

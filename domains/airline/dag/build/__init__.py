@@ -144,6 +144,7 @@ def _built(ctx: Ctx, walk: Walk, point: Point, pools: Pools) -> Built:
             "pools": pools.source,
             **({"refused_call": notes.refused_call} if notes.refused_call else {}),
             **({"declined_call": notes.declined_call} if notes.declined_call else {}),
+            **({"condition_call": notes.condition_call} if notes.condition_call else {}),
             **({"excluded_calls": notes.excluded_calls} if notes.excluded_calls else {}),
             **({"wrong_facts": notes.wrong_facts} if notes.wrong_facts else {}),
         },

@@ -31,7 +31,11 @@ def build_change_cabin(ctx: Ctx, seg: WalkSegment) -> None:
     target, pax, trip = str(p["cabin"]), int(p["passengers"]), str(p["trip_type"])
     one_stop = p["stops"] == "one_stop"
     rng = ctx.rng
-    original = rng.choice([c for c in CABIN_WORDS if c != target])
+    # A customer's condition falls back to economy, so its reservation is in basic economy.
+    conditional = p.get("behaviour") == "condition"
+    original = rng.choice(
+        ["basic_economy"] if conditional else [c for c in CABIN_WORDS if c != target]
+    )
     statuses: dict[int, Status] = {}
     back_day: int | None
     if trap:

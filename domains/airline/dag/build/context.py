@@ -90,6 +90,7 @@ class Notes:
     delayed: bool = False  # a delayed-flight compensation is part of the task
     refused_call: dict[str, Any] | None = None  # the write a tempted agent makes on a refusal
     declined_call: dict[str, Any] | None = None  # the write a customer declined at its price
+    condition_call: dict[str, Any] | None = None  # the other branch of a customer's condition
     excluded_calls: list[dict[str, Any]] = field(default_factory=list)  # writes a rule leaves out
     wrong_facts: dict[str, str] = field(default_factory=dict)  # a fact and a plausible wrong value
 

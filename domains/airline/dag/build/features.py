@@ -18,8 +18,9 @@ the customer's city to search), user_asks_human (it asks for a human agent once 
 payment_two_certificates (two certificates asked, one allowed), reservations_listed /
 _duplicates / _all_business / _by_duration (a rule over the reservations the customer lists,
 its duplicate bookings, its business ones, or the ones with a long flight),
-info_over_reservations (a figure over several reservations). Axis features are 1 only when the
-first intent uses that axis.
+info_over_reservations (a figure over several reservations), user_condition (the customer's
+choice depends on the quoted price). Axis features are 1 only when the first intent uses that
+axis.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ FEATURES = frozenset(
         "user_drops",
         "airports_alternative",
         "user_asks_human",
+        "user_condition",
         "payment_two_certificates",
         "reservations_listed",
         "reservations_duplicates",
@@ -114,6 +116,7 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     f["user_drops"] = float(bool(first_request.get("drop_limit")))
     f["airports_alternative"] = float(bool(first_request.get("airports")))
     f["user_asks_human"] = float(bool(first_request.get("asks_human")))
+    f["user_condition"] = float(bool(first_request.get("condition_limit")))
     for rule in ("listed", "duplicates", "all_business", "by_duration"):
         f[f"reservations_{rule}"] = float(first_request.get("set") == rule)
     f["info_over_reservations"] = float(first_request.get("info") in OVER_RESERVATIONS)

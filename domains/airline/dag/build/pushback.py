@@ -15,6 +15,8 @@ Behaviour values (axis `behaviour`, first request only, on a refused request):
 - lie: one false claim the record contradicts, then one more insistence, then acceptance;
 - drop: a lone request with a price (a booking, paid bags, an upgrade); the customer's limit is
   under it, so once the agent quotes the price the customer drops the whole request;
+- condition: a lone upgrade to business, economy instead if it costs more than the customer's
+  limit (`condition.py`);
 - human: a lone refused request; once refused, the customer asks to be transferred to a human
   agent, so the gold refuses (the reason said), then transfers (`Task.meta` transfer_expected).
 """
@@ -25,6 +27,7 @@ from datetime import timedelta
 from typing import Any
 
 from domains.airline.constants import COMPENSATION_PER_PASSENGER
+from domains.airline.dag.build.condition import add_condition
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.timeline import NOW, stamp
 from domains.airline.tools import AirlineTools
@@ -54,6 +57,9 @@ def add_pushback(ctx: Ctx, behaviour: str) -> None:
     request = ctx.text.requests[0]
     if behaviour == "drop":
         _drop(ctx, request)
+        return
+    if behaviour == "condition":
+        add_condition(ctx, request)
         return
     if behaviour == "plain" or request.get("outcome") != "refused":
         return

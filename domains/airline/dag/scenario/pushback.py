@@ -61,9 +61,33 @@ HUMAN_TOLD = "If the agent says it cannot be done, ask to be transferred to a hu
 TIMES = {1: "once more", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}
 
 
+INSTEAD = (
+    "That's more than I want to pay. In that case, please move every flight to {fallback} instead."
+)
+
+
+def _condition(part: Part, limit: int, cabin: str) -> None:
+    """The upgrade only up to `limit`; over it, the fallback cabin (economy) instead."""
+    req, fallback = part.request, "economy"
+    req.max_charge = limit
+    req.instead = INSTEAD.format(fallback=fallback)
+    req.instead_rejects = [*req.rejects, cabin]  # once it asked for economy
+    req.rejects = [*req.rejects, fallback]
+    req.keeps = [*req.keeps, "basic economy"]
+    part.told = [
+        *(t for t in part.told if not t.startswith("Only agree if")),
+        f"Ask what the upgrade to {cabin} costs before agreeing. If it is more than ${limit}, you "
+        f"do not want {cabin}: ask to move every flight to {fallback} instead, whatever that "
+        f"costs. Otherwise, agree to {cabin}.",
+    ]
+
+
 def add_pushback(rng: random.Random, part: Part, facts: dict[str, Any]) -> None:
     """The request's lines after a refusal, and its instructions (nothing for a plain one); or
     the limit at which the customer drops the request."""
+    if facts.get("condition_limit"):
+        _condition(part, int(facts["condition_limit"]), str(facts["cabin"]))
+        return
     limit = facts.get("drop_limit")
     if limit:
         part.request.max_charge = int(limit)
