@@ -2,7 +2,9 @@
 (a dev server with SQLite persistence and an in-process worker) and in-process without Temporal,
 at a simulated per-turn model latency of 0 and of 200 ms; prints times, the ratios, and where
 Temporal's time went (`mining.bench.orchestration`: round trips, queue and run times, payload
-bytes per step, read off the workflow histories; ledger steps timed by the worker).
+bytes per step, read off the workflow histories; ledger steps timed by the worker), and the CPU
+seconds each runner used (the dev server's included): on a busy machine wall times mislead, since
+Temporal's work spans two processes, which get two shares of the cores where one process gets one.
 
 Both runners are timed warm: one untimed in-process harvest first loads what any first harvest
 of a process loads (domain, proposer, target), which would otherwise count against whichever
@@ -24,7 +26,7 @@ from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, 
 
 from cli.bench import bench_app
 from cli.harvest_ops import start, validate
-from cli.temporal_cli import free_port, start_dev_server
+from cli.temporal_cli import DevServer, free_port, process_cpu_seconds, start_dev_server
 from mining.bench.orchestration import Breakdown, StepTimes, breakdown, report
 from mining.core.errors import UserError
 from mining.harvest import ids
@@ -57,10 +59,8 @@ def orchestration(
         server = start_dev_server(Path(tmp) / "temporal.db", free_port(), None)
         try:
             for lat, cfg in zip(lats, configs, strict=True):
-                run = asyncio.run(
-                    _temporal(cfg, server.address, Path(tmp) / f"t{lat}.duckdb", concurrency)
-                )
-                t_local, r_local = _in_process(cfg, concurrency)
+                run = asyncio.run(_temporal(cfg, server, Path(tmp) / f"t{lat}.duckdb", concurrency))
+                t_local, r_local, cpu_local = _in_process(cfg, concurrency)
                 rows.append((lat, run.seconds, t_local, run.rollouts, r_local))
                 same = "same harvest" if run.rollouts == r_local else "DIFFERENT harvests"
                 print(
@@ -69,6 +69,7 @@ def orchestration(
                     f"ratio {run.seconds / t_local:4.2f}x  ({same})",
                     flush=True,
                 )
+                print(_cpu_line(run, cpu_local), flush=True)
                 print("\n".join(report(run.breakdown, run.times)), flush=True)
         finally:
             server.stop()
@@ -114,16 +115,30 @@ class _TemporalRun(NamedTuple):
     rollouts: int
     breakdown: Breakdown
     times: StepTimes
+    cpu_s: float  # this process (workflows, activities, the SDK) during the harvest
+    server_cpu_s: float | None  # the dev server during the harvest (None: /proc cannot tell)
+
+
+def _cpu_line(run: _TemporalRun, cpu_local: float) -> str:
+    """CPU seconds each runner used: on a busy machine wall times mislead (two processes get two
+    shares of the cores where one process gets one), CPU seconds much less."""
+    server = run.server_cpu_s
+    total = run.cpu_s + (server or 0.0)
+    return (
+        f"  cpu: temporal {run.cpu_s:.1f}s here + "
+        + (f"{server:.1f}s server = {total:.1f}s" if server is not None else "server unknown")
+        + f", in-process {cpu_local:.1f}s ({total / cpu_local:.2f}x)"
+    )
 
 
 async def _temporal(
-    cfg: HarvestConfig, address: str, store_path: Path, concurrency: int
+    cfg: HarvestConfig, server: DevServer, store_path: Path, concurrency: int
 ) -> _TemporalRun:
     from mining.store.db import Store
     from worker import connect, make_workers
 
     store = Store(store_path)
-    client = await connect(address)
+    client = await connect(server.address)
     times = StepTimes()
     try:
         async with contextlib.AsyncExitStack() as stack:
@@ -135,10 +150,17 @@ async def _temporal(
             )
             for w in workers:
                 await stack.enter_async_context(w)
-            began = time.monotonic()
+            began, cpu, server_cpu = (
+                time.monotonic(),
+                time.process_time(),
+                process_cpu_seconds(server.proc.pid),
+            )
             handle = await start(client, cfg)
             result = await handle.result()
-            took = time.monotonic() - began
+            took, cpu = time.monotonic() - began, time.process_time() - cpu
+            server_after = process_cpu_seconds(server.proc.pid)
+            if server_cpu is not None and server_after is not None:
+                server_cpu = server_after - server_cpu
         # Every run of the harvest: it continues as new every few iterations, and the handle
         # names only the last run (earlier runs hold the other child starts and the start step).
         runs: list[str | None] = [
@@ -154,7 +176,9 @@ async def _temporal(
             child = client.get_workflow_handle(ids.iteration_workflow_id(cfg.harvest_id, i))
             with contextlib.suppress(RPCError):  # it may not exist
                 histories.append((await child.fetch_history()).to_json_dict())
-        return _TemporalRun(took, result.counters.rollouts, breakdown(histories), times)
+        return _TemporalRun(
+            took, result.counters.rollouts, breakdown(histories), times, cpu, server_cpu
+        )
     finally:
         store.close()
 
@@ -182,12 +206,12 @@ class _TimedActivity(ActivityInboundInterceptor):
             self.times.add(activity.info().activity_type, time.monotonic() - began)
 
 
-def _in_process(cfg: HarvestConfig, concurrency: int) -> tuple[float, int]:
+def _in_process(cfg: HarvestConfig, concurrency: int) -> tuple[float, int, float]:
     from mining.store.db import Store
 
     store = Store(":memory:")
-    began = time.monotonic()
+    began, cpu = time.monotonic(), time.process_time()
     result = run_harvest(cfg, store, concurrency=concurrency)
-    took = time.monotonic() - began
+    took, cpu = time.monotonic() - began, time.process_time() - cpu
     store.close()
-    return took, result.rollouts
+    return took, result.rollouts, cpu

@@ -43,6 +43,21 @@ def temporal_bin() -> str:
     return found
 
 
+def cpu_seconds_of_stat(stat: str) -> float:
+    """User plus system CPU seconds from a `/proc/<pid>/stat` line (fields 14 and 15, counted
+    after the command name, which may itself hold spaces and parentheses)."""
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds a process has used so far (None where /proc cannot tell: not Linux, gone)."""
+    try:
+        return cpu_seconds_of_stat(Path(f"/proc/{pid}/stat").read_text())
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
