@@ -142,3 +142,21 @@ def test_derive_counts_the_tau2_tasks_it_expresses(tau2_dir: Path) -> None:
     data = json.loads(result.stdout)
     assert data["expressed"] + len(data["not_expressed"]) == 50
     assert all(data["not_expressed"].values())
+
+
+def test_derive_maps_the_customer_behaviours_onto_their_axes(tau2_dir: Path) -> None:
+    """tau2's conditions on a quoted price, a request for a human, the same flight as last time
+    and an optimised payment are values of the space, and each task is mapped onto them."""
+    from cli.params_cmd import missing_needs
+    from domains.airline.dag.derive import derive_point
+    from domains.airline.dag.params import SPACE
+
+    tasks = {str(t["id"]): t for t in json.loads((tau2_dir / "tasks.json").read_text())}
+    point = {tid: derive_point(tasks[tid]) for tid in ("8", "12", "13", "14", "25")}
+    assert point["8"]["behaviour"] == "condition" and point["12"]["behaviour"] == "condition"
+    assert point["8"]["selection"] == "same_as_before"
+    assert point["13"]["behaviour"] == "human"
+    assert point["14"]["payment_mix"] == "optimise"
+    assert point["25"]["selection"] == "same_as_before"
+    values = {a.name: a.values for a in SPACE.axes}
+    assert all(not missing_needs(p["needs"], values) for p in point.values())

@@ -19,7 +19,8 @@ Per task, from its gold actions and the customer's instructions:
 Axes that cannot be read from the task file (membership, distractor_density) are "?".
 Each point also lists under "needs" what else the task tests, as `axis=value` strings
 (`domains/airline/dag/needs.py`); `params derive` counts a task as expressible when every need
-is a value of the space.
+is a value of the space. A need on an axis (behaviour, selection, payment_mix, partial, info,
+airports, payment_rule, reservations) also sets that axis (behaviour is plain without one).
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ KEYWORDS = {
     "compensation": r"\b(compensat|certificate|voucher)",
     "flight_status": r"\bstatus\b",
 }
+# Axes a need may name (`needs.py`); the other needs (intents, counts) are read elsewhere.
+NEED_AXES = frozenset(
+    {"behaviour", "selection", "payment_mix", "partial", "info", "airports", "payment_rule"}
+    | {"reservations"}
+)
 RES_ID = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6}\b")
 
 
@@ -127,6 +133,16 @@ def derive_point(task: Mapping[str, Any]) -> dict[str, Any]:
     if point["intent"] == "cancel":
         point["flown"] = "yes" if handed_over else "no"
     point["needs"] = task_needs(task, intents)
+    # What the task tests beyond its intents, as the values of the axes it names (the first
+    # need per axis; it outranks what the gold actions suggest: the flights of an earlier trip
+    # are quoted by number in the booking, an optimised payment uses a certificate).
+    named: set[str] = set()
+    for need in point["needs"]:
+        axis, _, value = need.partition("=")
+        if axis in NEED_AXES and axis not in named:
+            point[axis] = value
+            named.add(axis)
+    point.setdefault("behaviour", "plain")
     if intents == ["?"] and not any(n.startswith(("intent=", "info=")) for n in point["needs"]):
         point["needs"].append("intent=?")  # a request none of the rules recognises
     return point
