@@ -48,6 +48,13 @@ def bench_proposer_command(
     max_rollouts: int = typer.Option(
         3000, "--max-rollouts", min=1, help="budget per run (random on a strong target is slow)"
     ),
+    jobs: int = typer.Option(
+        1,
+        "--jobs",
+        "-j",
+        help="worker processes running the harvests (each harvest is deterministic, so the "
+        "figures do not depend on it; only the seconds do)",
+    ),
 ) -> None:
     """Harvest N tasks in-process with each proposer and compare cost and diversity.
 
@@ -61,6 +68,7 @@ def bench_proposer_command(
         RunFigures,
         run_bench,
     )
+    from mining.bench.runs import check_jobs
     from mining.core.errors import UserError
     from mining.propose import registry
 
@@ -71,6 +79,7 @@ def bench_proposer_command(
     for name in names:
         if name != ORACLE and name not in registry.PROPOSERS:
             raise UserError(f"unknown proposer {name!r}; allowed: {allowed}")
+    check_jobs(jobs)
     err = Console(stderr=True)
 
     def progress(run: RunFigures, target: str = "") -> None:
@@ -87,6 +96,7 @@ def bench_proposer_command(
         "domain": domain,
         "max_cell_share": None if max_cell_share >= 1.0 else max_cell_share,
         "max_rollouts": max_rollouts,
+        "jobs": jobs,
     }
     if targets:
         from cli.bench_family import render_family

@@ -15,7 +15,9 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
-from mining.bench.proposer import BenchResult, RunFigures, run_bench
+from mining.bench.oracle import POOL
+from mining.bench.proposer import BenchResult, RunFigures, bench_configs, bench_result
+from mining.bench.runs import run_all
 from mining.core.errors import UserError
 
 RANGE = re.compile(r"(\d+)\.\.(\d+)")
@@ -104,29 +106,34 @@ def run_family(
     domain: str = "airline",
     max_cell_share: float | None = 0.2,
     max_rollouts: int | None = None,
+    jobs: int = 1,
     on_run: Callable[[str, RunFigures], None] | None = None,
 ) -> FamilyResult:
-    """`run_bench` on every target, then the family's medians and worst cases."""
-    results = []
-    for target in targets:
-
-        def report(run: RunFigures, target: str = target) -> None:
-            if on_run is not None:
-                on_run(target, run)
-
-        results.append(
-            run_bench(
-                target,
-                n_tasks,
-                seeds,
-                batch,
-                proposers=proposers,
-                domain=domain,
-                max_cell_share=max_cell_share,
-                max_rollouts=max_rollouts,
-                on_run=report,
-            )
+    """The bench on every target (all their harvests in `jobs` worker processes), then the
+    family's medians and worst cases."""
+    per_target = [
+        bench_configs(
+            target,
+            n_tasks,
+            seeds,
+            batch,
+            proposers=proposers,
+            domain=domain,
+            max_cell_share=max_cell_share,
+            max_rollouts=max_rollouts,
         )
+        for target in targets
+    ]
+    runs = run_all(
+        [cfg for cfgs in per_target for cfg in cfgs],
+        jobs=jobs,
+        oracle_pool=POOL,
+        on_run=None if on_run is None else lambda cfg, run: on_run(cfg.target, run),
+    )
+    results, start = [], 0
+    for target, cfgs in zip(targets, per_target, strict=True):
+        results.append(bench_result(target, n_tasks, seeds, batch, runs[start : start + len(cfgs)]))
+        start += len(cfgs)
     return FamilyResult(
         targets=list(targets),
         n_tasks=n_tasks,

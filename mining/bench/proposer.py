@@ -218,6 +218,36 @@ def _saving_share(
     return round((random - adaptive) / (random - oracle), 3)
 
 
+def bench_configs(
+    target: str,
+    n_tasks: int,
+    seeds: Sequence[int],
+    batch: int = 8,
+    *,
+    proposers: Sequence[str] = PROPOSERS,
+    domain: str = "airline",
+    max_cell_share: float | None = 0.2,
+    max_rollouts: int | None = None,
+) -> list[HarvestConfig]:
+    """The harvests a bench on one target makes: every proposer on every seed, in that order
+    (a target that is not a simulated one is refused here, before any harvest runs)."""
+    profile_of(target)
+    return [
+        bench_config(
+            name,
+            target,
+            n_tasks,
+            seed,
+            batch,
+            domain=domain,
+            max_cell_share=max_cell_share,
+            max_rollouts=max_rollouts,
+        )
+        for name in proposers
+        for seed in seeds
+    ]
+
+
 def run_bench(
     target: str,
     n_tasks: int,
@@ -229,30 +259,40 @@ def run_bench(
     max_cell_share: float | None = 0.2,
     max_rollouts: int | None = None,
     oracle_pool: int = POOL,
+    jobs: int = 1,
     on_run: Callable[[RunFigures], None] | None = None,
 ) -> BenchResult:
-    """Every proposer on every seed; ratios compare adaptive (and the oracle) with random."""
+    """Every proposer on every seed (in `jobs` worker processes); ratios compare adaptive (and
+    the oracle) with random."""
+    from mining.bench.runs import run_all
+
+    cfgs = bench_configs(
+        target,
+        n_tasks,
+        seeds,
+        batch,
+        proposers=proposers,
+        domain=domain,
+        max_cell_share=max_cell_share,
+        max_rollouts=max_rollouts,
+    )
+    runs = run_all(
+        cfgs,
+        jobs=jobs,
+        oracle_pool=oracle_pool,
+        on_run=None if on_run is None else lambda _cfg, run: on_run(run),
+    )
+    return bench_result(target, n_tasks, seeds, batch, runs)
+
+
+def bench_result(
+    target: str, n_tasks: int, seeds: Sequence[int], batch: int, runs: Sequence[RunFigures]
+) -> BenchResult:
+    """Medians per proposer (in the order the runs name them), the floor and the ratios."""
     profile = profile_of(target)
     floor = rollouts_floor(proposer_context(bench_config("random", target, n_tasks, 0, batch)))
-    out: list[ProposerFigures] = []
-    for name in proposers:
-        runs = []
-        for seed in seeds:
-            cfg = bench_config(
-                name,
-                target,
-                n_tasks,
-                seed,
-                batch,
-                domain=domain,
-                max_cell_share=max_cell_share,
-                max_rollouts=max_rollouts,
-            )
-            run = run_one(cfg, oracle_pool=oracle_pool)
-            if on_run is not None:
-                on_run(run)
-            runs.append(run)
-        out.append(summarise(name, runs, floor))
+    names = list(dict.fromkeys(r.proposer for r in runs))
+    out = [summarise(name, [r for r in runs if r.proposer == name], floor) for name in names]
     by = {p.proposer: p for p in out}
     ratios: dict[str, float | None] = {}
     if "adaptive" in by and "random" in by:
