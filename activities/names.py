@@ -32,3 +32,4 @@ WG_CHECK = "wg_check"
 WG_TRIAL = "wg_trial"
 WG_ORACLE = "wg_oracle"
 WG_VARIANTS = "wg_variants"
+WG_RECORD_TRIAL = "wg_record_trial"  # a trial's target rollouts, on the ledger

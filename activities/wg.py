@@ -17,6 +17,7 @@ from temporalio import activity
 
 from activities import heartbeat, names
 from activities.errors import boundary
+from activities.models import Ack
 from activities.payloads import check_payload
 from activities.wg_models import (
     BuildInput,
@@ -24,6 +25,7 @@ from activities.wg_models import (
     FrontierOutput,
     RecordProbeInput,
     RecordProbeOutput,
+    RecordTrialInput,
     ScenarioInput,
     StrategizeInput,
     VariantsInput,
@@ -113,5 +115,10 @@ class WGLedgerActivities:
         )
         return RecordProbeOutput(harvested=harvested)
 
+    @activity.defn(name=names.WG_RECORD_TRIAL)
+    def record_trial(self, inp: RecordTrialInput) -> Ack:
+        wg_store.record_trial(self.store, inp.world, inp.records)
+        return Ack()
+
     def all(self) -> list[Callable[..., Any]]:
-        return [self.frontier, self.record_probe]
+        return [self.frontier, self.record_probe, self.record_trial]

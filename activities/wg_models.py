@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from mining.wg.config import WGSettings
 from mining.wg.frontier import FrontierEntry
-from mining.wg.models import Hypothesis, KnobStep, ProbeOutcome, Scenario, Trial
+from mining.wg.models import Hypothesis, KnobStep, ProbeOutcome, Scenario, Trial, TrialRollout
 
 
 class FrontierInput(BaseModel):
@@ -51,6 +51,13 @@ class VariantsInput(BaseModel):
 
 class VariantsOutput(BaseModel):
     steps: list[KnobStep]
+
+
+class RecordTrialInput(BaseModel):
+    """A trial's target rollouts, with the scenario's world their final worlds are changes to."""
+
+    world: dict[str, Any]
+    records: list[TrialRollout]
 
 
 class RecordProbeInput(BaseModel):

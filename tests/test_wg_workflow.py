@@ -63,8 +63,21 @@ async def test_wg_harvest_on_the_dev_server_matches_the_in_process_loop(
     assert frontier[0][0] == len({(e.tag, e.complexity) for e in entries})
     chains = store._all("SELECT count(*) FROM wg_chains WHERE harvest_id = ?", [hid])[0][0]
     assert chains == sum(len(o.chain) for o in local.outcomes)
+    # Every target rollout is in the rollouts table (failed ones with the analyst's label),
+    # keyed by its scenario; a harvested task's own k rollouts are under its candidate id.
+    n, failed, labelled = store._all(
+        "SELECT count(*), count(*) FILTER (WHERE NOT passed), "
+        "(SELECT count(*) FROM analyses WHERE harvest_id = ?) FROM rollouts WHERE harvest_id = ?",
+        [hid, hid],
+    )[0]
+    assert n == local.target_rollouts and failed == labelled > 0
     rows = harvest_rows(store, hid)
     assert len(rows) == 2
+    for row in rows:
+        kept = store._all(
+            "SELECT count(*) FROM rollouts WHERE candidate_id = ?", [row.candidate_id]
+        )
+        assert kept[0][0] == cfg.k
     for row in rows:
         wg = row.meta["wg"]
         assert wg["hypothesis"]["tag"] and isinstance(wg["simplification"], list)

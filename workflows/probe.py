@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, Field
 
     from activities import names
+    from activities.models import Ack
     from activities.payloads import check_payload
     from activities.wg_models import (
         BuildInput,
@@ -26,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         FrontierOutput,
         RecordProbeInput,
         RecordProbeOutput,
+        RecordTrialInput,
         ScenarioInput,
         StrategizeInput,
         VariantsInput,
@@ -47,6 +49,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.policies import COMPUTE_RETRY, LEDGER_RETRY
 
 T = TypeVar("T", bound=BaseModel)
+# A trial's target rollouts go to the rollouts table (a ledger step after each trial).
+TRIAL_ROLLOUTS_PATCH = "wg-trial-rollouts"
 
 
 class ProbeInput(BaseModel):
@@ -138,9 +142,15 @@ class _ActivitySteps:
 
     async def trial(self, sc: Scenario, h: Hypothesis) -> Trial:
         arg = ScenarioInput(settings=self.s, hypothesis=h, scenario=sc)
-        return await self.wf._compute(
+        trial = await self.wf._compute(
             names.WG_TRIAL, arg, Trial, f"{_tag(sc)}/trial", rollouts=True
         )
+        # Trials of older runs carry no records (and their histories no such step).
+        if trial.records and workflow.patched(TRIAL_ROLLOUTS_PATCH):
+            record = RecordTrialInput(world=sc.world, records=trial.records)
+            check_payload(record, f"trial {sc.scenario_id}", workflow.payload_converter())
+            await self.wf._ledger(names.WG_RECORD_TRIAL, record, Ack)
+        return trial
 
     async def oracle(self, sc: Scenario, h: Hypothesis, trial: Trial) -> OracleVerdict:
         arg = ScenarioInput(settings=self.s, hypothesis=h, scenario=sc, trial=trial)

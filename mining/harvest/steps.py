@@ -7,7 +7,7 @@ so a harvest gives the same rows either way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -32,6 +32,9 @@ from mining.store.records import (
     candidate_key,
     rollout_key,
 )
+
+if TYPE_CHECKING:
+    from mining.rollout.loop import RolloutResult
 
 
 class Proposal(BaseModel):
@@ -126,9 +129,16 @@ def rollout(
         on_turn=on_turn,
         max_turns=cfg.max_turns,
     )
+    return rollout_record(res, harvest_id, task.task_id, index, seed)
+
+
+def rollout_record(
+    res: RolloutResult, harvest_id: str, candidate_id: str, index: int, seed: int
+) -> RolloutRecord:
+    """A rollout's result as the store records it (DAG candidates and WG scenarios alike)."""
     return RolloutRecord(
-        rollout_id=rollout_key(task.task_id, index),
-        candidate_id=task.task_id,
+        rollout_id=rollout_key(candidate_id, index),
+        candidate_id=candidate_id,
         harvest_id=harvest_id,
         index=index,
         seed=seed,

@@ -11,12 +11,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mining.store import delta
 from mining.store.connection import dumps
 from mining.store.db import Store
 from mining.store.reads import Reads
-from mining.store.records import CandidateRecord, DecisionRecord
+from mining.store.records import (
+    AnalysisRecord,
+    CandidateRecord,
+    DecisionRecord,
+    FailedAttempts,
+    RolloutRecord,
+)
 from mining.wg.frontier import FrontierEntry
-from mining.wg.models import ProbeOutcome
+from mining.wg.models import ProbeOutcome, TrialRollout
 from mining.wg.rules import probe_totals
 
 
@@ -29,6 +36,20 @@ def record_probe(store: Store, harvest_id: str, out: ProbeOutcome, k: int, limit
         totals = probe_totals(out.hypothesis.index, out, harvested)
         store.record_iteration(harvest_id, out.hypothesis.index, totals.model_dump(mode="json"))
     return harvested
+
+
+def record_trial(store: Store, world: dict[str, Any], records: list[TrialRollout]) -> None:
+    """A trial's target rollouts (and the analyst's labels) in the rollouts table, keyed by the
+    scenario, like a DAG candidate's: summaries, exports and the report read them from there.
+    Each final world comes as changes to the scenario's `world`. Idempotent on the rollout id."""
+    rows: list[tuple[RolloutRecord | None, AnalysisRecord | None, FailedAttempts | None]] = []
+    for r in records:
+        rec = r.rollout
+        if rec.final_world is None and rec.final_world_delta is not None:
+            final = delta.apply(world, rec.final_world_delta)
+            rec = rec.model_copy(update={"final_world": final, "final_world_delta": None})
+        rows.append((rec, r.analysis, None))
+    store.record_results(None, rows)
 
 
 def _record(store: Store, harvest_id: str, out: ProbeOutcome, k: int, limit: int) -> bool:
@@ -68,9 +89,10 @@ def _record(store: Store, harvest_id: str, out: ProbeOutcome, k: int, limit: int
     if out.status != "confirmed" or out.task is None or out.trial is None:
         return False
     task = out.task
+    cid = task.task_id  # the minimum's scenario: its trial's rollouts are recorded under it
     store.record_candidate(
         CandidateRecord(
-            candidate_id=h.hypothesis_id, harvest_id=harvest_id, iteration=h.index, index=0,
+            candidate_id=cid, harvest_id=harvest_id, iteration=h.index, index=0,
             seed=h.seed, params=task.params, cell=task.cell, signature=task.signature,
             task=task.model_dump(mode="json"),
         )
@@ -78,10 +100,10 @@ def _record(store: Store, harvest_id: str, out: ProbeOutcome, k: int, limit: int
     rate = float(task.meta.get("pass_rate", out.trial.pass_rate))
     store.record_decision(
         harvest_id,
-        DecisionRecord(candidate_id=h.hypothesis_id, passes=round(rate * k), rollouts=k,
+        DecisionRecord(candidate_id=cid, passes=round(rate * k), rollouts=k,
                        pass_rate=rate, in_window=True),
     )  # fmt: skip
-    return h.hypothesis_id in store.record_harvested(harvest_id, [h.hypothesis_id], k, limit)
+    return cid in store.record_harvested(harvest_id, [cid], k, limit)
 
 
 def _update_frontier(store: Store, harvest_id: str, tag: str, complexity: int) -> None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from domains.base import ToolCall
 from domains.scenario import UserScenario
 from mining.core.task import Task
+from mining.store.records import AnalysisRecord, RolloutRecord
 from mining.wg.assertions import Assertion
 
 Status = Literal["open", "confirmed", "holds", "disproved", "broken"]
@@ -99,6 +100,14 @@ class ConsistencyReport(BaseModel):
         return next((f"{k}: {v[0]}" for k, v in self.problems.items() if v), "")
 
 
+class TrialRollout(BaseModel):
+    """One target rollout of a trial as the store records it (its final world as changes to the
+    scenario's world) and, when it failed, the failure analyst's label."""
+
+    rollout: RolloutRecord
+    analysis: AnalysisRecord | None = None
+
+
 class Trial(BaseModel):
     """k target rollouts of one scenario."""
 
@@ -108,6 +117,11 @@ class Trial(BaseModel):
     tokens: int = 0
     cost_usd: float = 0.0
     failure_modes: list[str] = Field(default_factory=list)
+    records: list[TrialRollout] = Field(
+        default_factory=list,
+        description="the rollouts for the store's rollouts table; dropped once recorded, so a "
+        "probe's outcome stays small",
+    )
 
     @property
     def pass_rate(self) -> float:

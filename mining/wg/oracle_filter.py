@@ -25,10 +25,12 @@ from domains import registry
 from domains.base import ToolCall
 from mining.core.task import Task
 from mining.harvest.config import rollout_seed
-from mining.rollout.loop import run_rollout
+from mining.harvest.steps import analyze, rollout_record
+from mining.rollout.loop import RolloutResult, run_rollout
+from mining.store import delta
 from mining.wg import assertions
 from mining.wg.config import WGSettings, derive_seed
-from mining.wg.models import Hypothesis, OracleRun, OracleVerdict, Scenario, Trial
+from mining.wg.models import Hypothesis, OracleRun, OracleVerdict, Scenario, Trial, TrialRollout
 
 INVALID_VERIFIER = "wg_invalid_verifier"
 
@@ -75,8 +77,10 @@ def run_trial(s: WGSettings, task: Task) -> Trial:
     passes = rollouts = tokens = 0
     cost = 0.0
     modes: list[str] = []
+    records: list[TrialRollout] = []
     while rollouts < s.k and (invalid or not window.can_stop(passes, rollouts - passes)):
         res = run_rollout(task, target, rollouts, seed, max_turns=s.max_turns)
+        records.append(_record(s, task, res, rollouts, seed))
         rollouts += 1
         passes += int(res.passed and not invalid)
         tokens += res.tokens_in + res.tokens_out
@@ -85,8 +89,18 @@ def run_trial(s: WGSettings, task: Task) -> Trial:
             modes.append(res.score.reasons[0][:80])
     return Trial(
         passes=passes, rollouts=rollouts, in_window=window.holds(passes, rollouts)
-        and rollouts == s.k, tokens=tokens, cost_usd=cost, failure_modes=modes,
+        and rollouts == s.k, tokens=tokens, cost_usd=cost, failure_modes=modes, records=records,
     )  # fmt: skip
+
+
+def _record(s: WGSettings, task: Task, res: RolloutResult, index: int, seed: int) -> TrialRollout:
+    """A target rollout as the rollouts table keeps it, keyed by the scenario (the task's id),
+    with the analyst's label when it failed; its final world travels as changes to the task's."""
+    rec = rollout_record(res, s.harvest_id, task.task_id, index, seed)
+    analysis = None if rec.passed else analyze(task, rec)
+    changes = delta.diff(task.world, res.final_world)
+    lean = rec.model_copy(update={"final_world": None, "final_world_delta": changes})
+    return TrialRollout(rollout=lean, analysis=analysis)
 
 
 def run_oracle(s: WGSettings, task: Task) -> OracleRun:

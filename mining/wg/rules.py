@@ -100,7 +100,6 @@ def probe_totals(index: int, out: ProbeOutcome, harvested: bool) -> IterationTot
     """A probe as a harvest iteration: its scenarios are the candidates, those stopped before any
     rollout the rejected ones; the oracle's rollouts and cost count against the budgets too."""
     unrun = int(out.trial is None) + sum(1 for v in out.chain if v.target_rollouts == 0)
-    hid = out.hypothesis.hypothesis_id
     return IterationTotals(
         iteration=index,
         candidates=1 + len(out.chain),
@@ -111,5 +110,5 @@ def probe_totals(index: int, out: ProbeOutcome, harvested: bool) -> IterationTot
         cost_usd=out.cost_usd,
         in_window=int(out.status == "confirmed"),
         harvested=int(harvested),
-        harvested_ids=[hid] if harvested else [],
+        harvested_ids=[out.task.task_id] if harvested and out.task is not None else [],
     )
