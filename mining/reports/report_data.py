@@ -6,7 +6,8 @@ from a ledger activity's answer. What each section shows:
   proposer can expect with this window and k, and random's expected cost where it can be
   estimated (simulated targets: random points, the target's error draws, no target call);
 - heatmap: mean pass rate over the two parameter axes that explain most of the candidates'
-  pass-rate variance;
+  pass-rate variance; for a WG harvest, the hypothesis frontier map instead (capability tag x
+  complexity level: each cell's status and how many hypotheses probed it);
 - failure modes per iteration; the tasks, each with one failing rollout.
 """
 
@@ -45,6 +46,10 @@ class Heatmap(BaseModel):
     y_values: list[str] = Field(default_factory=list)
     cells: dict[str, float] = Field(default_factory=dict, description="'x|y' -> mean pass rate")
     counts: dict[str, int] = Field(default_factory=dict, description="'x|y' -> candidates")
+    statuses: dict[str, str] = Field(
+        default_factory=dict,
+        description="WG: 'level|tag' -> frontier status (open, confirmed, holds, ...)",
+    )
 
 
 class TaskView(BaseModel):
@@ -95,7 +100,7 @@ def report_data(store: Store, harvest_id: str) -> ReportData:
         floor=floor,
         random_cost=random_cost,
         random_note=note,
-        heatmap=heatmap(points),
+        heatmap=frontier_heatmap(store, harvest_id) if summary.mode == "wg" else heatmap(points),
         failure_modes=_failure_modes(store, harvest_id),
         diversity=diversity(r.model_dump() for r in rows),
         cell_counts=dict(Counter(r.cell for r in rows).most_common()),
@@ -188,6 +193,28 @@ def heatmap(points: list[tuple[dict[str, Any], float]]) -> Heatmap:
         y_values=sorted({str(p.get(y)) for p, _ in points}),
         cells={k: round(v / counts[k], 3) for k, v in sums.items()},
         counts=dict(counts),
+    )
+
+
+def frontier_heatmap(store: Store, harvest_id: str) -> Heatmap:
+    """The hypothesis frontier map of a WG harvest: one cell per capability tag and complexity
+    level, with its status and the number of hypotheses that probed it (0: open)."""
+    from mining.store.wg import frontier_of
+    from mining.wg.config import vocabulary
+    from mining.wg.frontier import FrontierMap
+
+    domain, _, entries = frontier_of(store, harvest_id)
+    if domain is None:
+        return Heatmap()
+    fmap = FrontierMap(vocabulary(domain), entries)
+    keys = {f"{lv}|{tag}": cell for (tag, lv), cell in fmap.cells.items()}
+    return Heatmap(
+        x_axis="complexity",
+        y_axis="capability tag",
+        x_values=[str(lv) for lv in sorted(fmap.vocab.levels)],
+        y_values=[t.name for t in fmap.vocab.tags],
+        counts={k: sum(c.counts.values()) for k, c in keys.items()},
+        statuses={k: c.status for k, c in keys.items()},
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mining.reports.charts import bars, heat_colour, lines
-from mining.reports.report_data import ReportData, TaskView
+from mining.reports.report_data import Heatmap, ReportData, TaskView
 from mining.reports.summary import render_lines
 
 SECTIONS = ("summary", "pass-rates", "cost", "heatmap", "failure-modes", "diversity", "tasks")
@@ -91,6 +91,8 @@ def _cost(data: ReportData) -> str:
 
 def _heatmap(data: ReportData) -> str:
     h = data.heatmap
+    if h.statuses:
+        return _frontier(h)
     if not h.cells:
         return "<p>too few candidates for a map</p>"
     head = "".join(f"<th>{escape(x)}</th>" for x in h.x_values)
@@ -114,6 +116,36 @@ def _heatmap(data: ReportData) -> str:
         '<p class="note">Mean pass rate of the candidates (count in brackets) over the two '
         "parameter axes that explain most of the variance in pass rate: red, the target "
         "always fails; green, it always passes.</p>"
+    )
+
+
+# Frontier statuses on the pass-rate scale: a confirmed failure is where the target fails.
+FRONTIER_COLOURS = {"confirmed": heat_colour(0.0), "disproved": heat_colour(0.3),
+                    "holds": heat_colour(1.0), "broken": "#ddd", "open": "#fff"}  # fmt: skip
+
+
+def _frontier(h: Heatmap) -> str:
+    head = "".join(f"<th>level {escape(x)}</th>" for x in h.x_values)
+    rows = []
+    for y in h.y_values:
+        cells = []
+        for x in h.x_values:
+            key = f"{x}|{y}"
+            status, n = h.statuses.get(key, "open"), h.counts.get(key, 0)
+            cells.append(
+                f'<td style="background:{FRONTIER_COLOURS.get(status, "#fff")}" '
+                f'title="{n} hypotheses">{escape(status)}'
+                + (f" <small>({n})</small>" if n else "")
+                + "</td>"
+            )
+        rows.append(f"<tr><th>{escape(y)}</th>{''.join(cells)}</tr>")
+    return (
+        f"<table><tr><th>{escape(h.y_axis)} \\ {escape(h.x_axis)}</th>{head}</tr>"
+        f"{''.join(rows)}</table>"
+        '<p class="note">The hypothesis frontier map: each capability tag at each complexity '
+        "level, with the status its hypotheses reached (count in brackets): confirmed, the "
+        "target fails there and the oracle passes; disproved, it fails every time; holds, it "
+        "passes; broken, only broken worlds; open, not probed yet.</p>"
     )
 
 
