@@ -45,6 +45,12 @@ INTENT_TOOLS: dict[str, frozenset[str]] = {
     "change_passengers": frozenset({PASSENGERS}),
     "compensation": frozenset({CERTIFICATE, CANCEL}),
     "flight_status": frozenset(),
+    # Requests the policy always refuses, and answers from the record: nothing to write.
+    "insurance": frozenset(),
+    "complaint": frozenset(),
+    "partial_change": frozenset(),
+    "info": frozenset(),
+    "cancel_all": frozenset({CANCEL}),
 }
 
 

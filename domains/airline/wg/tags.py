@@ -47,6 +47,9 @@ TAGS: tuple[CapabilityTag, ...] = (
                   {"intent": "change_passengers", "policy_trap": "no"}),
     CapabilityTag("flight-status", "reports the status of a flight",
                   {"intent": "flight_status"}),
+    CapabilityTag("lying-customer-refusal",
+                  "keeps refusing a cancellation when the customer lies about the facts to get it",
+                  {"intent": "cancel", "policy_trap": "yes", "behaviour": "lie"}),
 )  # fmt: skip
 
 # Complexity level -> the axes it pins: travellers, requests in one conversation, distractors.
