@@ -1,10 +1,10 @@
 """Issue 19, the world and request half: two airports of one city, a second certificate the
-policy refuses, a list of reservations, duplicate bookings. Gold replays and passes; the
-matching mistake fails."""
+policy refuses, a list of reservations, duplicate bookings, a total over the upcoming trips,
+every business reservation downgraded, the ones with a long flight cancelled. Gold replays and
+passes; the matching mistake fails."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -14,28 +14,9 @@ from domains.airline.data_model import AirlineWorld
 from domains.airline.network import metro
 from domains.airline.tools import AirlineTools
 from mining.core.task import Task
-from mining.dag.synthesize import sample_tasks
-from mining.llm.spec import parse_target
-from mining.rollout.loop import run_rollout
-from mining.rollout.scoring import Score
-
-
-def _task(seed: int = 4, **fixed: Any) -> Task:
-    tasks = sample_tasks("airline", 1, seed, fixed_params=fixed)
-    assert tasks, fixed
-    return tasks[0]
-
-
-def _score(task: Task, target: str, index: int = 0) -> Score:
-    result = run_rollout(task, parse_target(target), index, 1)
-    assert result.score is not None
-    return result.score
-
-
-def _forced(tmp_path: Path, error: str) -> str:
-    path = tmp_path / f"{error}.json"
-    path.write_text(json.dumps({"name": error, "errors": {error: {"base_logit": 20.0}}}))
-    return f"sim:file:{path}"
+from tests.pinned import forced_error as _forced
+from tests.pinned import pinned_task as _task
+from tests.pinned import score_of as _score
 
 
 def _price(option: list[dict[str, Any]], cabin: str) -> int:
