@@ -182,3 +182,29 @@ def test_by_duration_cancels_the_long_ones_and_states_each_duration(tmp_path: Pa
     assert len(task.communicate) >= len(cancelled | spared)  # every duration is stated
     assert _score(task, "sim:oracle").passed
     assert not _score(task, _forced(tmp_path, "overreach")).passed
+
+
+def test_a_change_keeps_its_route_though_the_other_airport_is_cheaper(tmp_path: Path) -> None:
+    task = _task(intent="change_flights", airports="alternative", n_intents=1, behaviour="plain")
+    update = next(c for c in task.golden_trajectory if c.name == "update_reservation_flights")
+    rid = update.arguments["reservation_id"]
+    res = task.world["reservations"][rid]
+    after = task.expected_final_world["reservations"][rid]
+    assert (after["origin"], after["destination"]) == (res["origin"], res["destination"])
+    legs = after["flights"][: len(update.arguments["flights"])]
+    assert legs[0]["origin"] == res["origin"] or legs[-1]["destination"] == res["destination"]
+    # On that date a flight with seats to (or from) the city's other airport is cheaper.
+    world = AirlineWorld.model_validate(task.world)
+    cabin, pax, date = after["cabin"], len(after["passengers"]), legs[0]["date"]
+    gold = sum(f["price"] for f in legs)
+    found = []
+    for end in (res["origin"], res["destination"]):
+        for twin in (c for c in ("JFK", "LGA", "EWR") if c != end and metro(end) == "New York"):
+            a, b = (twin, res["destination"]) if end == res["origin"] else (res["origin"], twin)
+            args = {"origin": a, "destination": b, "date": date}
+            found += usable_options(AirlineTools(world), "search_direct_flight", args, cabin, pax)
+            found += usable_options(AirlineTools(world), "search_onestop_flight", args, cabin, pax)
+    assert found and min(_price(o, cabin) for o in found) < gold
+    assert "origin" in task.communicate  # the rule is said (or 'destination')
+    assert _score(task, "sim:oracle").passed
+    assert not _score(task, _forced(tmp_path, "distractor_flight")).passed

@@ -87,6 +87,7 @@ SLOTS: dict[str, list[str]] = {
     "flight": ["HAT301"],
     "first": ["JFK", "EWR"],
     "second": ["LGA", "JFK"],
+    "end": ["to", "from"],
 }
 
 

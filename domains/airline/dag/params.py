@@ -46,8 +46,9 @@ Axis meanings:
   refused request, human (asks to be
   transferred to a human agent once refused: the transfer is then right);
   see `domains/airline/dag/build/pushback.py`.
-- airports (book, one way, cheapest): one origin airport, or two of the customer's city that
-  are equally fine (alternative: the cheapest over both searches; build/airports.py);
+- airports (book or change_flights, one way, cheapest): one airport, or two of the customer's
+  city that are equally fine (alternative: a booking takes the cheapest over both searches, a
+  change keeps its route however cheap the other airport is; build/airports.py);
 - payment_rule (book with a certificate): two_certificates: the customer asks to pay with two,
   the policy allows one, its fallback certificate and the card pay (build/payment_rules.py);
 - reservations (cancel_all): every upcoming reservation; listed: the ones the customer quotes
@@ -350,6 +351,10 @@ def _info(p: Mapping[str, Value]) -> list[Value]:
     return list(INFOS if p["n_intents"] == 1 else CHAINED_INFOS)
 
 
+# savings (with reservations=all_business) fits a narrow corner: drawn there three times in four
+INFO_WEIGHTS = (1.0, *(1.0 for _ in INFOS), 3.0, 1.0)
+
+
 def _downgrade_alone(p: Mapping[str, Value]) -> bool:
     """A lone move to economy the policy allows (what all_business asks of every business one)."""
     alone = p["n_intents"] == 1 and p["policy_trap"] == "no"
@@ -361,10 +366,13 @@ def _info_relevant(p: Mapping[str, Value]) -> bool:
 
 
 def _airports(p: Mapping[str, Value]) -> list[Value]:
-    """A one-way booking by price may leave from either of two airports of the customer's
-    city: the cheapest over both searches wins (build/book.py)."""
-    by_price = p["intent"] == "book" and p["selection"] == "cheapest"
-    return ["one", "alternative"] if by_price and p["trip_type"] == "one_way" else ["one"]
+    """A one-way trip picked by price may involve two airports of the customer's city: a
+    booking takes the cheapest over both searches, a flight change keeps its route however
+    cheap the other airport is (build/airports.py)."""
+    by_price = p["selection"] == "cheapest" and p["trip_type"] == "one_way"
+    book = p["intent"] == "book"
+    change = p["intent"] == "change_flights" and p["policy_trap"] == "no"
+    return ["one", "alternative"] if by_price and (book or change) else ["one"]
 
 
 def _payment_rule(p: Mapping[str, Value]) -> list[Value]:
@@ -430,12 +438,13 @@ SPACE = ParamSpace(
         Axis("partial", ("none", *PARTIALS), "partial_change: the part asked to change",
              allowed=partial_choices, relevant=_partial_relevant),
         Axis("info", ("none", *INFOS, "savings", "durations"), "info: the figure asked for",
-             allowed=_info, relevant=_info_relevant),
+             allowed=_info, relevant=_info_relevant, weights=INFO_WEIGHTS),
         Axis("behaviour", ("plain", "insist", "lie", "drop", "human", "condition"),
              "how the customer takes an answer",
              allowed=_behaviour, relevant=_not_plain),
-        Axis("airports", ("one", "alternative"), "book: one origin airport, or two of its city",
-             allowed=_airports, weights=(1.0, 2.0), relevant=_not_default("airports", "one")),
+        Axis("airports", ("one", "alternative"),
+             "book / change_flights: one airport, or two of the customer's city",
+             allowed=_airports, weights=(1.0, 4.0), relevant=_not_default("airports", "one")),
         Axis("payment_rule", ("none", "two_certificates"),
              "book with a certificate: the customer asks to pay with two (one is allowed)",
              allowed=_payment_rule, relevant=_not_default("payment_rule", "none")),

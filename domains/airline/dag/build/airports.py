@@ -1,15 +1,20 @@
-"""Axis `airports=alternative`: a one-way booking by price from a city with two airports.
+"""Axis `airports=alternative`: a city with two airports, on a one-way trip picked by price.
 
 The customer lives in a city that several airports serve (New York: JFK, LGA, EWR) and names
-two of them as equally convenient. The agent must search both and book the cheapest option over
-the two searches: the first airport's best is dearer than the second's, so an agent that stops
-after one search (or books from the airport named first) books the wrong flights. Which airport
-the customer names first is drawn, so the order of the words does not give the answer away.
+two of them as equally convenient. Which airport the customer names first is drawn, so the
+order of the words does not give the answer away.
+- book: the agent must search both and book the cheapest option over the two searches: the
+  first airport's best is dearer than the second's, so an agent that stops after one search
+  books the wrong flights;
+- change_flights: the reservation's end in that city may not change (the policy forbids a new
+  origin or destination), and the other airport has a cheaper flight that day: the gold keeps
+  the route, takes the cheapest on it, and says why (tau2's task of the kind tests exactly this).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.search import Option, search_options, search_tool
@@ -37,6 +42,12 @@ def twins(code: str, airports: tuple[str, ...]) -> list[str]:
 def twin_route_fits(a: str, b: str, airports: tuple[str, ...], hubs_needed: int) -> bool:
     """Whether `a` has a twin airport that also flies to `b` (through enough hubs)."""
     return any(len(hubs(t, b, airports)) >= hubs_needed for t in twins(a, airports))
+
+
+def twin_end_fits(a: str, b: str, airports: tuple[str, ...], hubs_needed: int) -> bool:
+    """Whether an end of a-b has a twin airport that the trip could fly from or to instead."""
+    to_twin = any(len(hubs(a, t, airports)) >= hubs_needed for t in twins(b, airports))
+    return to_twin or any(len(hubs(t, b, airports)) >= hubs_needed for t in twins(a, airports))
 
 
 def search_both(
@@ -70,3 +81,33 @@ def search_both(
     best.kind = "other_airport"
     rivals = [best, *(o for o in rest if o.kind != "sold_out")]
     return TwoAirports(gold=alt, other=origin, rivals=rivals), gold, [*rivals, *others]
+
+
+def twin_end(res: dict[str, Any], airports: tuple[str, ...]) -> tuple[str, str] | None:
+    """(the reservation's end served by another airport too, that other airport)."""
+    for end in (res["destination"], res["origin"]):
+        found = twins(end, airports)
+        if found:
+            return end, found[0]
+    return None  # (the route was drawn with `twin_end_fits`: not reached)
+
+
+def cheaper_elsewhere(
+    ctx: Ctx, res: dict[str, Any], date: str, cabin: str, pax: int, one_stop: bool, gold: Option
+) -> tuple[list[str], list[Option]]:
+    """Options from (or to) the other airport of the reservation's city, the best of them
+    cheaper than the gold; returns the two airports in the customer's order and the options."""
+    airports = tuple(sorted(ctx.world.pools.airports))
+    found = twin_end(res, airports)
+    if found is None:
+        raise BuildRejected("the reservation's route has no end with a second airport")
+    end, twin = found
+    a, b = (res["origin"], twin) if end == res["destination"] else (twin, res["destination"])
+    if (a, b) in ctx.world.used_routes or len(hubs(a, b, airports)) < (ctx.k + 1) * one_stop:
+        raise BuildRejected(f"no free route {a}-{b}")
+    ctx.world.used_routes.add((a, b))
+    best, rest = search_options(
+        ctx, a, b, date, cabin, pax, "cheapest", one_stop, gold.price - MARGIN
+    )
+    best.kind = "other_airport"
+    return ctx.rng.sample([end, twin], 2), [best, *(o for o in rest if o.kind != "sold_out")]

@@ -8,6 +8,7 @@ new date's flights exist anyway, since a refusing agent may still search them.
 from __future__ import annotations
 
 from domains.airline.constants import day
+from domains.airline.dag.build.airports import cheaper_elsewhere, twin_end_fits
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
@@ -30,6 +31,9 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
     out_day = rng.randint(17, 24)
     back_day = rng.randint(out_day + 3, 30) if trip == "round_trip" else None
     new_day = rng.choice([d for d in range(16, (back_day or 31)) if d != out_day])
+    hubs_needed = ctx.k + 1 + (criterion in BEATEN_BY)  # a hub per option of the search
+    two_airports = p.get("airports") == "alternative"
+    airports = tuple(sorted(w.pools.airports))
     res = make_reservation(
         ctx,
         cabin=cabin,
@@ -42,7 +46,8 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
         insurance=rng.choice(["yes", "no"]),
         bags=0,
         pay_with=w.initial_payment(),
-        hubs_needed=ctx.k + 1 + (criterion in BEATEN_BY),  # a hub per option of the search
+        hubs_needed=hubs_needed,
+        fits=(lambda a, b: twin_end_fits(a, b, airports, hubs_needed)) if two_airports else None,
     )
     w.shuffle_reservations()
     ctx.lookup_user()
@@ -81,6 +86,13 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
         refuse(ctx, "basic_economy", f"change flights of {res['reservation_id']}: basic economy")
         text.requests.append(facts)
         return
+    if two_airports:  # cheaper from (or to) the other airport, which the route may not change to
+        facts["airports"], elsewhere = cheaper_elsewhere(
+            ctx, res, day(new_day), cabin, pax, one_stop, gold
+        )
+        others = [*others, *elsewhere]
+        facts["airport_end"] = "to" if res["destination"] in facts["airports"] else "from"
+        refuse(ctx, "route", f"change {res['reservation_id']} to the other airport: route kept")
     diff = (gold.price - old_fare) * pax
     pay_pid, pay = update_payment(ctx, str(p["payment_mix"]), diff)
     facts["payment"], facts["charge"] = pay, max(0, diff)

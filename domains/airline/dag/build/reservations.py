@@ -43,14 +43,15 @@ def make_reservation(
     hubs_needed: int = 1,
     departure: tuple[int, int] | None = None,
     user: dict[str, Any] | None = None,
+    fits: Callable[[str, str], bool] | None = None,
 ) -> dict[str, Any]:
     """An existing reservation (and its flights). `statuses` makes segment i's date status
     (e.g. landed) from its schedule; `departure` bounds the outbound's departure (minutes after
     midnight); `hubs_needed` asks for a route with that many one-stop connections (a later
-    search on it needs one per option)."""
+    search on it needs one per option); `fits` narrows the routes further."""
     w, rng = ctx.world, ctx.rng
     holder = user or w.user
-    origin, dest = w.route(hubs_needed if one_stop else 0)
+    origin, dest = w.route(hubs_needed if one_stop else 0, fits)
     hub = w.hubs(origin, dest)[0] if one_stop else None
     pax = len(passengers)
     flights: list[dict[str, Any]] = []

@@ -128,6 +128,14 @@ def change_flights(rng: random.Random, f: dict[str, Any]) -> Part:
         sentence(f"You want {choice} that day, in the same cabin"),
         f"Any fare difference is paid or refunded with your {card}.",
     ]
+    if f.get("airports"):  # the other airport of the city is fine by the customer, not the policy
+        first, second = f["airports"]
+        slots = {"first": first, "second": second, "end": f["airport_end"]}
+        part.request.facts.append(fact(say(rng, "change_airports", **slots), AIRPORT))
+        told.append(
+            f"Flying {f['airport_end']} {first} or {second} is equally convenient for you. If "
+            "the agent explains the other airport is not possible, accept it."
+        )
     return priced(rng, f, part, "the extra charge", told)
 
 

@@ -45,6 +45,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{first} or {second}, either airport is fine: whichever has the cheaper flight.",
         "I can leave from {first} or {second}; please check both and take the cheaper one.",
     ),
+    "change_airports": (
+        "Flying {end} {first} or {second} is the same to me, if the other one is cheaper.",
+        "I don't mind flying {end} {first} or {second}: whichever is cheaper.",
+    ),
     "book_pick": ("Please pick {pick}{each}.", "I'd like {pick}{each}."),
     "cancel_ask": (
         "I need to cancel a reservation.",
