@@ -69,6 +69,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from domains.airline.constants import CABINS, FREE_BAGS
+from domains.airline.dag.request_axes import (
+    INFO_WEIGHTS,
+    INFOS,
+    PARTIALS,
+    airports_choices,
+    away_from_default,
+    info_choices,
+    info_relevant,
+    partial_choices,
+    partial_relevant,
+    payment_rule_choices,
+    reservations_choices,
+)
 from domains.params import Axis, ParamSpace, Value
 
 INTENTS = (
@@ -89,11 +102,6 @@ INTENTS = (
 TRAP_INTENTS = ("cancel", "change_flights", "change_cabin", "change_passengers", "compensation")
 # Requests the policy always refuses (`domains/airline/dag/build/refused.py`).
 REFUSED_INTENTS = ("insurance", "complaint", "partial_change")
-PARTIALS = ("remove_passenger", "remove_bags", "one_segment_cabin", "change_route")
-# information-only answers (build/answers.py, build/figures.py)
-INFOS = ("bag_allowance", "balances", "trip_costs")
-# A total over every reservation reads them all as the call starts: a request on its own.
-CHAINED_INFOS = ("bag_allowance", "balances")
 UPDATE_INTENTS = ("change_flights", "change_cabin", "add_bags")
 # How a searched flight is picked (`second_cheapest` and `time_window`: see build/search.py).
 SELECTIONS = (
@@ -324,83 +332,6 @@ def _not_plain(p: Mapping[str, Value]) -> bool:
     return p.get("behaviour", "plain") != "plain"
 
 
-def partial_choices(p: Mapping[str, Value]) -> list[Value]:
-    """The partial changes a reservation of this shape can be asked (one passenger of several,
-    one segment of several)."""
-    if p["intent"] != "partial_change":
-        return ["none"]
-    out: list[Value] = ["remove_bags", "change_route"]
-    if int(p["passengers"]) >= 2:
-        out.append("remove_passenger")
-    if p["trip_type"] == "round_trip" or p["stops"] == "one_stop":
-        out.append("one_segment_cabin")
-    return out
-
-
-def _partial_relevant(p: Mapping[str, Value]) -> bool:
-    return p.get("partial", "none") != "none"
-
-
-def _info(p: Mapping[str, Value]) -> list[Value]:
-    if _downgrade_alone(p):
-        return ["none", "savings"]  # with reservations=all_business: the total refunded
-    if p["intent"] == "cancel_all":
-        return ["none", "durations"]  # with reservations=by_duration: the flights' lengths
-    if p["intent"] != "info":
-        return ["none"]
-    return list(INFOS if p["n_intents"] == 1 else CHAINED_INFOS)
-
-
-# savings (with reservations=all_business) fits a narrow corner: drawn there three times in four
-INFO_WEIGHTS = (1.0, *(1.0 for _ in INFOS), 3.0, 1.0)
-
-
-def _downgrade_alone(p: Mapping[str, Value]) -> bool:
-    """A lone move to economy the policy allows (what all_business asks of every business one)."""
-    alone = p["n_intents"] == 1 and p["policy_trap"] == "no"
-    return alone and p["intent"] == "change_cabin" and p["cabin"] == "economy"
-
-
-def _info_relevant(p: Mapping[str, Value]) -> bool:
-    return p.get("info", "none") != "none"
-
-
-def _airports(p: Mapping[str, Value]) -> list[Value]:
-    """A one-way trip picked by price may involve two airports of the customer's city: a
-    booking takes the cheapest over both searches, a flight change keeps its route however
-    cheap the other airport is (build/airports.py)."""
-    by_price = p["selection"] == "cheapest" and p["trip_type"] == "one_way"
-    book = p["intent"] == "book"
-    change = p["intent"] == "change_flights" and p["policy_trap"] == "no"
-    return ["one", "alternative"] if by_price and (book or change) else ["one"]
-
-
-def _payment_rule(p: Mapping[str, Value]) -> list[Value]:
-    """A booking paid with a certificate may be asked with two (build/payment_rules.py)."""
-    certificate = p["intent"] == "book" and p["payment_mix"] == "certificate"
-    return ["none", "two_certificates"] if certificate else ["none"]
-
-
-def _reservations(p: Mapping[str, Value]) -> list[Value]:
-    """Which reservations a rule over a set covers (build/answers.py, build/sets.py,
-    build/downgrade.py)."""
-    if p["info"] == "durations":
-        return ["by_duration"]
-    if p["intent"] == "cancel_all":
-        return ["every", "listed", "duplicates"]
-    return ["all_business"] if p["info"] == "savings" else ["every"]
-
-
-def _not_default(axis: str, default: Value):  # type: ignore[no-untyped-def]
-    """Relevant only away from its default: a point that existed before the axis keeps its
-    signature and fingerprint."""
-
-    def check(p: Mapping[str, Value]) -> bool:
-        return p.get(axis, default) != default
-
-    return check
-
-
 SPACE = ParamSpace(
     name="airline",
     axes=(
@@ -436,23 +367,24 @@ SPACE = ParamSpace(
              allowed=_known, relevant=_relevant("reservation_known")),
         Axis("distractor_density", tuple(DENSITY_COUNTS), "distractors per choice"),
         Axis("partial", ("none", *PARTIALS), "partial_change: the part asked to change",
-             allowed=partial_choices, relevant=_partial_relevant),
+             allowed=partial_choices, relevant=partial_relevant),
         Axis("info", ("none", *INFOS, "savings", "durations"), "info: the figure asked for",
-             allowed=_info, relevant=_info_relevant, weights=INFO_WEIGHTS),
+             allowed=info_choices, relevant=info_relevant, weights=INFO_WEIGHTS),
         Axis("behaviour", ("plain", "insist", "lie", "drop", "human", "condition"),
              "how the customer takes an answer",
              allowed=_behaviour, relevant=_not_plain),
         Axis("airports", ("one", "alternative"),
              "book / change_flights: one airport, or two of the customer's city",
-             allowed=_airports, weights=(1.0, 4.0), relevant=_not_default("airports", "one")),
+             allowed=airports_choices, weights=(1.0, 4.0),
+             relevant=away_from_default("airports", "one")),
         Axis("payment_rule", ("none", "two_certificates"),
              "book with a certificate: the customer asks to pay with two (one is allowed)",
-             allowed=_payment_rule, relevant=_not_default("payment_rule", "none")),
+             allowed=payment_rule_choices, relevant=away_from_default("payment_rule", "none")),
         Axis("reservations", ("every", "listed", "duplicates", "all_business", "by_duration"),
              "cancel_all: every upcoming one, a list the customer quotes, duplicate bookings, or "
              "the ones with a flight over some hours; "
              "change_cabin: every business reservation to economy",
-             allowed=_reservations, relevant=_not_default("reservations", "every")),
+             allowed=reservations_choices, relevant=away_from_default("reservations", "every")),
     ),
     cell_axes=("intent", "second_intent", "policy_trap", "cabin", "passengers"),
     buckets={"passengers": lambda n: passengers_bucket(int(n))},

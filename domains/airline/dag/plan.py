@@ -12,7 +12,8 @@ import random
 
 from domains.airline.constants import CABINS, FREE_BAGS
 from domains.airline.dag.graph import RESERVATION_INTENTS
-from domains.airline.dag.params import CHAINED_INFOS, chain, partial_choices, payment_choices
+from domains.airline.dag.params import chain, payment_choices
+from domains.airline.dag.request_axes import CHAINED_INFOS, partial_choices
 from domains.params import Point
 
 
