@@ -8,6 +8,7 @@ a test looks for): summary, pass-rates, cost, heatmap, failure-modes, diversity,
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -95,27 +96,33 @@ def _heatmap(data: ReportData) -> str:
         return _frontier(h)
     if not h.cells:
         return "<p>too few candidates for a map</p>"
-    head = "".join(f"<th>{escape(x)}</th>" for x in h.x_values)
-    rows = []
-    for y in h.y_values:
-        cells = []
-        for x in h.x_values:
-            key = f"{x}|{y}"
-            if key in h.cells:
-                rate, n = h.cells[key], h.counts[key]
-                cells.append(
-                    f'<td style="background:{heat_colour(rate)}" title="{n} candidates">'
-                    f"{rate:.2f} <small>({n})</small></td>"
-                )
-            else:
-                cells.append("<td></td>")
-        rows.append(f"<tr><th>{escape(y)}</th>{''.join(cells)}</tr>")
-    return (
-        f"<table><tr><th>{escape(h.y_axis)} \\ {escape(h.x_axis)}</th>{head}</tr>"
-        f"{''.join(rows)}</table>"
+
+    def cell(key: str) -> str:
+        if key not in h.cells:
+            return "<td></td>"
+        rate, n = h.cells[key], h.counts[key]
+        return (
+            f'<td style="background:{heat_colour(rate)}" title="{n} candidates">'
+            f"{rate:.2f} <small>({n})</small></td>"
+        )
+
+    return _grid(h, [escape(x) for x in h.x_values], cell) + (
         '<p class="note">Mean pass rate of the candidates (count in brackets) over the two '
         "parameter axes that explain most of the variance in pass rate: red, the target "
         "always fails; green, it always passes.</p>"
+    )
+
+
+def _grid(h: Heatmap, heads: list[str], cell: Callable[[str], str]) -> str:
+    """A table with a row per y value and a column per x value; `cell` renders key 'x|y'."""
+    head = "".join(f"<th>{x}</th>" for x in heads)
+    rows = [
+        f"<tr><th>{escape(y)}</th>{''.join(cell(f'{x}|{y}') for x in h.x_values)}</tr>"
+        for y in h.y_values
+    ]
+    return (
+        f"<table><tr><th>{escape(h.y_axis)} \\ {escape(h.x_axis)}</th>{head}</tr>"
+        f"{''.join(rows)}</table>"
     )
 
 
@@ -125,23 +132,15 @@ FRONTIER_COLOURS = {"confirmed": heat_colour(0.0), "disproved": heat_colour(0.3)
 
 
 def _frontier(h: Heatmap) -> str:
-    head = "".join(f"<th>level {escape(x)}</th>" for x in h.x_values)
-    rows = []
-    for y in h.y_values:
-        cells = []
-        for x in h.x_values:
-            key = f"{x}|{y}"
-            status, n = h.statuses.get(key, "open"), h.counts.get(key, 0)
-            cells.append(
-                f'<td style="background:{FRONTIER_COLOURS.get(status, "#fff")}" '
-                f'title="{n} hypotheses">{escape(status)}'
-                + (f" <small>({n})</small>" if n else "")
-                + "</td>"
-            )
-        rows.append(f"<tr><th>{escape(y)}</th>{''.join(cells)}</tr>")
-    return (
-        f"<table><tr><th>{escape(h.y_axis)} \\ {escape(h.x_axis)}</th>{head}</tr>"
-        f"{''.join(rows)}</table>"
+    def cell(key: str) -> str:
+        status, n = h.statuses.get(key, "open"), h.counts.get(key, 0)
+        count = f" <small>({n})</small>" if n else ""
+        colour = FRONTIER_COLOURS.get(status, "#fff")
+        return (
+            f'<td style="background:{colour}" title="{n} hypotheses">{escape(status)}{count}</td>'
+        )
+
+    return _grid(h, [f"level {escape(x)}" for x in h.x_values], cell) + (
         '<p class="note">The hypothesis frontier map: each capability tag at each complexity '
         "level, with the status its hypotheses reached (count in brackets): confirmed, the "
         "target fails there and the oracle passes; disproved, it fails every time; holds, it "
