@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mining.harvest import bookkeeping
 from mining.harvest.config import Budgets, Counters, HarvestConfig, stop_reason
+from mining.reports.summary import render_lines
 from mining.store.db import Store
 from mining.store.records import HarvestRecord
 from mining.store.wg import record_probe
@@ -45,3 +46,6 @@ def test_a_recorded_probe_counts_in_the_counters_a_resumed_harvest_reloads() -> 
     assert c.iterations == len(run.outcomes) and c.harvested == 1
     assert c.rollouts == run.target_rollouts
     assert c.oracle_rollouts == sum(o.oracle_runs for o in run.outcomes) > 0
+    summary = store.summary("r")  # harvest show says what the budget counted
+    assert summary.oracle_rollouts == c.oracle_rollouts
+    assert f"and {c.oracle_rollouts} oracle rollouts" in "\n".join(render_lines(summary))

@@ -27,6 +27,9 @@ class HarvestSummary(BaseModel):
     candidates: int = 0
     rejected: int = 0
     rollouts: int = 0
+    oracle_rollouts: int = Field(
+        default=0, description="mode wg: the oracle's rollouts (paid, and in --max-rollouts)"
+    )
     passes: int = 0
     rollout_errors: int = 0
     failed_attempts: int = Field(default=0, description="rollout attempts that raised an error")
@@ -78,7 +81,8 @@ def render_lines(s: HarvestSummary) -> list[str]:
         f"candidates  {s.candidates} over {s.iterations} iterations ({s.rejected} rejected, "
         f"{s.undecided} undecided)",
         f"rollouts    {s.rollouts} ({s.passes} passed, {s.rollout_errors} errors); "
-        f"on tau2's terms {s.tau2_passes} of {s.tau2_scored} passed",
+        f"on tau2's terms {s.tau2_passes} of {s.tau2_scored} passed"
+        + (f"; and {s.oracle_rollouts} oracle rollouts" if s.oracle_rollouts else ""),
         f"errored     {s.errored_rollouts} rollouts gave up, {s.failed_attempts} attempts failed "
         "(not target failures)",
         f"kept tasks  pass rate {_rate(s.harvested_pass_rate)} (toolmine), "

@@ -161,9 +161,9 @@ def probe_outcomes(store: Store, harvest_id: str) -> list[dict[str, Any]]:
 def summary_counts(store: Reads, harvest_id: str) -> dict[str, int]:
     """A WG harvest's counts in the summary's terms: a hypothesis is an iteration, each world it
     built (first and simplification variants) a candidate, one stopped before any target rollout
-    a rejected one, and the target rollouts of every trial the rollouts."""
-    hyps, rollouts, first_unrun = store._all(
-        "SELECT count(*), coalesce(sum(target_rollouts), 0), "
+    a rejected one, the target rollouts of every trial the rollouts, and the oracle's apart."""
+    hyps, rollouts, oracle, first_unrun = store._all(
+        "SELECT count(*), coalesce(sum(target_rollouts), 0), coalesce(sum(oracle_runs), 0), "
         "count(*) FILTER (WHERE scenario_id NOT IN (SELECT scenario_id FROM wg_trials)) "
         "FROM wg_hypotheses WHERE harvest_id = ?",
         [harvest_id],
@@ -183,5 +183,6 @@ def summary_counts(store: Reads, harvest_id: str) -> dict[str, int]:
         "candidates": int(hyps + variants),
         "rejected": int(first_unrun + variants_unrun),
         "rollouts": int(rollouts),
+        "oracle_rollouts": int(oracle),
         "passes": passes,
     }
