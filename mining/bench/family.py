@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Callable, Sequence
+from typing import Unpack
 
 from pydantic import BaseModel
 
-from mining.bench.oracle import POOL
-from mining.bench.proposer import BenchResult, RunFigures, bench_configs, bench_result
-from mining.bench.runs import run_all
+from mining.bench.proposer import BenchResult, RunFigures, RunOptions, run_benches
 from mining.core.errors import UserError
 
 RANGE = re.compile(r"(\d+)\.\.(\d+)")
@@ -102,38 +101,13 @@ def run_family(
     seeds: Sequence[int],
     batch: int = 8,
     *,
-    proposers: Sequence[str],
-    domain: str = "airline",
-    max_cell_share: float | None = 0.2,
-    max_rollouts: int | None = None,
     jobs: int = 1,
     on_run: Callable[[str, RunFigures], None] | None = None,
+    **options: Unpack[RunOptions],
 ) -> FamilyResult:
     """The bench on every target (all their harvests in `jobs` worker processes), then the
     family's medians and worst cases."""
-    per_target = [
-        bench_configs(
-            target,
-            n_tasks,
-            seeds,
-            batch,
-            proposers=proposers,
-            domain=domain,
-            max_cell_share=max_cell_share,
-            max_rollouts=max_rollouts,
-        )
-        for target in targets
-    ]
-    runs = run_all(
-        [cfg for cfgs in per_target for cfg in cfgs],
-        jobs=jobs,
-        oracle_pool=POOL,
-        on_run=None if on_run is None else lambda cfg, run: on_run(cfg.target, run),
-    )
-    results, start = [], 0
-    for target, cfgs in zip(targets, per_target, strict=True):
-        results.append(bench_result(target, n_tasks, seeds, batch, runs[start : start + len(cfgs)]))
-        start += len(cfgs)
+    results = run_benches(targets, n_tasks, seeds, batch, jobs=jobs, on_run=on_run, **options)
     return FamilyResult(
         targets=list(targets),
         n_tasks=n_tasks,

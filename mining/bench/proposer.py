@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from pydantic import BaseModel, Field
 
@@ -218,16 +218,17 @@ def _saving_share(
     return round((random - adaptive) / (random - oracle), 3)
 
 
+class RunOptions(TypedDict, total=False):
+    """How each bench harvest runs, besides its target, N, seeds and batch."""
+
+    proposers: Sequence[str]  # default PROPOSERS
+    domain: str  # default airline
+    max_cell_share: float | None  # the cap of the capped proposers, default 0.2
+    max_rollouts: int | None  # budget per run, default none
+
+
 def bench_configs(
-    target: str,
-    n_tasks: int,
-    seeds: Sequence[int],
-    batch: int = 8,
-    *,
-    proposers: Sequence[str] = PROPOSERS,
-    domain: str = "airline",
-    max_cell_share: float | None = 0.2,
-    max_rollouts: int | None = None,
+    target: str, n_tasks: int, seeds: Sequence[int], batch: int = 8, **options: Unpack[RunOptions]
 ) -> list[HarvestConfig]:
     """The harvests a bench on one target makes: every proposer on every seed, in that order
     (a target that is not a simulated one is refused here, before any harvest runs)."""
@@ -239,13 +240,42 @@ def bench_configs(
             n_tasks,
             seed,
             batch,
-            domain=domain,
-            max_cell_share=max_cell_share,
-            max_rollouts=max_rollouts,
+            domain=options.get("domain", "airline"),
+            max_cell_share=options.get("max_cell_share", 0.2),
+            max_rollouts=options.get("max_rollouts"),
         )
-        for name in proposers
+        for name in options.get("proposers", PROPOSERS)
         for seed in seeds
     ]
+
+
+def run_benches(
+    targets: Sequence[str],
+    n_tasks: int,
+    seeds: Sequence[int],
+    batch: int = 8,
+    *,
+    oracle_pool: int = POOL,
+    jobs: int = 1,
+    on_run: Callable[[str, RunFigures], None] | None = None,
+    **options: Unpack[RunOptions],
+) -> list[BenchResult]:
+    """The bench on every target, all their harvests in `jobs` worker processes (`on_run`
+    hears of each, with its target, as it finishes)."""
+    from mining.bench.runs import run_all
+
+    per_target = [bench_configs(t, n_tasks, seeds, batch, **options) for t in targets]
+    runs = run_all(
+        [cfg for cfgs in per_target for cfg in cfgs],
+        jobs=jobs,
+        oracle_pool=oracle_pool,
+        on_run=None if on_run is None else lambda cfg, run: on_run(cfg.target, run),
+    )
+    results, start = [], 0
+    for target, cfgs in zip(targets, per_target, strict=True):
+        results.append(bench_result(target, n_tasks, seeds, batch, runs[start : start + len(cfgs)]))
+        start += len(cfgs)
+    return results
 
 
 def run_bench(
@@ -254,35 +284,24 @@ def run_bench(
     seeds: Sequence[int],
     batch: int = 8,
     *,
-    proposers: Sequence[str] = PROPOSERS,
-    domain: str = "airline",
-    max_cell_share: float | None = 0.2,
-    max_rollouts: int | None = None,
     oracle_pool: int = POOL,
     jobs: int = 1,
     on_run: Callable[[RunFigures], None] | None = None,
+    **options: Unpack[RunOptions],
 ) -> BenchResult:
-    """Every proposer on every seed (in `jobs` worker processes); ratios compare adaptive (and
-    the oracle) with random."""
-    from mining.bench.runs import run_all
-
-    cfgs = bench_configs(
-        target,
+    """Every proposer on every seed; ratios compare adaptive (and the oracle) with random."""
+    report = None if on_run is None else lambda _target, run: on_run(run)
+    (result,) = run_benches(
+        [target],
         n_tasks,
         seeds,
         batch,
-        proposers=proposers,
-        domain=domain,
-        max_cell_share=max_cell_share,
-        max_rollouts=max_rollouts,
-    )
-    runs = run_all(
-        cfgs,
-        jobs=jobs,
         oracle_pool=oracle_pool,
-        on_run=None if on_run is None else lambda _cfg, run: on_run(run),
+        jobs=jobs,
+        on_run=report,
+        **options,
     )
-    return bench_result(target, n_tasks, seeds, batch, runs)
+    return result
 
 
 def bench_result(
