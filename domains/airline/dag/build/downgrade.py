@@ -41,6 +41,9 @@ def build_downgrade_all(ctx: Ctx, seg: WalkSegment) -> None:
         raise BuildRejected("a downgrade that saves nothing")
     ctx.gold.say(f"${sum(refunds)}")
     ctx.notes.wrong_facts = {f"${sum(refunds)}": f"${refunds[0]}"}  # one reservation's refund
+    # Paid with a card (the original payment may be a gift card too empty for the difference,
+    # and a write the tool rejects would change nothing).
+    card = next(p for p, m in w.user["payment_methods"].items() if m["source"] == "credit_card")
     ctx.notes.excluded_calls = [
         {
             "name": "update_reservation_flights",
@@ -48,7 +51,7 @@ def build_downgrade_all(ctx: Ctx, seg: WalkSegment) -> None:
                 "reservation_id": r["reservation_id"],
                 "cabin": "economy",
                 "flights": _same(r),
-                "payment_id": r["payment_history"][0]["payment_id"],
+                "payment_id": card,
             },
         }
         for r in mine
