@@ -14,6 +14,7 @@ from domains.airline.data_model import AirlineWorld
 from domains.airline.network import metro
 from domains.airline.tools import AirlineTools
 from mining.core.task import Task
+from mining.dag.synthesize import sample_tasks
 from tests.pinned import forced_error as _forced
 from tests.pinned import pinned_task as _task
 from tests.pinned import score_of as _score
@@ -208,3 +209,15 @@ def test_a_change_keeps_its_route_though_the_other_airport_is_cheaper(tmp_path: 
     assert "origin" in task.communicate  # the rule is said (or 'destination')
     assert _score(task, "sim:oracle").passed
     assert not _score(task, _forced(tmp_path, "distractor_flight")).passed
+
+
+def test_every_all_business_task_fits_one_conversation() -> None:
+    """Other bookings of the customer can be business too: a set too long for the turn limit
+    is not built (six reservations once ran the oracle out of turns)."""
+    fixed = {"intent": "change_cabin", "reservations": "all_business"}
+    tasks = sample_tasks("airline", 15, 11, fixed_params=fixed)
+    assert len(tasks) == 15
+    for task in tasks:
+        changes = [c for c in task.golden_trajectory if c.name == "update_reservation_flights"]
+        assert 2 <= len(changes) <= 4
+        assert _score(task, "sim:oracle").passed, task.task_id
