@@ -11,38 +11,28 @@ otherwise its readiness probe talks to the other server and reports success.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import signal
 import socket
-import sys
 import threading
 from collections.abc import Callable
 
 from mining.core.errors import UserError
-
-_PR_SET_PDEATHSIG = 1
+from mining.core.orphans import exit_with_parent, parent_death_supported
 
 
 def die_with_parent(sig: int = signal.SIGTERM) -> Callable[[], None] | None:
     """A `preexec_fn` that makes the child receive `sig` when this process dies, or None where
     that is not possible (not Linux, or not the main thread: the kernel ties the signal to the
     thread that forked, and a worker thread may end long before the process)."""
-    if not sys.platform.startswith("linux"):
+    if not parent_death_supported():
         return None
     if threading.current_thread() is not threading.main_thread():
-        return None
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
         return None
     parent = os.getpid()
 
     def arm() -> None:  # runs in the child, between fork and exec
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, sig)
-        if os.getppid() != parent:  # the parent died before the signal was armed
-            os._exit(1)
+        exit_with_parent(parent, sig)
 
     return arm
 

@@ -5,17 +5,20 @@ seeds), each in-process on its own in-memory store and deterministic given its c
 can run in separate processes and give the same figures as one after another (only the seconds
 differ). Workers are spawned, not forked: the parent may hold threads (a harvest's executors)
 and a fork would copy their locks mid-use. Each worker keeps what it loaded (the domain, a
-generated target's profile) for the harvests it runs after the first.
+generated target's profile) for the harvests it runs after the first. Workers die with the
+parent: a bench stopped by SIGTERM or SIGKILL leaves no harvest running on.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TYPE_CHECKING
 
 from mining.core.errors import UserError
+from mining.core.orphans import exit_with_parent
 
 if TYPE_CHECKING:
     from mining.bench.proposer import RunFigures
@@ -51,7 +54,10 @@ def run_all(
         return out
     done: dict[int, RunFigures] = {}
     spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(jobs, len(cfgs)), mp_context=spawn) as pool:
+    workers = min(jobs, len(cfgs))
+    with ProcessPoolExecutor(
+        workers, mp_context=spawn, initializer=exit_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         futures = {
             pool.submit(run_one, cfg, oracle_pool=oracle_pool): i for i, cfg in enumerate(cfgs)
         }
