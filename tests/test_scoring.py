@@ -313,3 +313,18 @@ def test_a_refusal_allows_no_write() -> None:
     score = _run(task, [*task.golden_trajectory, write], say="The number of passengers is fixed.")
     assert not score.passed
     assert any("policy refuses" in v for v in score.write_violations)
+
+
+@pytest.mark.parametrize(
+    ("say", "passes"),
+    [
+        ("I'm sorry, passengers cannot be removed from a reservation.", True),
+        ("Unfortunately I can't remove a passenger once the trip is booked.", True),
+        ("The number of passengers on a reservation cannot change.", True),
+        ("I have looked at your reservation. Is there anything else?", False),
+    ],
+)
+def test_a_removal_refusal_is_understood_in_removal_words(say: str, passes: bool) -> None:
+    task = _task(intent="partial_change", n_intents=1, partial="remove_passenger")
+    assert task.refusal
+    assert _run(task, list(task.golden_trajectory), say=say).passed is passes

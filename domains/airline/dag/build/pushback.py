@@ -41,6 +41,7 @@ CLAIMS: dict[str, tuple[str, ...]] = {
     "basic_economy": ("approved", "economy"),
     "flown": ("approved", "not_flown"),
     "passenger_count": ("approved",),
+    "passenger_removal": ("approved",),
     "not_entitled": ("approved", "gold", "insured", "business"),
     "insurance_after_booking": ("approved", "insured"),
     "insurance_refund": ("approved",),

@@ -35,6 +35,19 @@ REASONS: dict[str, tuple[str, ...]] = {
         "additional passenger",
         "extra passenger",
     ),
+    # the same rule asked the other way: a passenger taken off (tau2: the number cannot change)
+    "passenger_removal": (
+        "number of passengers",
+        "passenger count",
+        "cannot remove",
+        "can't remove",
+        "unable to remove",
+        "not able to remove",
+        "not possible to remove",
+        "not allowed to remove",
+        "cannot be removed",
+        "can't be removed",
+    ),
     # compensation: a regular member without insurance in (basic) economy
     "not_entitled": ("regular", "membership", "insurance"),
     "insurance_after_booking": (
@@ -63,7 +76,16 @@ REASONS: dict[str, tuple[str, ...]] = {
         "modify or cancel",
         "cancel or change",
     ),
-    "bags_removed": ("never removed", "cannot be removed", "can't be removed", "only be added"),
+    "bags_removed": (
+        "never removed",
+        "cannot be removed",
+        "can't be removed",
+        "only be added",
+        "cannot remove",
+        "can't remove",
+        "unable to remove",
+        "not able to remove",
+    ),
     "one_cabin": (
         "same cabin",
         "one cabin",

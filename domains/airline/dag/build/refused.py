@@ -117,7 +117,7 @@ def build_partial_change(ctx: Ctx, seg: WalkSegment) -> None:
         who = res["passengers"][-1]
         request["passenger"] = f"{who['first_name']} {who['last_name']}"
         ctx.text.required.append(who["first_name"])
-        refuse(ctx, "passenger_count", f"passengers of {rid}: the count cannot change")
+        refuse(ctx, "passenger_removal", f"passengers of {rid}: the count cannot change")
     elif partial == "remove_bags":
         request["bags"] = res["total_baggages"]
         card = next(
