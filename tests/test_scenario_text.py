@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from string import Formatter
 from typing import Any
 
@@ -43,8 +44,8 @@ BOOKING_PAYMENTS: list[dict[str, Any]] = [
 ]
 
 
-def _choices() -> list[str]:
-    out: list[str] = []
+def _choice_pairs() -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
     for criterion in ("cheapest", "shortest", "earliest"):
         for stops in ("direct", "one_stop"):
             out += ph.flight_choice({"criterion": criterion, "stops": stops, "named": None})
@@ -53,7 +54,14 @@ def _choices() -> list[str]:
     out += ph.flight_choice(
         {"criterion": "named", "stops": "one_stop", "named": [["HAT301", "HAT622"], ["HAT9"]]}
     )
+    for back in (None, "May 25"):
+        same = {"criterion": "same_as_before", "stops": "direct", "before": "May 4"}
+        out += ph.flight_choice({**same, "back_date": back})
     return out
+
+
+def _choices() -> list[str]:
+    return [said for said, _ in _choice_pairs()]
 
 
 def _trips() -> list[dict[str, Any]]:
@@ -138,6 +146,22 @@ def test_sampled_scenarios_have_no_defects() -> None:
     assert len(tasks) == 150
     found = {t.task_id: scenario_defects(t) for t in tasks}
     assert {k: v for k, v in found.items() if v} == {}
+
+
+FIRST_PERSON = re.compile(r"\b(I|I'm|I'd|I'll|I've|me|my|mine)\b")
+
+
+def test_what_the_simulator_is_told_is_in_the_second_person() -> None:
+    for said, told in _choice_pairs():
+        assert not FIRST_PERSON.search(told), told
+        assert said == told or FIRST_PERSON.search(said), said
+    for params in ({"selection": "same_as_before"}, {}):
+        for task in sample_tasks("airline", 40, 5, fixed_params=params):
+            assert task.user_scenario is not None
+            ins = task.user_scenario.instructions
+            told = [ins.reason_for_call, ins.known_info, ins.unknown_info, ins.task_instructions]
+            for text in filter(None, told):
+                assert not FIRST_PERSON.search(text), text
 
 
 def test_the_checker_catches_the_known_slips() -> None:

@@ -45,7 +45,7 @@ def book(rng: random.Random, f: dict[str, Any]) -> Part:
     cabin = say(rng, "book_cabin", cabin=f["cabin"], Cabin=f["cabin"].capitalize())
     named = f["criterion"] in ("named", "same_as_before")  # the same flights both ways
     each = " in each direction" if f["back_date"] and not named else ""
-    choice = rng.choice(ph.flight_choice(f))
+    choice, told_choice = rng.choice(ph.flight_choice(f))
     pick = say(rng, "book_pick", pick=choice, each=each)
     bags = int(f["bags"])
     if bags:
@@ -82,7 +82,7 @@ def book(rng: random.Random, f: dict[str, Any]) -> Part:
         ]
     told = [
         f"You want to fly {f['cabin']}.",
-        sentence(f"You want {choice}{each}"),
+        sentence(f"You want {told_choice}{each}"),
         *either,
         sentence(ph.travellers_told(f["travellers"])),
         bag_told,
@@ -114,7 +114,7 @@ def change_flights(rng: random.Random, f: dict[str, Any]) -> Part:
     facts, part = reservation_facts(rng, f)
     keep = ", keeping my return flight as it is" if f["round_trip"] else ""
     facts.append(fact(say(rng, "change_flights_date", new_date=f["new_date"], keep=keep), DATES))
-    choice = rng.choice(ph.flight_choice(f))
+    choice, told_choice = rng.choice(ph.flight_choice(f))
     facts.append(fact(say(rng, "change_flights_pick", pick=choice), FLIGHT + CABIN))
     card = ph.card_of(f["payment"])
     facts.append(fact(say(rng, "pay_change", card=card), PAY))
@@ -125,7 +125,7 @@ def change_flights(rng: random.Random, f: dict[str, Any]) -> Part:
         f"{f['new_date']}{kept}."
     )
     told = [
-        sentence(f"You want {choice} that day, in the same cabin"),
+        sentence(f"You want {told_choice} that day, in the same cabin"),
         f"Any fare difference is paid or refunded with your {card}.",
     ]
     if f.get("airports"):  # the other airport of the city is fine by the customer, not the policy

@@ -110,22 +110,28 @@ CRITERIA: dict[str, tuple[str, ...]] = {
 STOPS = {"direct": "direct", "one_stop": "one-stop"}
 
 
-def flight_choice(f: dict[str, Any]) -> list[str]:
-    """Which flight the customer wants (noun phrases): a criterion, or the flights they name."""
+def flight_choice(f: dict[str, Any]) -> list[tuple[str, str]]:
+    """Which flight the customer wants, as noun phrases (said by the customer, told to the
+    simulator in the second person): a criterion, or the flights they name."""
     if f["criterion"] == "named":
         named = [f"flight{'s' * (len(legs) > 1)} {' and '.join(legs)}" for legs in f["named"]]
         if len(named) == 1:
-            return named
-        return [f"{named[0]} on the way out and {named[1]} on the way back"]
+            return [(named[0], named[0])]
+        both = f"{named[0]} on the way out and {named[1]} on the way back"
+        return [(both, both)]
     if f["criterion"] == "same_as_before":  # the flights of an earlier trip, on new dates
         s = "s" * (f["stops"] == "one_stop" or bool(f.get("back_date")))
         before = f["before"]
         return [
-            f"the exact same flight{s} as on my trip of {before}",
-            f"the same flight{s} I flew on {before}",
+            (
+                f"the exact same flight{s} as on my trip of {before}",
+                f"the exact same flight{s} as on your trip of {before}",
+            ),
+            (f"the same flight{s} I flew on {before}", f"the same flight{s} you flew on {before}"),
         ]
     stops = STOPS[f["stops"]]
-    return [c.format(stops=stops, after=f.get("after", "")) for c in CRITERIA[f["criterion"]]]
+    phrases = [c.format(stops=stops, after=f.get("after", "")) for c in CRITERIA[f["criterion"]]]
+    return [(p, p) for p in phrases]
 
 
 def card(text: str) -> str:
