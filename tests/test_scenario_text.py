@@ -159,8 +159,8 @@ def test_what_the_simulator_is_told_is_in_the_second_person() -> None:
         for task in sample_tasks("airline", 40, 5, fixed_params=params):
             assert task.user_scenario is not None
             ins = task.user_scenario.instructions
-            told = [ins.reason_for_call, ins.known_info, ins.unknown_info, ins.task_instructions]
-            for text in filter(None, told):
+            lines = [ins.reason_for_call, ins.known_info, ins.unknown_info, ins.task_instructions]
+            for text in filter(None, lines):
                 assert not FIRST_PERSON.search(text), text
 
 
