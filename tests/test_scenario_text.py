@@ -181,3 +181,10 @@ def test_the_checker_catches_the_known_slips() -> None:
         assert any(kind in d for d in defects(text, names)), (text, defects(text, names))
     rng = random.Random(0)
     assert defects(f"{rng.choice(GREETINGS)} I need to cancel a reservation.", names) == []
+
+
+def test_lists_use_semicolons_only_for_items_with_commas() -> None:
+    assert ph.listing(["T647SP", "0JTXQS", "CLGJYF"]) == "T647SP, 0JTXQS, and CLGJYF"
+    assert ph.listing(["T647SP", "0JTXQS"]) == "T647SP and 0JTXQS"
+    group = ph.listing(["me, Mia Li (born 1990-02-03)", "Zoe Li (born 1962-07-14)", "Ola N"])
+    assert group == "me, Mia Li (born 1990-02-03); Zoe Li (born 1962-07-14); and Ola N"

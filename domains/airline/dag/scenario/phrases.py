@@ -24,12 +24,14 @@ def born(person: dict[str, str]) -> str:
 
 
 def listing(items: list[str]) -> str:
-    """'A', 'A and B', 'A; B; and C' (semicolons: the items carry commas and parentheses)."""
+    """'A', 'A and B', 'A, B, and C'; 'A; B; and C' when an item has commas or parentheses
+    of its own (a person with a date of birth)."""
     if len(items) == 1:
         return items[0]
     if len(items) == 2:
         return f"{items[0]} and {items[1]}"
-    return "; ".join(items[:-1]) + f"; and {items[-1]}"
+    sep = "; " if any("," in i or "(" in i for i in items) else ", "
+    return sep.join(items[:-1]) + f"{sep}and {items[-1]}"
 
 
 def travellers_said(travellers: list[dict[str, str]]) -> list[str]:
