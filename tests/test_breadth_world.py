@@ -221,3 +221,22 @@ def test_every_all_business_task_fits_one_conversation() -> None:
         changes = [c for c in task.golden_trajectory if c.name == "update_reservation_flights"]
         assert 2 <= len(changes) <= 4
         assert _score(task, "sim:oracle").passed, task.task_id
+
+
+def test_card_not_on_file_is_not_charged_the_card_on_file_pays(tmp_path: Path) -> None:
+    task = _task(intent="book", payment_rule="card_not_on_file", n_intents=1, behaviour="plain")
+    assert task.features["payment_card_not_on_file"] == 1.0
+    book = next(c for c in task.golden_trajectory if c.name == "book_reservation")
+    methods = task.world["users"][task.meta["user_id"]]["payment_methods"]
+    charged = [methods[m["payment_id"]] for m in book.arguments["payment_methods"]]
+    card = next(m for m in charged if m["source"] == "credit_card")
+    scenario = task.user_scenario
+    assert scenario is not None
+    told = scenario.instructions.task_instructions
+    asked = told.split("Your ")[1].split(" is new")[0]  # 'Visa card ending in 1234'
+    held = {m.get("last_four") for m in methods.values()}
+    assert asked[-4:] not in held and card["last_four"] in told  # the fallback is on file
+    assert "on file" in task.communicate  # the rule is said
+    assert _score(task, "sim:oracle").passed
+    broken = _score(task, _forced(tmp_path, "break_payment_rule"))
+    assert not broken.passed and not broken.state_match

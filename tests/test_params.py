@@ -58,6 +58,13 @@ def test_incoherent_combination_is_refused_with_allowed_values() -> None:
             random.Random(0),
             {"intent": "change_flights", "policy_trap": "yes", "cabin": "business"},
         )
+    # A booking dropped at its price never comes to paying: no card not on file asked there.
+    with pytest.raises(ParamError, match="allowed there: none"):
+        SPACE.sample(
+            random.Random(0),
+            {"intent": "book", "n_intents": 1, "behaviour": "drop", "payment_mix": "card",
+             "payment_rule": "card_not_on_file"},
+        )  # fmt: skip
     point = SPACE.sample(random.Random(0), {"intent": "book"})
     point["second_intent"] = "book"
     with pytest.raises(ParamError, match="second_intent"):

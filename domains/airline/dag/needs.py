@@ -60,6 +60,11 @@ TEXT_NEEDS: tuple[tuple[str, str], ...] = (
     ("reservations=by_duration", r"longer than \d+ hours"),
     # payment rules and optimisation
     ("payment_rule=two_certificates", r"two certificates|three certificates|one-certificate"),
+    # a payment method the profile does not hold
+    (
+        "payment_rule=card_not_on_file",
+        r"not (on file|in (your|the user's) profile)|new credit card",
+    ),
     ("payment_mix=optimise", r"certificates as much as possible|maximize use of gift card"),
     # search constraints
     ("selection=second_cheapest", r"second cheapest"),

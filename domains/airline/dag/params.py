@@ -50,7 +50,9 @@ Axis meanings:
   city that are equally fine (alternative: a booking takes the cheapest over both searches, a
   change keeps its route however cheap the other airport is; build/airports.py);
 - payment_rule (book with a certificate): two_certificates: the customer asks to pay with two,
-  the policy allows one, its fallback certificate and the card pay (build/payment_rules.py);
+  the policy allows one, its fallback certificate and the card pay; (book with a card)
+  card_not_on_file: the customer names a card its profile does not hold, the card on file it
+  names as a fallback pays (build/payment_rules.py);
 - reservations (cancel_all): every upcoming reservation; listed: the ones the customer quotes
   (the policy still decides); duplicates: the later copy of each trip booked twice
   (build/sets.py); all_business (a lone change_cabin to economy, with info=savings): every
@@ -379,8 +381,8 @@ SPACE = ParamSpace(
              "book / change_flights: one airport, or two of the customer's city",
              allowed=airports_choices, weights=(1.0, 4.0),
              relevant=away_from_default("airports", "one")),
-        Axis("payment_rule", ("none", "two_certificates"),
-             "book with a certificate: the customer asks to pay with two (one is allowed)",
+        Axis("payment_rule", ("none", "two_certificates", "card_not_on_file"),
+             "book: two certificates asked (one is allowed), or a card that is not on file",
              allowed=payment_rule_choices, relevant=away_from_default("payment_rule", "none")),
         Axis("reservations", ("every", "listed", "duplicates", "all_business", "by_duration"),
              "cancel_all: every upcoming one, a list the customer quotes, duplicate bookings, or "

@@ -70,9 +70,16 @@ def airports_choices(p: Mapping[str, Value]) -> list[Value]:
 
 
 def payment_rule_choices(p: Mapping[str, Value]) -> list[Value]:
-    """A booking paid with a certificate may be asked with two (build/payment_rules.py)."""
-    certificate = p["intent"] == "book" and p["payment_mix"] == "certificate"
-    return ["none", "two_certificates"] if certificate else ["none"]
+    """A booking paid with a certificate may be asked with two; one paid with a card, with a
+    card that is not on file (build/payment_rules.py)."""
+    if p["intent"] != "book":
+        return ["none"]
+    if p["payment_mix"] == "certificate":
+        return ["none", "two_certificates"]
+    # (a booking dropped at its price never comes to the card, so it is not asked there)
+    if p["payment_mix"] in ("card", "card_gift") and p["behaviour"] != "drop":
+        return ["none", "card_not_on_file"]
+    return ["none"]
 
 
 def reservations_choices(p: Mapping[str, Value]) -> list[Value]:

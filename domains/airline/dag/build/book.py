@@ -23,7 +23,7 @@ from domains.airline.constants import (
 from domains.airline.dag.build.airports import TwoAirports, search_both, twin_route_fits
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.optimise import optimised_payment
-from domains.airline.dag.build.payment_rules import two_certificates
+from domains.airline.dag.build.payment_rules import card_not_on_file, two_certificates
 from domains.airline.dag.build.same_flight import SAME_AS_BEFORE, earlier_trip
 from domains.airline.dag.build.search import BEATEN_BY, Option, search_options, search_tool
 from domains.airline.dag.build.world import GIFT_CARD_MAX
@@ -31,6 +31,8 @@ from domains.airline.network import fare_floor, metro
 from domains.dag import BuildRejected, WalkSegment
 
 Payments = list[dict[str, Any]]
+# the wrong splits that do what the customer asked where the policy forbids it
+RULE_BROKEN = ("two certificates", "card not on file")
 
 
 def build_book(ctx: Ctx, seg: WalkSegment) -> None:
@@ -150,7 +152,7 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
     ctx.notes.choice(idx, "cabin", "cabin", cabin, cabin_alts)
     if wrong_splits:
         ctx.notes.choice(idx, "payment", "payment_methods", payments, wrong_splits)
-    breaking = [s for s in wrong_splits if s["why"] == "two certificates"]
+    breaking = [s for s in wrong_splits if s["why"] in RULE_BROKEN]
     if breaking:  # what the customer asked for and the policy forbids
         ctx.notes.choice(idx, "payment_rule", "payment_methods", payments, breaking)
     bag_alts = sorted(
@@ -213,10 +215,13 @@ def _book_payment(
         other = w.credit_card()
         ctx.notes.distractors += 1
         wrong.append({"value": [{"payment_id": other, "amount": total}], "why": "other card"})
-    if mix == "card":
-        return [{"payment_id": card, "amount": total}], facts, wrong
-    if mix == "card_gift":
-        return _gift_then_card(ctx, card, total, facts, wrong)
+    if mix in ("card", "card_gift"):
+        split: Payments = [{"payment_id": card, "amount": total}]
+        if mix == "card_gift":
+            split, facts, wrong = _gift_then_card(ctx, card, total, facts, wrong)
+        if rule == "card_not_on_file":
+            wrong += card_not_on_file(ctx, card, split, facts)
+        return split, facts, wrong
     if mix == "certificate" and rule == "two_certificates":
         split, wrong_rule = two_certificates(ctx, card, total, facts)
         return split, facts, wrong + wrong_rule

@@ -15,7 +15,8 @@ bags_free, user_insists (the customer insists after the refusal), user_lies (it 
 record contradicts),
 user_drops (it drops the request at the quoted price), airports_alternative (two airports of
 the customer's city to search), user_asks_human (it asks for a human agent once refused),
-payment_two_certificates (two certificates asked, one allowed), reservations_listed /
+payment_two_certificates (two certificates asked, one allowed), payment_card_not_on_file (a
+card the profile does not hold asked), reservations_listed /
 _duplicates / _all_business / _by_duration (a rule over the reservations the customer lists,
 its duplicate bookings, its business ones, or the ones with a long flight),
 info_over_reservations (a figure over several reservations), user_condition (the customer's
@@ -64,6 +65,7 @@ FEATURES = frozenset(
         "user_asks_human",
         "user_condition",
         "payment_two_certificates",
+        "payment_card_not_on_file",
         "reservations_listed",
         "reservations_duplicates",
         "reservations_all_business",
@@ -122,5 +124,8 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     f["info_over_reservations"] = float(first_request.get("info") in OVER_RESERVATIONS)
     f["payment_two_certificates"] = float(
         bool((first_request.get("payment") or {}).get("fallback"))
+    )
+    f["payment_card_not_on_file"] = float(
+        bool((first_request.get("payment") or {}).get("card_asked"))
     )
     return f

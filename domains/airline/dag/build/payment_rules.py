@@ -1,11 +1,17 @@
-"""Axis `payment_rule=two_certificates`: a booking the customer wants paid with two certificates.
+"""Axis `payment_rule`: a booking the customer wants paid in a way the policy forbids.
 
-The policy allows one travel certificate per reservation. The customer holds two and asks to use
-both, with a fallback for when only one can be used (the larger one, or the smaller one: drawn,
-so "the larger" is not a rule an agent can learn instead of reading the instructions); the card
-pays the rest. The gold uses the fallback certificate and the card, and the agent must say why
-(the one-certificate rule is a fact to communicate). Paying with both certificates, which the
-booking tool itself lets through, is the recorded wrong choice (kind `payment_rule`).
+two_certificates: the policy allows one travel certificate per reservation. The customer holds
+two and asks to use both, with a fallback for when only one can be used (the larger one, or the
+smaller one: drawn, so "the larger" is not a rule an agent can learn instead of reading the
+instructions); the card pays the rest. The gold uses the fallback certificate and the card, and
+the agent must say why (the one-certificate rule is a fact to communicate). Paying with both
+certificates, which the booking tool itself lets through, is the recorded wrong choice (kind
+`payment_rule`).
+
+card_not_on_file: the customer names a credit card that is not in its profile (the policy takes
+only payment methods already on file) and says which card on file to use if that one cannot be.
+The gold pays with that card and the agent says why; charging the card the customer named (an
+id the agent can only make up, which the booking tool rejects) is the wrong choice.
 """
 
 from __future__ import annotations
@@ -41,6 +47,24 @@ def two_certificates(
     wrong = [{"value": both, "why": "two certificates"}]
     swapped = [{"value": _in_order(card, total, [(ids[other], other)]), "why": "other certificate"}]
     return gold, wrong + swapped
+
+
+def card_not_on_file(ctx: Ctx, card: str, gold: Payments, facts: dict[str, Any]) -> Payments:
+    """The splits a careless agent makes; names the customer's card that is not on file (the
+    `card` on file becomes its fallback, which the gold keeps)."""
+    w = ctx.world
+    held = {m.get("last_four") for m in w.user["payment_methods"].values()}
+    last_four = f"{ctx.rng.randint(0, 9999):04d}"
+    while last_four in held:
+        last_four = f"{ctx.rng.randint(0, 9999):04d}"
+    brand = ctx.rng.choice(["Visa", "Mastercard", "American Express"])
+    asked = f"{brand} card ending in {last_four}"
+    facts["card_asked"] = asked
+    ctx.text.required.append(last_four)
+    refuse(ctx, "not_on_file", f"charge the {asked}: not in the profile")
+    made_up = w.payment_id("credit_card")  # the id an agent would invent for the card
+    charged = [{**m, "payment_id": made_up} if m["payment_id"] == card else m for m in gold]
+    return [{"value": charged, "why": "card not on file"}]
 
 
 def _in_order(card: str, total: int, certificates: list[tuple[str, int]]) -> Payments:

@@ -106,6 +106,17 @@ REASONS: dict[str, tuple[str, ...]] = {
         "two certificates",
         "multiple certificates",
     ),
+    # the policy takes only payment methods already in the user's profile
+    "not_on_file": (
+        "on file",
+        "in your profile",
+        "in the profile",
+        "saved to your profile",
+        "saved in your profile",
+        "stored in your profile",
+        "not in your account",
+        "added to your profile",
+    ),
 }
 
 # A flight status as the tool returns it, and other words for it.

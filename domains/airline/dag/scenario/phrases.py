@@ -149,9 +149,22 @@ def card_of(pay: dict[str, Any]) -> str:
     return card(str(pay["text"]).removeprefix("my "))
 
 
+# The customer's fallback when the card it names is not on file (payment_rule=card_not_on_file).
+NOT_ON_FILE_SAID = "If that card can't be used, put it on my {method} instead"
+NOT_ON_FILE_TOLD = (
+    "Your {asked} is new and not saved in your profile. If the agent says it cannot be used, "
+    "you want your {method} used in its place"
+)
+
+
 def booking_payment_said(pay: dict[str, Any]) -> list[str]:
     """How the customer wants a booking paid (sentences)."""
     mix, method = pay["mix"], card(str(pay.get("card")))
+    if pay.get("card_asked"):  # a card not on file first, the card on file if it cannot be
+        asked = card(str(pay["card_asked"]))
+        plain = booking_payment_said({**pay, "card_asked": None})
+        fallback = NOT_ON_FILE_SAID.format(method=method)
+        return [f"{s.replace(method, asked)}. {fallback}" for s in plain]
     if mix == "card":
         return [f"Please charge my {method}", f"I'll pay with my {method}"]
     if mix == "card_gift":
@@ -195,6 +208,10 @@ def booking_payment_said(pay: dict[str, Any]) -> list[str]:
 
 def booking_payment_told(pay: dict[str, Any]) -> str:
     mix, method = pay["mix"], card(str(pay.get("card")))
+    if pay.get("card_asked"):
+        asked = card(str(pay["card_asked"]))
+        plain = booking_payment_told({**pay, "card_asked": None}).replace(method, asked)
+        return f"{plain}. {NOT_ON_FILE_TOLD.format(asked=asked, method=method)}"
     if mix == "card":
         return f"You pay with your {method}"
     if mix == "card_gift":
