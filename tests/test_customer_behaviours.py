@@ -185,3 +185,52 @@ def test_the_customer_takes_its_fallback_over_the_limit() -> None:
     assert customer_reply(script, convo, offer("business", limit + 40)).startswith("No")
     assert customer_reply(script, convo[:1], offer("business", limit)).startswith("Yes")
     assert customer_reply(script, convo[:1], offer("economy", 90)).startswith("No")
+
+
+def _shared_booking(met: bool) -> Task:
+    """A lone booking for the customer and companions, conditioned on its total (tau2 task 8)."""
+    for seed in range(40):
+        task = _task(seed, intent="book", behaviour="condition", n_intents=1)
+        if ("declined_call" not in task.meta) == met:
+            return task
+    raise AssertionError(f"no booking with the condition {'met' if met else 'unmet'}")
+
+
+@pytest.mark.parametrize("met", [True, False])
+def test_a_booking_over_the_limit_is_made_for_the_customer_alone(met: bool, tmp_path: Path) -> None:
+    task = _shared_booking(met)
+    assert task.features["user_condition"] == 1.0 and task.user_scenario is not None
+    request = task.user_scenario.script.requests[0]
+    asked = task.meta["condition_call"] if met else task.meta["declined_call"]
+    everyone = asked["arguments"]["passengers"] if not met else None
+    book = next(c for c in task.golden_trajectory if c.name == "book_reservation")
+    travelling = book.arguments["passengers"]
+    total = int(task.communicate[-1 - (not met)].lstrip("$"))  # the total for everyone
+    assert request.max_charge is not None and (total <= request.max_charge) == met
+    if met:
+        assert len(travelling) >= 2 and len(asked["arguments"]["passengers"]) == 1
+    else:
+        assert everyone is not None and len(everyone) >= 2
+        assert travelling == everyone[:1]  # the customer alone, on the same flights
+        assert book.arguments["flights"] == asked["arguments"]["flights"]
+        share = book.arguments["payment_methods"][0]["amount"]
+        assert f"${share}" in task.communicate and share * len(everyone) == total
+    gold = _run(task, "sim:oracle")
+    assert gold.score is not None and gold.score.passed, gold.score
+    said = [m.content for m in gold.trajectory.messages if m.role == "user"]
+    assert (request.instead in said) is not met
+    wrong = _run(task, _forced(tmp_path, "misjudge_condition"))
+    assert wrong.score is not None and not wrong.score.passed
+    if not met:  # once it asked to travel alone, a booking naming a companion is declined
+        script = task.user_scenario.script
+        convo: list[dict[str, Any]] = [
+            {"role": "user", "content": script.opening},
+            {"role": "assistant", "content": f"The total is ${total}. Shall I book it?"},
+            {"role": "user", "content": request.instead},
+        ]
+        companion = f"{everyone[1]['first_name']} {everyone[1]['last_name']}"  # type: ignore[index]
+        legs = ", ".join(f["flight_number"] for f in book.arguments["flights"])
+        offer = f"I will book flights {legs} for you and {companion}. Shall I proceed?"
+        assert customer_reply(script, convo, offer).startswith("No")
+        alone = f"I will book flights {legs} for you alone. Shall I proceed?"
+        assert customer_reply(script, convo, alone).startswith("Yes")

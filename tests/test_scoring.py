@@ -295,6 +295,21 @@ def test_a_vague_description_is_not_a_description() -> None:
     ]
 
 
+def test_a_booking_paid_by_one_card_is_described_with_its_total() -> None:
+    """The flights alone do not describe a booking: a quote of another one on the same flights
+    (everyone, before the customer asked for itself alone) names them too."""
+    from domains.airline.writes import names
+
+    task = _task(intent="book", n_intents=1, payment_mix="card", payment_rule="none")
+    book = next(c for c in task.golden_trajectory if c.name == "book_reservation")
+    legs = [f["flight_number"] for f in book.arguments["flights"]]
+    total = book.arguments["payment_methods"][0]["amount"]
+    assert names(book, task.world) == [*legs, str(total)]
+    split = book.model_copy(deep=True)
+    split.arguments["payment_methods"] *= 2
+    assert names(split, task.world) == legs  # a split's parts: no one wording is required
+
+
 def test_the_reservation_is_opened_before_it_is_cancelled() -> None:
     task = _task(
         intent="cancel", n_intents=1, policy_trap="no", flown="no", reservation_known="yes"

@@ -21,12 +21,20 @@ from domains.base import ToolCall, World, WritePolicy
 
 def names(call: ToolCall, world: Mapping[str, Any]) -> list[str]:
     """What a description of the write must state: the reservation it changes, the flights it
-    books or moves to, a new cabin, new passengers' names, a certificate's amount."""
+    books or moves to, a new cabin, new passengers' names, a certificate's amount; and a booking
+    paid by one method, its total (so a quote of another booking on the same flights, such as
+    the one a customer turned down for everyone before asking for itself alone, does not
+    describe it; a split payment's parts may be described in many ways, so none is required)."""
     args = call.arguments
     rid = str(args.get("reservation_id", ""))
     old = (world.get("reservations") or {}).get(rid) or {}
     if call.name == "book_reservation":
-        return [str(f.get("flight_number")) for f in _list(args.get("flights"))]
+        flights = [str(f.get("flight_number")) for f in _list(args.get("flights"))]
+        methods = _list(args.get("payment_methods"))
+        if len(methods) != 1:
+            return flights
+        total = f"{float(methods[0].get('amount') or 0):.2f}".rstrip("0").rstrip(".")
+        return [*flights, total]  # a bare number: stated with or without its unit
     if call.name == "send_certificate":
         return [str(args.get("amount"))]
     out = [rid]

@@ -42,9 +42,10 @@ Axis meanings:
   once); on a bag-allowance question, lie (claims gold membership); on a lone booking, paid
   bags or upgrade, drop (the customer drops the whole request once the agent quotes a price
   over its limit, so nothing is written); on a lone upgrade to business, condition (economy
-  instead if the quoted price is over the customer's limit: build/condition.py); on a lone
-  refused request, human (asks to be
-  transferred to a human agent once refused: the transfer is then right);
+  instead if the quoted price is over the customer's limit), and on a lone booking for
+  companions too (one card, no bags), condition (the same flights for the customer alone over
+  its limit: build/condition.py); on a lone refused request, human (asks to be transferred to
+  a human agent once refused: the transfer is then right);
   see `domains/airline/dag/build/pushback.py`.
 - airports (book or change_flights, one way, cheapest): one airport, or two of the customer's
   city that are equally fine (alternative: a booking takes the cheapest over both searches, a
@@ -314,7 +315,10 @@ def _behaviour(p: Mapping[str, Value]) -> list[Value]:
     if not costs_money(p):
         return ["plain"]
     upgrade = p["intent"] == "change_cabin" and p["cabin"] == "business"
-    return ["plain", "drop", *(["condition"] if upgrade else [])]
+    # (a booking for companions too, paid by one card, without bags: build/condition.py)
+    shared = p["intent"] == "book" and int(p["passengers"]) >= 2
+    shared = shared and p["payment_mix"] == "card" and p["bags"] == "none"
+    return ["plain", "drop", *(["condition"] if upgrade or shared else [])]
 
 
 def costs_money(p: Mapping[str, Value]) -> bool:
@@ -372,8 +376,8 @@ SPACE = ParamSpace(
              allowed=partial_choices, relevant=partial_relevant),
         Axis("info", ("none", *INFOS, "savings", "durations"), "info: the figure asked for",
              allowed=info_choices, relevant=info_relevant, weights=INFO_WEIGHTS),
-        # condition fits only lone upgrades to business (~7 points in 1000): weighted up, so a
-        # sample of 1000 holds a few
+        # condition fits only lone upgrades to business and lone shared bookings paid by card
+        # without bags (a few points in 1000): weighted up, so a sample of 1000 holds some
         Axis("behaviour", ("plain", "insist", "lie", "drop", "human", "condition"),
              "how the customer takes an answer", weights=(1, 1, 1, 1, 1, 4),
              allowed=_behaviour, relevant=_not_plain),

@@ -1,12 +1,17 @@
 """Behaviour `condition`: the customer's choice depends on the price the agent quotes.
 
 "Upgrade me to business; if that costs more than $X, move me to economy instead" (tau2 tasks
-8, 12, 14, 25 condition a booking or an upgrade on a quoted amount). Here: a lone upgrade of a
-basic-economy reservation to business, with a limit drawn on either side of its price. Under
-the limit (`met`) the gold is the upgrade; over it the gold quotes the business price and, as
-the customer then asks, moves every flight to economy (both amounts are facts to say). The
-other branch's write is `Task.meta["condition_call"]` (what an agent that misjudges the
-condition makes); the declined upgrade, when over the limit, is also `declined_call` (the offer
+8, 12, 14, 25 condition a booking or an upgrade on a quoted amount). Two forms, each with a
+limit drawn on either side of the price:
+- a lone upgrade of a basic-economy reservation to business: under the limit the gold is the
+  upgrade; over it the gold quotes the business price and, as the customer then asks, moves
+  every flight to economy (both amounts are facts to say);
+- a lone booking for the customer and companions (tau2 task 8: "if and only if the price is
+  above $X, drop the second passenger and book only for yourself"): under the limit the gold
+  books everyone; over it the gold quotes the total and books the same flights for the customer
+  alone (both totals are facts to say).
+The other branch's write is `Task.meta["condition_call"]` (what an agent that misjudges the
+condition makes); the declined write, when over the limit, is also `declined_call` (the offer
 the customer turns down).
 """
 
@@ -21,7 +26,10 @@ FALLBACK = "economy"
 
 
 def add_condition(ctx: Ctx, request: dict[str, Any]) -> None:
-    """Draw the limit and, over it, put the fallback write in the upgrade's place."""
+    """Draw the limit and, over it, put the fallback write in the asked one's place."""
+    if request.get("kind") == "book":
+        _book_alone(ctx, request)
+        return
     if request.get("kind") != "change_cabin" or request.get("cabin") != "business":
         raise BuildRejected("a condition is drawn on an upgrade to business")
     at = next(i for i, c in enumerate(ctx.gold.calls) if c["name"] == "update_reservation_flights")
@@ -55,3 +63,40 @@ def add_condition(ctx: Ctx, request: dict[str, Any]) -> None:
             choice["alternatives"] = [{"value": c, "why": "cabin confusion"}
                                       for c in ("basic_economy", "business")]  # fmt: skip
     request["fallback"] = FALLBACK
+
+
+def _book_alone(ctx: Ctx, request: dict[str, Any]) -> None:
+    """Everyone under the limit; over it, the same flights for the customer alone (its share of
+    the total: a card pays, no bags, insurance per passenger, so the total splits evenly)."""
+    at = next(i for i, c in enumerate(ctx.gold.calls) if c["name"] == "book_reservation")
+    booking = ctx.gold.calls[at]
+    args = booking["arguments"]
+    pax, total = len(args["passengers"]), int(request["charge"])
+    methods = args["payment_methods"]
+    if pax < 2 or args["total_baggages"] or len(methods) != 1 or total % pax:
+        raise BuildRejected("a booking for others too, paid by one card, without bags")
+    share = total // pax
+    lo, hi = -(-share // 10) * 10, (total - 1) // 10 * 10
+    if lo > hi:
+        raise BuildRejected("no round limit between the customer's share and the total")
+    alone_args = {
+        **args,
+        "passengers": args["passengers"][:1],  # the profile holder travels first
+        "payment_methods": [{**methods[0], "amount": share}],
+    }
+    alone = {**booking, "arguments": alone_args}
+    rng = ctx.rng
+    if rng.random() < 0.5:  # met: the total is within the limit
+        request["condition_limit"] = (total // 50 + 1 + rng.randint(0, 3)) * 50
+        ctx.notes.condition_call = alone
+        return
+    request["condition_limit"] = rng.randrange(lo, hi + 1, 10)
+    ctx.gold.calls[at] = alone
+    ctx.notes.condition_call = ctx.notes.declined_call = booking
+    ctx.gold.say(f"${share}")
+    for choice in ctx.notes.choices:  # wrong payments of the booking, at the customer's share
+        if choice["call"] == at and choice["path"] == "payment_methods":
+            choice["gold"] = alone_args["payment_methods"]
+            for alt in choice["alternatives"]:
+                alt["value"] = [{**m, "amount": m["amount"] * share // total} for m in alt["value"]]
+    request["fallback"] = "alone"

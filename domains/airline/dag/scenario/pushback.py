@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from domains.airline.dag.scenario import phrases as ph
 from domains.airline.dag.scenario.parts import Part
 
 INSIST = (
@@ -82,9 +83,33 @@ def _condition(part: Part, limit: int, cabin: str) -> None:
     ]
 
 
+ALONE = "That's more than I want to pay. In that case, please book the same flights for me alone."
+
+
+def _alone(part: Part, limit: int, companions: list[str]) -> None:
+    """A booking for everyone only up to `limit`; over it, the same flights for the customer
+    alone (its companions no longer travel)."""
+    req = part.request
+    req.max_charge = limit
+    req.instead = ALONE
+    req.instead_rejects = [*req.rejects, *companions]  # once it asked to travel alone
+    others = ph.listing(companions)
+    part.told = [
+        *(t for t in part.told if not t.startswith("Only agree if")),
+        f"Ask what the booking costs in total before agreeing. If it is more than ${limit}, you "
+        f"do not want it for everyone: ask to book the same flights for yourself alone instead "
+        f"({others} will not travel then), whatever that costs. Otherwise, agree to book for "
+        "everyone.",
+    ]
+
+
 def add_pushback(rng: random.Random, part: Part, facts: dict[str, Any]) -> None:
     """The request's lines after a refusal, and its instructions (nothing for a plain one); or
     the limit at which the customer drops the request."""
+    if facts.get("condition_limit") and facts.get("kind") == "book":
+        companions = [ph.full_name(t) for t in facts["travellers"][1:]]
+        _alone(part, int(facts["condition_limit"]), companions)
+        return
     if facts.get("condition_limit"):
         _condition(part, int(facts["condition_limit"]), str(facts["cabin"]))
         return
