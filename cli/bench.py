@@ -14,7 +14,9 @@ from cli.main import app
 # Options several benchmarks share.
 DomainOption = Annotated[str, typer.Option("--domain", help="Domain with DAG synthesis.")]
 SampledOption = Annotated[int, typer.Option("--n", min=1, help="Sampled tasks.")]
-SeedOption = Annotated[int, typer.Option("--seed")]
+SeedOption = Annotated[
+    int, typer.Option("--seed", help="Sample seed (the same seed, the same tasks).")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 bench_app = typer.Typer(name="bench", help="Benchmarks of toolmine's parts.", no_args_is_help=True)

@@ -8,8 +8,12 @@ many of the same cases tau2-bench's own verdict (world hash and substring facts)
 from __future__ import annotations
 
 import json
+from typing import Annotated
+
+import typer
 
 from cli.bench import DomainOption, JsonOption, SampledOption, SeedOption, bench_app
+from cli.sample import parse_params
 from mining.bench.verifier import run_suite
 from mining.dag.synthesize import get_domain, spec_of
 
@@ -20,18 +24,31 @@ def verifier_command(
     n: SampledOption = 200,
     seed: SeedOption = 7,
     as_json: JsonOption = False,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            help="Sample only tasks at this axis value: axis=value (repeatable; see "
+            "`toolmine params show`).",
+        ),
+    ] = None,
 ) -> None:
     """Gold runs and their mutants scored by the strict verifier.
 
     Example: toolmine bench verifier --n 200 --seed 7
+    Pinned: toolmine bench verifier --n 40 --param behaviour=condition --param intent=change_cabin
     """
     spec_of(get_domain(domain))
-    report = run_suite(domain, n, seed)
+    fixed = parse_params(domain, param or [])
+    report = run_suite(domain, n, seed, fixed)
     if as_json:
         print(json.dumps(report, indent=2))
         return
+    pinned = " ".join(f"{k}={v}" for k, v in fixed.items())
+    fewer = f" (the space held {report['tasks']} of {n})" if report["tasks"] < n else ""
     print(
-        f"{domain}: {report['cases']} cases over {report['tasks']} tasks; "
+        f"{domain}{' at ' + pinned if pinned else ''}: {report['cases']} cases over "
+        f"{report['tasks']} tasks{fewer}; "
         f"false passes {report['false_passes']}, false failures {report['false_failures']}"
     )
     print(f"{'case':<22}{'expect':>8}{'cases':>7}{'wrong':>7}{'tau2 passes':>13}")

@@ -20,6 +20,9 @@ Point = dict[str, Value]
 
 
 SAMPLE_ATTEMPTS = 200  # draws tried before a pinned axis is reported as not fitting
+# A caller that pins rare values on purpose (`--param behaviour=condition`: about one draw in
+# 200 fits it) draws this long (~2 s) before the pins are called impossible.
+PINNED_ATTEMPTS = 20_000
 
 
 class ParamError(ValueError):
@@ -84,11 +87,16 @@ class ParamSpace:
     def names(self) -> list[str]:
         return [a.name for a in self.axes]
 
-    def sample(self, rng: random.Random, fixed: Mapping[str, Value] | None = None) -> Point:
+    def sample(
+        self,
+        rng: random.Random,
+        fixed: Mapping[str, Value] | None = None,
+        attempts: int = SAMPLE_ATTEMPTS,
+    ) -> Point:
         """A random valid point; `fixed` pins some axes (validated first). A pinned axis may not
         go with what was drawn for the axes before it (pinned `payment_mix=gift_cards` after a
-        drawn business cabin for five): then the draw is retried, up to `SAMPLE_ATTEMPTS`
-        times, before the conflict is reported."""
+        drawn business cabin for five): then the draw is retried, up to `attempts` times,
+        before the conflict is reported."""
         fixed = dict(fixed or {})
         for name, value in fixed.items():
             axis = self.axis(name)
@@ -96,13 +104,48 @@ class ParamSpace:
                 raise ParamError(
                     f"unknown value {value!r} for axis {name!r}; allowed: {_fmt(axis.values)}"
                 )
-        for _ in range(SAMPLE_ATTEMPTS - 1):
+        for _ in range(attempts - 1):
             try:
                 return self._draw(rng, fixed)
             except ParamError:
                 if not fixed:  # nothing pinned: the space itself has a dead end
                     raise
         return self._draw(rng, fixed)
+
+    def check_pins(
+        self, fixed: Mapping[str, Value], rng: random.Random, attempts: int = PINNED_ATTEMPTS
+    ) -> None:
+        """Raise ParamError unless some point holds every pinned value, naming the first pin (in
+        axis order) that no point holds together with the pins before it, and the values that
+        axis takes beside them. Reachability is by drawing, so a pin that fits fewer than one
+        point in `attempts` counts as impossible."""
+        before: Point = {}
+        for axis in self.axes:
+            if axis.name not in fixed:
+                continue
+            pins = {**before, axis.name: fixed[axis.name]}
+            try:
+                self.sample(rng, pins, attempts)
+            except ParamError:
+                taken = self._values_taken(axis, before, rng, attempts // 4)
+                beside = f" with {_context(before)}" if before else ""
+                there = f"with {_context(before)}, " if before else ""
+                raise ParamError(
+                    f"no task of the space has {axis.name}={fixed[axis.name]}{beside}; "
+                    f"{there}{axis.name} takes: {_fmt(taken) or 'no value'}"
+                ) from None
+            before = pins
+
+    def _values_taken(
+        self, axis: Axis, fixed: Mapping[str, Value], rng: random.Random, draws: int
+    ) -> list[Value]:
+        seen: set[Value] = set()
+        for _ in range(draws):
+            try:
+                seen.add(self._draw(rng, fixed)[axis.name])
+            except ParamError:
+                continue
+        return [v for v in axis.values if v in seen]
 
     def _draw(self, rng: random.Random, fixed: Mapping[str, Value]) -> Point:
         point: Point = {}

@@ -159,6 +159,13 @@ ROWS: dict[str, Row] = {
     "bench orchestration, real target": Row("bench orchestration --target openai/x", "openai/x"),
     "bench proposer --proposers nope": Row("bench proposer --proposers nope", "nope"),
     "sample: unknown axis": Row("sample --param bogus=1", "bogus"),
+    "bench verifier: unknown axis": Row("bench verifier --param bogus=1", "bogus"),
+    "bench verifier: unknown value": Row("bench verifier --param behaviour=sulk", "'sulk'"),
+    "bench verifier: pins no task holds": Row(
+        "bench verifier --param intent=change_flights --param policy_trap=yes --param "
+        "cabin=business",
+        "no task of the space has cabin=business with intent=change_flights policy_trap=yes",
+    ),
     "sample: unknown domain": Row("sample --domain nope", "nope"),
     "sample --world missing": Row("sample --world {in}/nope.json", "nope.json"),
     "replay: unknown domain": Row("replay --domain nope --calls c.jsonl", "nope"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from domains.airline.dag.params import SPACE, gift_cards_fit
-from domains.params import ParamError
+from domains.params import PINNED_ATTEMPTS, ParamError
 
 
 def test_samples_are_valid_and_cover_every_value() -> None:
@@ -39,6 +39,23 @@ def test_a_pinned_axis_is_drawn_around_until_the_earlier_axes_fit_it() -> None:
             random.Random(0),
             {"intent": "book", "cabin": "business", "passengers": 5, "payment_mix": "gift_cards"},
         )
+
+
+def test_rare_pins_are_drawn_and_pins_no_point_holds_are_named() -> None:
+    """`--param behaviour=condition` fits few draws (a lone upgrade or a shared booking):
+    pinned sampling draws long enough to find it; pins that never go together are refused
+    naming the pin, the pins before it and the values its axis takes beside them."""
+    SPACE.check_pins({"behaviour": "condition"}, random.Random(0))
+    for seed in range(3):
+        point = SPACE.sample(random.Random(seed), {"behaviour": "condition"}, PINNED_ATTEMPTS)
+        assert point["behaviour"] == "condition"
+    pins = {"cabin": "business", "intent": "change_flights", "policy_trap": "yes"}
+    with pytest.raises(ParamError) as refused:
+        SPACE.check_pins(pins, random.Random(0), 4000)
+    assert str(refused.value) == (
+        "no task of the space has cabin=business with intent=change_flights policy_trap=yes; "
+        "with intent=change_flights policy_trap=yes, cabin takes: basic_economy"
+    )
 
 
 def test_unknown_axis_value_and_bad_syntax_are_named() -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from mining.bench.mutations import BREAKING, NEUTRAL
 from mining.bench.verifier import run_suite
+from mining.dag.synthesize import sample_tasks
 
 
 @pytest.mark.slow
@@ -27,3 +28,13 @@ def test_the_mock_domain_too() -> None:
     report = run_suite("mock", 20, 3)
     assert report["false_passes"] == 0 and report["false_failures"] == 0, report["examples"]
     assert report["mutations"]["drop_confirmation"]["cases"] > 0
+
+
+def test_a_suite_pinned_to_axis_values_samples_only_tasks_there() -> None:
+    """`bench verifier --param behaviour=condition`: every task holds the pinned value (about
+    one point in 200 does), and its cases are scored as in the full suite."""
+    report = run_suite("airline", 2, 7, {"behaviour": "condition"})
+    assert report["tasks"] == 2 and report["pinned"] == {"behaviour": "condition"}
+    assert report["false_passes"] == 0 and report["false_failures"] == 0, report["examples"]
+    tasks = sample_tasks("airline", 2, 7, {"behaviour": "condition"})
+    assert all(t.params["behaviour"] == "condition" for t in tasks)

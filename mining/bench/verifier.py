@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from domains import registry
 from mining.bench.mutations import BREAKING, NEUTRAL, Messages
+from mining.core.errors import UserError
 from mining.core.task import Task
 from mining.core.trajectory import Trajectory
 from mining.dag.synthesize import sample_tasks
@@ -84,9 +85,15 @@ def _case(task: Task, name: str, should_pass: bool, score: Score) -> Case:
     )
 
 
-def run_suite(domain: str, n: int, seed: int) -> dict[str, Any]:
-    """Score the suite over n sampled tasks; figures per mutation and in total."""
-    tasks = sample_tasks(domain, n, seed)
+def run_suite(
+    domain: str, n: int, seed: int, fixed: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Score the suite over n sampled tasks (only at the `fixed` axis values, if given);
+    figures per mutation and in total."""
+    tasks = sample_tasks(domain, n, seed, fixed or None)
+    if not tasks:
+        pins = " ".join(f"{k}={v}" for k, v in (fixed or {}).items())
+        raise UserError(f"no task could be built at {pins or 'any point'}: every candidate failed")
     cases = [c for task in tasks for c in cases_for(task, seed)]
     by_name: dict[str, dict[str, Any]] = {}
     for name in ["gold", *BREAKING, *NEUTRAL]:
@@ -101,6 +108,7 @@ def run_suite(domain: str, n: int, seed: int) -> dict[str, Any]:
     kinds = Counter("false pass" if c.passed else "false failure" for c in wrong)
     return {
         "domain": domain,
+        "pinned": dict(fixed or {}),
         "tasks": len(tasks),
         "cases": len(cases),
         "false_passes": kinds["false pass"],

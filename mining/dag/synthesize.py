@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from domains import registry
 from domains.base import Domain, ToolCall
 from domains.dag import BuildRejected, DagSpec
-from domains.params import ParamError
+from domains.params import PINNED_ATTEMPTS, SAMPLE_ATTEMPTS, ParamError
 from mining.core.errors import UserError
 from mining.core.task import Task
 from mining.dag.paraphrase import Paraphraser, paraphrase_text
@@ -201,11 +201,17 @@ def synthesize_candidate(
     )
 
 
-def sample_params(domain: str, seed: int, fixed: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """A random valid point of the domain's space (fixed axes pinned)."""
+def sample_params(
+    domain: str,
+    seed: int,
+    fixed: Mapping[str, Any] | None = None,
+    attempts: int = SAMPLE_ATTEMPTS,
+) -> dict[str, Any]:
+    """A random valid point of the domain's space (fixed axes pinned, drawn around up to
+    `attempts` times)."""
     spec = spec_of(get_domain(domain))
     try:
-        return dict(spec.space.sample(SeededRandom(seed), fixed))
+        return dict(spec.space.sample(SeededRandom(seed), fixed, attempts))
     except ParamError as exc:
         raise UserError(str(exc)) from None
 
@@ -222,7 +228,13 @@ def sample_tasks(
     paraphrase_model: str = "",
 ) -> list[Task]:
     """n validated tasks with distinct signatures (fewer if the space runs out first: after
-    `max_attempts` candidates, default 20 n + 100). Rejections are appended to `rejections`."""
+    `max_attempts` candidates, default 20 n + 100). Rejections are appended to `rejections`.
+    Pins that no point of the space holds together raise UserError before any synthesis."""
+    if fixed_params:
+        try:
+            spec_of(get_domain(domain)).space.check_pins(fixed_params, SeededRandom(seed))
+        except ParamError as exc:
+            raise UserError(str(exc)) from None
     tasks: list[Task] = []
     seen: set[str] = set()
     limit = max_attempts if max_attempts is not None else 20 * n + 100
@@ -230,7 +242,7 @@ def sample_tasks(
         if len(tasks) >= n:
             break
         cseed = candidate_seed(seed, i)
-        params = sample_params(domain, cseed, fixed_params)
+        params = sample_params(domain, cseed, fixed_params, PINNED_ATTEMPTS)
         result = synthesize_candidate(
             domain,
             params,
