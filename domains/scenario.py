@@ -16,11 +16,36 @@ plays the scenario.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 Outcome = Literal["done", "refused", "transfer", "info"]
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"[\w$'-]+(?:[.,]\d+)*")
+# Words that carry nothing on their own: "It's flight HAT975 on May 15." says nothing that
+# "My flight HAT975 on May 15 is delayed." did not.
+FILLER = frozenset("a an the it it's its is are was this that on of my i".split())
+
+
+def words(text: str) -> list[str]:
+    """The text's words, lower-cased, amounts and dates kept whole ('$1,200', '2024-05-15')."""
+    return _WORD.findall(text.lower())
+
+
+def restates(sentence: str, earlier: str) -> bool:
+    """Whether `sentence` adds nothing to the sentence `earlier`: each of its words but fillers
+    is already there."""
+    return set(words(sentence)) - FILLER <= set(words(earlier))
+
+
+def news(says: str, said: str) -> str:
+    """The sentences of `says` that no sentence of `said` already states."""
+    before = [s for s in SENTENCE_END.split(said) if s]
+    kept = [s for s in SENTENCE_END.split(says) if not any(restates(s, b) for b in before)]
+    return " ".join(s for s in kept if s)
 
 
 class Instructions(BaseModel):
@@ -99,13 +124,15 @@ class UserScenario(BaseModel):
 
     def description(self) -> str:
         """Everything the customer wants and knows, in their words: the opening, then each
-        request with the details they would give."""
+        request with the details they would give, less what its ask already said ("My plans
+        have changed: cancel ..." needs no "My plans have changed." after it)."""
         parts = [self.script.opening, *(f.says for f in self.script.identity)]
         for i, request in enumerate(self.script.requests):
+            asked = request.ask if i else self.script.opening
             if i:
-                parts.append(request.ask)
-            parts.extend(f.says for f in request.facts if f.known)
-        return " ".join(parts)
+                parts.append(asked)
+            parts.extend(news(f.says, asked) for f in request.facts if f.known)
+        return " ".join(p for p in parts if p)
 
     def texts(self) -> list[str]:
         """Every text of the scenario (what must not leak an answer)."""

@@ -12,9 +12,17 @@ from typing import Any
 import pytest
 
 from domains.airline.constants import CABIN_WORDS
+from domains.airline.dag.build.durations import duration_words
 from domains.airline.dag.scenario import GREETINGS
 from domains.airline.dag.scenario import phrases as ph
-from domains.airline.dag.scenario.parts import REASONS_SAID, REASONS_TOLD, TEMPLATES, sentence
+from domains.airline.dag.scenario.parts import (
+    REASONS_SAID,
+    REASONS_TOLD,
+    TEMPLATES,
+    outcome_lines,
+    sentence,
+)
+from domains.scenario import Fact, Instructions, Request, Script, UserScenario
 from mining.dag.synthesize import sample_tasks
 from mining.dag.textcheck import defects, scenario_defects
 from mining.rollout.scripted import NEXT
@@ -176,11 +184,62 @@ def test_the_checker_catches_the_known_slips() -> None:
         "Please cancel the the trip.": "doubled word",
         "Thanks. please cancel it.": "lower case",
         "Charge None to my card.": "empty value",
+        "My plans have changed: please cancel it. My plans have changed.": "repeated sentence",
+        "My flight HAT975 on May 15 is delayed. It's flight HAT975 on May 15.": "repeated",
+        "Accept it and move on.\n\nAccept it and move on.": "repeated sentence",
     }
     for text, kind in bad.items():
         assert any(kind in d for d in defects(text, names)), (text, defects(text, names))
     rng = random.Random(0)
     assert defects(f"{rng.choice(GREETINGS)} I need to cancel a reservation.", names) == []
+    # Two requests may say alike what differs in them (no identifier, not word for word).
+    fine = (
+        "Flight HAT1 is late; I'd also like compensation. HAT2 is late too. I'd like compensation."
+    )
+    assert defects(fine, names) == []
+
+
+def test_the_description_says_no_detail_its_ask_already_gave() -> None:
+    """A fact that restates its own request's ask is left out of the description; the same
+    words under another request stay (they are about something else)."""
+    plans = Fact(says="My plans have changed.", topics=["why"])
+    flight = Fact(says="It's flight HAT975 on May 15. I keep the trip.", topics=["flight"])
+    scenario = UserScenario(
+        instructions=Instructions(domain="airline", reason_for_call="r", task_instructions="t"),
+        script=Script(
+            opening="Hi. My plans have changed: please cancel all my trips.",
+            requests=[
+                Request(kind="cancel_all", ask="", facts=[plans], outcome="done"),
+                Request(
+                    kind="complaint",
+                    ask="My flight HAT975 on May 15 is delayed.",
+                    facts=[flight, plans],
+                    outcome="refused",
+                ),
+            ],
+        ),
+    )
+    assert scenario.description() == (
+        "Hi. My plans have changed: please cancel all my trips. My flight HAT975 on May 15 is "
+        "delayed. I keep the trip. My plans have changed."
+    )
+
+
+def test_each_refused_request_names_what_the_policy_refuses() -> None:
+    kinds = [
+        {"kind": "partial_change", "partial": p}
+        for p in ("remove_passenger", "remove_bags", "one_segment_cabin", "change_route")
+    ]
+    kinds += [{"kind": "insurance", "variant": v} for v in ("add", "refund")]
+    kinds += [{"kind": k} for k in ("cancel", "change_flights", "change_cabin", "add_bags")]
+    kinds += [{"kind": k} for k in ("change_passengers", "compensation", "complaint")]
+    lines = [outcome_lines({**f, "outcome": "refused"})[0] for f in kinds]
+    assert len(set(lines)) == len(lines) and not any("allow this" in line for line in lines)
+
+
+def test_a_duration_under_an_hour_reads_in_minutes() -> None:
+    assert duration_words(50)[0] == "50 minutes" and "0 hours" not in " ".join(duration_words(50))
+    assert duration_words(60)[0] == "1 hour" and duration_words(135)[0] == "2 hours 15 minutes"
 
 
 def test_lists_use_semicolons_only_for_items_with_commas() -> None:

@@ -2,8 +2,10 @@
 
 Task text is assembled from templates and slot values, so a bad combination shows up as a
 leftover slot, a doubled or stray punctuation mark, nested parentheses, a sentence starting in
-lower case, a doubled word, a person's name in the wrong case, or the same person named twice
-in one sentence. `defects(text, names)` lists them (empty: none found); `scenario_defects`
+lower case, a doubled word, a person's name in the wrong case, the same person named twice
+in one sentence, or a sentence that says again what an earlier one said (a detail spliced
+after the line that already gave it: "My plans have changed: cancel it. My plans have
+changed."). `defects(text, names)` lists them (empty: none found); `scenario_defects`
 runs it over every text of a task's user scenario, with the names of the people in its world.
 The check reads text only; it is run over samples (`toolmine bench text`) and by the template
 test, never used to filter tasks (that would hide the defects it counts).
@@ -15,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from domains.scenario import SENTENCE_END, restates, words
 from mining.core.task import Task
 
 _CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -27,7 +30,7 @@ _CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("empty parentheses", re.compile(r"\(\s*\)")),
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)([a-z])")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
 
 
 def defects(text: str, names: Iterable[str] = ()) -> list[str]:
@@ -46,6 +49,9 @@ def defects(text: str, names: Iterable[str] = ()) -> list[str]:
     else:
         if depth > 0:
             found.append("unclosed parenthesis")
+    repeated = _repeated_sentence(text)
+    if repeated:
+        found.append(f"repeated sentence: {repeated!r}")
     start = _SENTENCE_START.search(text)
     if start:
         found.append(f"sentence starts in lower case: {_around(text, start.start(1))!r}")
@@ -54,11 +60,29 @@ def defects(text: str, names: Iterable[str] = ()) -> list[str]:
             if match.group(0) != name:
                 found.append(f"name in the wrong case: {match.group(0)!r}")
                 break
-        for sentence in _SENTENCE_END.split(text):
+        for sentence in SENTENCE_END.split(text):
             if sentence.count(name) > 1:
                 found.append(f"name repeated in one sentence: {name!r}")
                 break
     return found
+
+
+def _repeated_sentence(text: str) -> str | None:
+    """A clause of three words or more said word for word twice, or a sentence naming an
+    identifier (a word with a digit) whose every word but fillers is in one earlier sentence."""
+    seen: set[tuple[str, ...]] = set()
+    for clause in _CLAUSE_END.split(text):
+        said = tuple(words(clause))
+        if len(said) >= 3 and said in seen:
+            return clause
+        seen.add(said)
+    sentences = SENTENCE_END.split(text)
+    for i, sentence in enumerate(sentences):
+        if any(ch.isdigit() for ch in sentence) and any(
+            restates(sentence, earlier) for earlier in sentences[:i]
+        ):
+            return sentence
+    return None
 
 
 def people(world: Mapping[str, Any]) -> list[str]:

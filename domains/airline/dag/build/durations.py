@@ -36,8 +36,11 @@ def longest_flight(w: Any, res: dict[str, Any]) -> int:
 
 
 def duration_words(m: int) -> list[str]:
-    """How a duration is written: '4 hours 20 minutes', '4h 20m', '260 minutes', ..."""
+    """How a duration is written: '4 hours 20 minutes', '4h 20m', '260 minutes', ... (the
+    first is how the gold says it)."""
     h, r = divmod(m, 60)
+    if not h:  # under an hour reads '50 minutes', never '0 hours 50 minutes'
+        return [f"{r} minutes", f"{r} min", f"{r}m", f"0:{r:02d}", f"0h {r}m"]
     if not r:
         return [f"{h} hours" if h != 1 else "1 hour", f"{h}h", f"{m} minutes", f"{h}:00"]
     hours = f"{h} hour{'s' * (h != 1)}"

@@ -199,10 +199,34 @@ def reservation_facts(rng: random.Random, f: dict[str, Any]) -> tuple[list[Fact]
     return [fact(admit, RESERVATION, known=False), fact(trip, RESERVATION)], lines
 
 
+# What a refused request asks for, as the refusal line names it (two refused requests in one
+# task would otherwise get the same line twice, neither saying which request it is about).
+REFUSED_WHAT = {
+    "cancel": "cancelling it",
+    "change_flights": "the flight change",
+    "change_cabin": "the cabin change",
+    "add_bags": "adding the bags",
+    "change_passengers": "the passenger change",
+    "compensation": "compensation",
+    "complaint": "compensation for the delay",
+    "remove_passenger": "removing the passenger",
+    "remove_bags": "removing the bags",
+    "one_segment_cabin": "changing the cabin of one flight only",
+    "change_route": "changing the destination",
+    "add": "adding insurance now",
+    "refund": "refunding the insurance",
+}
+
+
 def outcome_lines(f: dict[str, Any]) -> list[str]:
     outcome = f.get("outcome", "done")
     if outcome == "refused":
-        return ["If the agent explains that the policy does not allow this, accept it and move on."]
+        kind = str(f.get("kind"))
+        key = {"partial_change": f.get("partial"), "insurance": f.get("variant")}.get(kind, kind)
+        what = REFUSED_WHAT.get(str(key), "this")
+        return [
+            f"If the agent explains that the policy does not allow {what}, accept it and move on."
+        ]
     if outcome == "transfer":
         return ["If the agent says a human agent must handle this and transfers you, agree."]
     return []
