@@ -104,6 +104,11 @@ class Request(BaseModel):
         description="what the customer says after each refusal, in order (an insistence, a "
         "false claim), before accepting it",
     )
+    switch: str | None = Field(
+        default=None,
+        description="what the customer says instead of confirming this request's action: it "
+        "leaves the request unfinished, raises the next one, and afterwards declines the action",
+    )
 
 
 class Script(BaseModel):

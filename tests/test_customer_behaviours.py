@@ -234,3 +234,29 @@ def test_a_booking_over_the_limit_is_made_for_the_customer_alone(met: bool, tmp_
         assert customer_reply(script, convo, offer).startswith("No")
         alone = f"I will book flights {legs} for you alone. Shall I proceed?"
         assert customer_reply(script, convo, alone).startswith("Yes")
+
+
+def test_a_booking_left_for_the_next_request_is_not_made(tmp_path: Path) -> None:
+    """tau2 task 2: halfway through a booking the customer turns to something else and leaves
+    the booking for another call; the agent that books it anyway fails."""
+    task = _task(intent="book", behaviour="switch", n_intents=2)
+    assert task.features["user_switches"] == 1.0 and task.user_scenario is not None
+    assert task.meta["declined_call"]["name"] == "book_reservation"
+    assert all(c.name != "book_reservation" for c in task.golden_trajectory)
+    script = task.user_scenario.script
+    booking, following = script.requests[0], script.requests[1]
+    assert booking.switch is not None and booking.max_charge is None
+    legs = ", ".join(f["flight_number"] for f in task.meta["declined_call"]["arguments"]["flights"])
+    offer = f"I will book flights {legs} for you. Shall I proceed?"
+    convo: list[dict[str, Any]] = [{"role": "user", "content": script.opening}]
+    turned = customer_reply(script, convo, offer)
+    assert turned == f"{booking.switch} {following.ask}"
+    convo += [{"role": "assistant", "content": offer}, {"role": "user", "content": turned}]
+    assert customer_reply(script, convo, offer).startswith("No")  # left for another call
+    told = task.user_scenario.instructions.task_instructions
+    assert "something else" in told and "call back" in told
+    gold = _run(task, "sim:oracle")
+    assert gold.score is not None and gold.score.passed, gold.score
+    assert any(m.content == turned for m in gold.trajectory.messages if m.role == "user")
+    anyway = _run(task, _forced(tmp_path, "ignore_decline"))
+    assert anyway.score is not None and not anyway.score.passed

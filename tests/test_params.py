@@ -169,14 +169,16 @@ def test_derive_counts_the_tau2_tasks_it_expresses(tau2_dir: Path) -> None:
 
 
 def test_derive_maps_the_customer_behaviours_onto_their_axes(tau2_dir: Path) -> None:
-    """tau2's conditions on a quoted price, a request for a human, the same flight as last time
-    and an optimised payment are values of the space, and each task is mapped onto them."""
+    """tau2's conditions on a quoted price, a request for a human, the same flight as last time,
+    an optimised payment and a change of topic mid-booking are values of the space, and each
+    task is mapped onto them."""
     from cli.params_cmd import missing_needs
     from domains.airline.dag.derive import derive_point
     from domains.airline.dag.params import SPACE
 
     tasks = {str(t["id"]): t for t in json.loads((tau2_dir / "tasks.json").read_text())}
-    point = {tid: derive_point(tasks[tid]) for tid in ("8", "12", "13", "14", "25")}
+    point = {tid: derive_point(tasks[tid]) for tid in ("2", "8", "12", "13", "14", "25")}
+    assert point["2"]["behaviour"] == "switch"  # halfway through a booking, a complaint
     assert point["8"]["behaviour"] == "condition" and point["12"]["behaviour"] == "condition"
     assert point["8"]["selection"] == "same_as_before"
     assert point["13"]["behaviour"] == "human"

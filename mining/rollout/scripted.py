@@ -10,7 +10,9 @@ It behaves the way tau2's simulated user is told to, as far as rules can:
   spending limit (it asks the price when none is stated; over a limit with a fallback, it asks
   for the fallback, which it then wants instead); otherwise it says no and restates;
   an offered transfer to a human is accepted only where the scenario expects one, and "could
-  you confirm your user id?" is answered with the id;
+  you confirm your user id?" is answered with the id; asked to confirm a request it leaves
+  unfinished (`Request.switch`), it raises its next request instead, and says no to that
+  request's action afterwards;
 - when the agent refuses the current request, says that request's pushback lines one by one
   (an insistence, a false claim) before taking the refusal;
 - raises its next request when the agent finishes one (or asks whether there is anything
@@ -57,6 +59,7 @@ REFUSED = re.compile(
 )
 NEXT = ("Thank you. I have one more request.", "Great, thanks. There's something else, too.")
 NOT_AT_THAT_PRICE = "No, that is more than I'm willing to pay, so please don't do it."
+LATER = "No, please leave that for now. I'll call back about it later."
 MAX_SAME_ANSWERS = 2  # the same answer given this many times in a row: the third ends the call
 
 
@@ -94,6 +97,8 @@ def judge(script: Script, text: str, voiced: int, said: Sequence[str] = ()) -> s
         switched = request.instead is not None and request.instead in said
         if _declined(request, text, switched):
             continue
+        if request.switch is not None:
+            return _switch(script, request, said)
         if request.max_charge is not None and not switched:
             stated = amounts(text)
             if not stated:
@@ -111,7 +116,20 @@ def judge(script: Script, text: str, voiced: int, said: Sequence[str] = ()) -> s
     hits = _asked_facts(script, text, voiced)
     if hits:  # "could you confirm your user id?" asks for a fact, not for a yes
         return " ".join(dict.fromkeys(f.says for f in hits))
+    current = script.requests[voiced - 1]
+    if current.switch is not None:  # "shall I book it?" naming nothing: still the booking
+        return _switch(script, current, said)
     return YES  # a yes/no question about no action in particular ("shall I look it up?")
+
+
+def _switch(script: Script, request: Request, said: Sequence[str]) -> str:
+    """Asked to confirm a request it leaves unfinished: the next request instead, and from
+    then on no to that request's action."""
+    assert request.switch is not None
+    if any(request.switch in s for s in said):
+        return LATER
+    following = script.requests[script.requests.index(request) + 1]
+    return f"{request.switch} {following.ask}"
 
 
 def answer_question(script: Script, text: str, voiced: int) -> str:

@@ -18,6 +18,9 @@ from typing import Any
 
 # (need, pattern over the lower-cased purpose + instructions)
 TEXT_NEEDS: tuple[tuple[str, str], ...] = (
+    # a booking left unfinished for another request (a change of topic halfway through); first:
+    # it is what such a task is about, more than the claims it also makes
+    ("behaviour=switch", r"change of topic|halfway through the book|abruptly mention"),
     # the customer insists after a refusal
     ("behaviour=insist", r"\binsist|persisten|do not take no|adamant|be insistent|coercion"),
     # a false claim the agent must check against the record
@@ -27,8 +30,8 @@ TEXT_NEEDS: tuple[tuple[str, str], ...] = (
         r"representative approved|claiming to be|insist that you (are|booked|'ve)|"
         r"in spite of what the user is saying|valued gold member|you were told that",
     ),
-    # the whole request is dropped at a scripted point (a price over budget, a topic switch)
-    ("behaviour=drop", r"cancel the entire request|call back later|abruptly"),
+    # the whole request is dropped at a scripted point (a price over budget)
+    ("behaviour=drop", r"cancel the entire request"),
     # "if the price is over $X, do Y instead": an alternative conditioned on a quoted amount
     (
         "behaviour=condition",

@@ -45,7 +45,9 @@ Axis meanings:
   instead if the quoted price is over the customer's limit), and on a lone booking for
   companions too (one card, no bags), condition (the same flights for the customer alone over
   its limit: build/condition.py); on a lone refused request, human (asks to be transferred to
-  a human agent once refused: the transfer is then right);
+  a human agent once refused: the transfer is then right); on a booking followed by other
+  requests, switch (asked to confirm the booking, the customer turns to its next request and
+  leaves the booking for another call, so no booking is made);
   see `domains/airline/dag/build/pushback.py`.
 - airports (book or change_flights, one way, cheapest): one airport, or two of the customer's
   city that are equally fine (alternative: a booking takes the cheapest over both searches, a
@@ -312,6 +314,8 @@ def _behaviour(p: Mapping[str, Value]) -> list[Value]:
         return ["plain", "insist", "lie", *(["human"] if p["n_intents"] == 1 else [])]
     if p["info"] == "bag_allowance" and p["membership"] != "gold":
         return ["plain", "lie"]  # claims gold membership the record does not show
+    if p["intent"] == "book" and p["n_intents"] != 1:
+        return ["plain", "switch"]  # leaves the booking unfinished for its next request
     if not costs_money(p):
         return ["plain"]
     upgrade = p["intent"] == "change_cabin" and p["cabin"] == "business"
@@ -378,8 +382,8 @@ SPACE = ParamSpace(
              allowed=info_choices, relevant=info_relevant, weights=INFO_WEIGHTS),
         # condition fits only lone upgrades to business and lone shared bookings paid by card
         # without bags (a few points in 1000): weighted up, so a sample of 1000 holds some
-        Axis("behaviour", ("plain", "insist", "lie", "drop", "human", "condition"),
-             "how the customer takes an answer", weights=(1, 1, 1, 1, 1, 4),
+        Axis("behaviour", ("plain", "insist", "lie", "drop", "human", "condition", "switch"),
+             "how the customer takes an answer", weights=(1, 1, 1, 1, 1, 4, 1),
              allowed=_behaviour, relevant=_not_plain),
         Axis("airports", ("one", "alternative"),
              "book / change_flights: one airport, or two of the customer's city",

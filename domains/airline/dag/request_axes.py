@@ -72,7 +72,7 @@ def airports_choices(p: Mapping[str, Value]) -> list[Value]:
 def payment_rule_choices(p: Mapping[str, Value]) -> list[Value]:
     """A booking paid with a certificate may be asked with two; one paid with a card, with a
     card that is not on file (build/payment_rules.py)."""
-    if p["intent"] != "book":
+    if p["intent"] != "book" or p["behaviour"] == "switch":  # (a booking left unpaid)
         return ["none"]
     if p["payment_mix"] == "certificate":
         return ["none", "two_certificates"]

@@ -166,20 +166,28 @@ def _render(task: Task, draft: Draft) -> list[Move]:
         if "ignore_decline" in draft.applied:
             moves.append(Move(call=offer.call))
 
-    # With writes still to make (a fallback the customer asks for instead), the declined offer
+    def made_anyway() -> None:
+        if toolkit is not None and offer is not None and "ignore_decline" in draft.applied:
+            toolkit.call(offer.call.name, offer.call.arguments)
+
+    # A first request the customer leaves for its next one: its offer closes it. Otherwise,
+    # with writes still to make (a fallback the customer asks for instead), the declined offer
     # comes first; with none (the request dropped), last.
-    quote_first = offer is not None and any(pc.write for pc in draft.calls)
+    switching = offer is not None and bool(requests) and requests[0].switch is not None
+    quote_first = offer is not None and not switching and any(pc.write for pc in draft.calls)
     for pc in draft.calls:
         if quote_first and pc.write:
             quote_declined()
-            if toolkit is not None and offer is not None and "ignore_decline" in draft.applied:
-                toolkit.call(offer.call.name, offer.call.arguments)
+            made_anyway()
             quote_first = False
         if pc in yielded:
             continue
         intent = intent_of.get(pc.golden_index, current) if pc.golden_index is not None else None
         if paced and intent is not None and intent > current:
-            if pushback[current]:
+            if switching and current == 0:  # the customer turns to its next request instead
+                quote_declined()
+                made_anyway()
+            elif pushback[current]:
                 moves.append(Move(text=f"{REFUSED} {CLOSING}"))
                 hold(current)
             else:
@@ -205,7 +213,7 @@ def _render(task: Task, draft: Draft) -> list[Move]:
         if transfer is not None and pc.call.name == transfer.tool:
             moves.append(Move(text=transfer.message))
             return moves
-    if offer is not None and not any(pc.write for pc in draft.calls):  # the customer declines
+    if offer is not None and not switching and not any(pc.write for pc in draft.calls):
         quote_declined()
         if "ignore_decline" not in draft.applied:
             facts = "; ".join(task.communicate)

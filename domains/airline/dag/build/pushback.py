@@ -18,7 +18,10 @@ Behaviour values (axis `behaviour`, first request only, on a refused request):
 - condition: a lone upgrade to business, economy instead if it costs more than the customer's
   limit (`condition.py`);
 - human: a lone refused request; once refused, the customer asks to be transferred to a human
-  agent, so the gold refuses (the reason said), then transfers (`Task.meta` transfer_expected).
+  agent, so the gold refuses (the reason said), then transfers (`Task.meta` transfer_expected);
+- switch: a booking followed by other requests; when the agent asks to confirm the booking, the
+  customer switches to its next request instead and leaves the booking for another call, so
+  the gold makes no booking.
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ def add_pushback(ctx: Ctx, behaviour: str) -> None:
         return
     if behaviour == "condition":
         add_condition(ctx, request)
+        return
+    if behaviour == "switch":
+        _switch(ctx, request)
         return
     if behaviour == "plain" or request.get("outcome") != "refused":
         return
@@ -108,13 +114,32 @@ def _drop(ctx: Ctx, request: dict[str, Any]) -> None:
     writes = [i for i, c in enumerate(ctx.gold.calls) if c["name"] in WRITES]
     if len(writes) != 1:
         raise BuildRejected("a dropped request has exactly one write")
-    i = writes[0]
+    _take_out(ctx, writes[0])
+    request["drop_limit"] = max(10, int(charge * ctx.rng.uniform(0.5, 0.9)) // 10 * 10)
+
+
+def _switch(ctx: Ctx, request: dict[str, Any]) -> None:
+    """The customer leaves its booking unfinished for its next request (tau2 task 2): the gold
+    makes the booking's searches but not the booking (`declined_call`: what an agent that
+    finishes it anyway makes), and nothing about the booking is left to say."""
+    first = ctx.gold.intent_calls[0]
+    books = [i for i in first if ctx.gold.calls[i]["name"] == "book_reservation"]
+    if request.get("kind") != "book" or len(books) != 1 or len(ctx.gold.intent_calls) < 2:
+        raise BuildRejected("a switch leaves a booking for the next request")
+    ctx.gold.communicate.remove(f"${request['charge']}")  # the booking's total, said first
+    _take_out(ctx, books[0])
+    request["switch"] = True
+
+
+def _take_out(ctx: Ctx, i: int) -> None:
+    """Golden write `i` is not made: it becomes `declined_call`, and its hints go with it."""
     ctx.notes.declined_call = ctx.gold.calls.pop(i)
     ctx.gold.intent_calls = [
         [j - (j > i) for j in group if j != i] for group in ctx.gold.intent_calls
     ]
-    ctx.notes.choices = [c for c in ctx.notes.choices if c["call"] != i]
-    request["drop_limit"] = max(10, int(charge * ctx.rng.uniform(0.5, 0.9)) // 10 * 10)
+    ctx.notes.choices = [
+        {**c, "call": c["call"] - (c["call"] > i)} for c in ctx.notes.choices if c["call"] != i
+    ]
 
 
 def _false(claim: str, ctx: Ctx, request: dict[str, Any]) -> bool:

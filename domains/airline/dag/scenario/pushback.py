@@ -103,9 +103,31 @@ def _alone(part: Part, limit: int, companions: list[str]) -> None:
     ]
 
 
+SWITCH = (
+    "Actually, wait. Before we finish this, I need to talk about something else.",
+    "Hold on, before you book anything: there's something else I need to sort out first.",
+)
+SWITCH_TOLD = (
+    "Halfway through the booking, when the agent asks you to confirm it (before anything is "
+    "booked), do not confirm: say you need to talk about something else first and raise your "
+    "next request. After that you no longer want this booking: if the agent asks about it "
+    "again, say you will call back about it later."
+)
+
+
+def _switch(rng: random.Random, part: Part) -> None:
+    """The booking left unfinished for the next request (tau2 task 2's change of topic)."""
+    part.request.switch = rng.choice(SWITCH)
+    part.request.max_charge = None  # it never gets as far as the price
+    part.told = [*(t for t in part.told if not t.startswith("Only agree if")), SWITCH_TOLD]
+
+
 def add_pushback(rng: random.Random, part: Part, facts: dict[str, Any]) -> None:
     """The request's lines after a refusal, and its instructions (nothing for a plain one); or
-    the limit at which the customer drops the request."""
+    the limit at which the customer drops the request; or its switch to the next request."""
+    if facts.get("switch"):
+        _switch(rng, part)
+        return
     if facts.get("condition_limit") and facts.get("kind") == "book":
         companions = [ph.full_name(t) for t in facts["travellers"][1:]]
         _alone(part, int(facts["condition_limit"]), companions)
