@@ -12,6 +12,10 @@ from pydantic import BaseModel, Field
 
 from domains.base import ToolCall
 
+# Agent turns a rollout gets by default (tau2 counts steps likewise); synthesis builds no task
+# whose gold conversation needs more.
+MAX_TURNS = 30
+
 
 class Message(BaseModel):
     role: Literal["system", "user", "assistant", "tool"]

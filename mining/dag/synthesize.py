@@ -21,8 +21,10 @@ from domains import registry
 from domains.base import Domain, ToolCall
 from domains.dag import BuildRejected, DagSpec
 from domains.params import PINNED_ATTEMPTS, SAMPLE_ATTEMPTS, ParamError
+from domains.scenario import UserScenario
 from mining.core.errors import UserError
 from mining.core.task import Task
+from mining.core.trajectory import MAX_TURNS
 from mining.dag.paraphrase import Paraphraser, paraphrase_text
 from mining.dag.validate import INCONSISTENT, validate
 from mining.dag.walks import WalkError, check_walk, sample_walk, walk_signature
@@ -147,6 +149,9 @@ def synthesize_candidate(
     except BuildRejected as exc:
         return reject(f"build: {exc}")
     scenario = spec.scenario(built, rng) if spec.scenario is not None else None
+    turns = gold_turns(len(built.golden), _writes(dom, built.golden), scenario)
+    if turns > MAX_TURNS:
+        return reject(f"turns: the gold conversation needs {turns} agent turns, over {MAX_TURNS}")
     text = scenario.description() if scenario is not None else spec.text(built, rng)
     # Every text of the scenario is checked for leaks; the description for required facts.
     shown = [text, *scenario.texts()] if scenario is not None else [text]
@@ -157,8 +162,7 @@ def synthesize_candidate(
     features.setdefault("walk_length", float(len(walk.nodes())))
     features.setdefault("n_intents", float(len(walk.segments)))
     features.setdefault("golden_calls", float(len(built.golden)))
-    writes = dom.toolkit_type.write_tools()
-    features.setdefault("golden_writes", float(sum(c["name"] in writes for c in built.golden)))
+    features.setdefault("golden_writes", float(_writes(dom, built.golden)))
     features.setdefault("refusal", float(built.refusal))
     features["world_kb"] = round(len(json.dumps(built.world)) / 1024, 2)
     for intent in walk.intents():
@@ -199,6 +203,21 @@ def synthesize_candidate(
         cell=spec.space.cell(point),
         intents=walk.intents(),
     )
+
+
+def gold_turns(calls: int, writes: int, scenario: UserScenario | None) -> int:
+    """Agent turns the gold conversation takes: a turn per call, one more per write (it is
+    described and confirmed first), and per request one to answer it and one per pushback
+    the customer makes (the oracle against the scripted customer takes up to this many)."""
+    if scenario is None:
+        return calls + writes + 1
+    requests = scenario.script.requests
+    return calls + writes + len(requests) + sum(len(r.pushback) for r in requests) + 1
+
+
+def _writes(dom: Domain, calls: list[dict[str, Any]]) -> int:
+    writes = dom.toolkit_type.write_tools()
+    return sum(c["name"] in writes for c in calls)
 
 
 def sample_params(

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from mining.core.errors import UserError
+from mining.core.trajectory import MAX_TURNS
 from mining.core.window import Window
 from mining.llm.spec import TURN_TIMEOUT_S, parse_target, with_turn_timeout
 from mining.propose.context import ProposerContext, cell_cap
@@ -94,7 +95,7 @@ class HarvestConfig(BaseModel):
     rollout_concurrency: int = Field(
         default=4, description="rollouts of one candidate in flight at once (one wave)"
     )
-    max_turns: int = 30
+    max_turns: int = MAX_TURNS
     max_errored_rollouts: int | None = Field(
         default=None,
         description="errored rollouts a candidate may replace before it is left undecided "

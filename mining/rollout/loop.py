@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from domains import registry
 from domains.base import ToolCall, Toolkit
 from mining.core.task import Task
-from mining.core.trajectory import Message, Trajectory
+from mining.core.trajectory import MAX_TURNS, Message, Trajectory
 from mining.llm.errors import ProviderError
 from mining.llm.spec import ModelSpec
 from mining.rollout.scoring import Score, score_rollout
@@ -211,7 +211,7 @@ def run_rollout(
     index: int,
     seed: int,
     on_turn: Callable[[int], None] | None = None,
-    max_turns: int = 30,
+    max_turns: int = MAX_TURNS,
     *,
     user: UserProxy | None = None,
     max_errors: int = 10,
