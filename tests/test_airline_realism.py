@@ -140,3 +140,18 @@ def test_what_the_customer_quotes_names_one_payment_method(tasks: list[Task]) ->
             m = t.world["users"][t.meta["user_id"]]["payment_methods"][pid]
             key = (m["source"], m.get("amount", m.get("last_four")))
             assert keys.count(key) == 1, (t.task_id, key)
+
+
+@pytest.mark.parametrize("intent", ["book", "add_bags"])
+def test_bag_counts_stay_a_realistic_pile(intent: str) -> None:
+    """tau2's world never holds more than 2 bags per passenger; ours at most one more, also for
+    the largest allowances (a gold business party of five once booked 21 bags)."""
+    tasks = sample_tasks("airline", 120, 3, fixed_params={"intent": intent, "n_intents": 1})
+    assert len(tasks) == 120
+    extra = 0
+    for t in tasks:
+        for world in (t.world, t.expected_final_world):
+            for r in world["reservations"].values():
+                assert r["total_baggages"] <= 3 * len(r["passengers"]), (t.task_id, r)
+        extra += t.params["bags"] == "extra"
+    assert extra > 10  # bags over the allowance are still drawn

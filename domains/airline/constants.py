@@ -45,6 +45,11 @@ FREE_BAGS = {
     "silver": {"basic_economy": 1, "economy": 2, "business": 3},
     "gold": {"basic_economy": 2, "economy": 3, "business": 4},
 }
+# Checked bags a synthesized reservation or request holds at most, per passenger: tau2's world
+# never holds more than 2; one more leaves room for a bag over a 2-bag allowance. Over a larger
+# allowance a bag to pay for would take a pile no traveller checks (a gold business party of
+# five booking 21 bags), so such points have no paid bags.
+MAX_BAGS_PER_PASSENGER = 3
 # Compensation certificate per passenger, by what happened to the flight.
 COMPENSATION_PER_PASSENGER = {"cancelled": 100, "delayed": 50}
 

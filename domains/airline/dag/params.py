@@ -73,7 +73,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from domains.airline.constants import CABINS, FREE_BAGS
+from domains.airline.constants import CABINS, FREE_BAGS, MAX_BAGS_PER_PASSENGER
 from domains.airline.dag.request_axes import (
     INFO_WEIGHTS,
     INFOS,
@@ -290,12 +290,19 @@ def _selection(p: Mapping[str, Value]) -> list[Value]:
     return [s for s in SELECTIONS if p["intent"] == "book" or s != "same_as_before"]
 
 
+def bag_modes(membership: str, cabin: str) -> list[str]:
+    """The bag modes a request can take: within the free allowance (if there is one), and over
+    it (only where that stays a realistic number of bags, see MAX_BAGS_PER_PASSENGER)."""
+    free = FREE_BAGS[membership][cabin]
+    return ["free"] * (free > 0) + ["extra"] * (free < MAX_BAGS_PER_PASSENGER)
+
+
 def _bags(p: Mapping[str, Value]) -> list[Value]:
-    free = FREE_BAGS[str(p["membership"])][str(p["cabin"])]
+    modes: list[Value] = list(bag_modes(str(p["membership"]), str(p["cabin"])))
     if p["intent"] == "book":
-        return ["none", "free", "extra"] if free else ["none", "extra"]
+        return ["none", *modes]
     if p["intent"] == "add_bags":
-        return ["free", "extra"] if free else ["extra"]
+        return modes
     return ["none"]
 
 

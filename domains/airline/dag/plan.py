@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 
-from domains.airline.constants import CABINS, FREE_BAGS
+from domains.airline.constants import CABINS
 from domains.airline.dag.graph import RESERVATION_INTENTS
-from domains.airline.dag.params import chain, payment_choices
+from domains.airline.dag.params import bag_modes, chain, payment_choices
 from domains.airline.dag.request_axes import CHAINED_INFOS, partial_choices
 from domains.params import Point
 
@@ -45,8 +45,7 @@ def plan(point: Point, rng: random.Random) -> list[tuple[str, Point]]:
             sub["payment_mix"] = rng.choice(payment_choices(sub))
         elif sub["payment_mix"] not in payment_choices(sub):  # gift cards cannot pay for it
             sub["payment_mix"] = rng.choice(payment_choices(sub))
-        free = FREE_BAGS[str(sub["membership"])][str(sub["cabin"])]
-        sub["bags"] = rng.choice(["free", "extra"] if free else ["extra"])
+        sub["bags"] = rng.choice(bag_modes(str(sub["membership"]), str(sub["cabin"])))
         sub["disruption"] = (
             rng.choice(["cancelled", "delayed"]) if name == "compensation" else "cancelled"
         )

@@ -3,7 +3,7 @@ allowance (by the user's membership and the reservation's cabin, per passenger).
 
 from __future__ import annotations
 
-from domains.airline.constants import BAG_PRICE, FREE_BAGS
+from domains.airline.constants import BAG_PRICE, FREE_BAGS, MAX_BAGS_PER_PASSENGER
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.reservations import (
     make_reservation,
@@ -20,14 +20,17 @@ def build_add_bags(ctx: Ctx, seg: WalkSegment) -> None:
     rng = ctx.rng
     allowance = FREE_BAGS[str(w.user["membership"])][cabin]
     free = allowance * pax
+    most = MAX_BAGS_PER_PASSENGER * pax  # a realistic pile (params.bag_modes)
     if p["bags"] == "free":
         if free < 1:
             raise BuildRejected("no free bag allowance")
-        old = max(0, free - rng.randint(1, 3))
-        add = rng.randint(1, free - old)
+        old = rng.randint(0, min(free, 2 * pax) - 1)
+        add = rng.randint(1, min(3, min(free, most) - old))
     else:
-        old = max(0, free - rng.randint(0, 2))
-        add = free - old + rng.randint(1, 2)
+        if free >= most:
+            raise BuildRejected("no paid bag within a realistic number of bags")
+        old = rng.randint(max(0, free - 2), min(free, 2 * pax))
+        add = free - old + rng.randint(1, min(2, most - free))
     new_total = old + add
     nonfree = max(0, new_total - free)
     fee = BAG_PRICE * nonfree

@@ -18,6 +18,7 @@ from domains.airline.constants import (
     CERTIFICATE_AMOUNTS,
     FREE_BAGS,
     INSURANCE_PER_PASSENGER,
+    MAX_BAGS_PER_PASSENGER,
     day,
 )
 from domains.airline.dag.build.airports import TwoAirports, search_both, twin_route_fits
@@ -102,9 +103,9 @@ def build_book(ctx: Ctx, seg: WalkSegment) -> None:
     if bags_mode == "none":
         total_bags = 0
     elif bags_mode == "free":
-        total_bags = ctx.rng.randint(1, free)
-    else:
-        total_bags = free + ctx.rng.randint(1, 3)
+        total_bags = ctx.rng.randint(1, min(free, 2 * pax))
+    else:  # over the allowance, within a realistic pile (params.bag_modes)
+        total_bags = free + ctx.rng.randint(1, min(3, MAX_BAGS_PER_PASSENGER * pax - free))
     nonfree = max(0, total_bags - free)
     insurance = str(p["insurance"])
     fare = sum(g.price for g in golds) * pax
