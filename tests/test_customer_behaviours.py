@@ -260,3 +260,20 @@ def test_a_booking_left_for_the_next_request_is_not_made(tmp_path: Path) -> None
     assert any(m.content == turned for m in gold.trajectory.messages if m.role == "user")
     anyway = _run(task, _forced(tmp_path, "ignore_decline"))
     assert anyway.score is not None and not anyway.score.passed
+
+
+def test_a_claimed_passenger_count_is_checked_against_the_record(tmp_path: Path) -> None:
+    """tau2 task 2: the customer says more people travelled than the reservation holds; the
+    certificate follows the record and the agent says the count it found."""
+    task = _task(intent="compensation", behaviour="lie", policy_trap="no", n_intents=1)
+    assert task.features["user_lies"] == 1.0 and task.user_scenario is not None
+    res = next(c for c in task.golden_trajectory if "reservation_id" in c.arguments)
+    pax = len(task.world["reservations"][res.arguments["reservation_id"]]["passengers"])
+    certificate = next(c for c in task.golden_trajectory if c.name == "send_certificate")
+    assert certificate.arguments["amount"] in (50 * pax, 100 * pax)  # per passenger on record
+    assert f"{pax} passenger{'s' * (pax != 1)}" in task.communicate
+    said = task.user_scenario.script.requests[0].ask
+    assert f"There were {pax + 1} of us" in said
+    assert _run(task, "sim:oracle").score.passed  # type: ignore[union-attr]
+    believed = _run(task, _forced(tmp_path, "misstate_fact"))
+    assert believed.score is not None and not believed.score.passed

@@ -39,7 +39,8 @@ Axis meanings:
   reservations=by_duration (cancel_all); `none` elsewhere;
 - behaviour: how the customer takes an answer to the first request: plain (accepts it); on a
   refusal, insist (insists 2-5 times) or lie (claims what the record contradicts, then insists
-  once); on a bag-allowance question, lie (claims gold membership); on a lone booking, paid
+  once); on a bag-allowance question, lie (claims gold membership); on an allowed
+  compensation, lie (claims one traveller more than the record); on a lone booking, paid
   bags or upgrade, drop (the customer drops the whole request once the agent quotes a price
   over its limit, so nothing is written); on a lone upgrade to business, condition (economy
   instead if the quoted price is over the customer's limit), and on a lone booking for
@@ -323,6 +324,8 @@ def _behaviour(p: Mapping[str, Value]) -> list[Value]:
         return ["plain", "lie"]  # claims gold membership the record does not show
     if p["intent"] == "book" and p["n_intents"] != 1:
         return ["plain", "switch"]  # leaves the booking unfinished for its next request
+    if p["intent"] == "compensation":
+        return ["plain", "lie"]  # claims more travellers than the reservation holds
     if not costs_money(p):
         return ["plain"]
     upgrade = p["intent"] == "change_cabin" and p["cabin"] == "business"

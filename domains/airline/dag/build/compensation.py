@@ -3,7 +3,8 @@ cancels (the cancellation first, then the certificate), per passenger.
 
 Compensation is for silver or gold members, insured travellers or business passengers; a policy
 trap is a regular member without insurance in an economy cabin (refused; a delayed flight is
-still cancelled).
+still cancelled). With `behaviour=lie` on an allowed compensation, the customer claims one more
+traveller than the record: the certificate follows the record and the agent says the count.
 """
 
 from __future__ import annotations
@@ -95,5 +96,28 @@ def build_compensation(ctx: Ctx, seg: WalkSegment) -> None:
         ctx.notes.choice(idx, "amount", "amount", amount, alternatives)
     flight = f["flight_number"]
     request = {"kind": "compensation", "flight": flight, "date": fdate, "disruption": disruption}
+    if p.get("behaviour") == "lie" and not trap:
+        _claimed_count(ctx, request, pax, per_passenger)
     request["outcome"] = "refused" if trap else "done"
     text.requests.append({**request, **facts})
+
+
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+def _claimed_count(ctx: Ctx, request: dict[str, Any], pax: int, per_passenger: int) -> None:
+    """The customer claims one traveller more than the reservation holds (tau2 task 2): the
+    certificate follows the record, and the agent states the count it found."""
+    s = "s" * (pax != 1)
+    counted = f"{pax} passenger{s}"
+    ctx.gold.say(
+        counted,
+        f"{NUMBER_WORDS[pax]} passenger{s}",
+        f"{pax} traveller{s}",
+        f"{NUMBER_WORDS[pax]} traveller{s}",
+        f"{pax} {'people' if pax != 1 else 'person'}",
+    )
+    request["claim"] = "passengers"
+    request["claimed"] = pax + 1
+    ctx.notes.wrong_facts[counted] = f"{pax + 1} passengers"  # the count the customer claimed
+    ctx.notes.wrong_facts[f"${per_passenger * pax}"] = f"${per_passenger * (pax + 1)}"

@@ -204,8 +204,18 @@ def compensation(rng: random.Random, f: dict[str, Any]) -> Part:
             f"Your flight {f['flight']} on {f['date']} was cancelled, and you want compensation "
             "for it."
         )
+    told = ["Ask for compensation and accept what the agent can offer.", *outcome_lines(f)]
+    if f.get("claim") == "passengers":  # more travellers than the record (tau2 task 2)
+        n = int(f["claimed"])
+        claim = f"There were {n} of us on that reservation."
+        ask += f" {claim}"
+        facts.append(fact(claim, PEOPLE))
+        told.append(
+            f"You believe there were {n} passengers on that reservation and say so (the record "
+            "may say otherwise); if the agent tells you the actual number, accept it."
+        )
     part.request = request("compensation", ask, facts, f)
-    part.told = ["Ask for compensation and accept what the agent can offer.", *outcome_lines(f)]
+    part.told = told
     return part
 
 
