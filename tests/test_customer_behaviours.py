@@ -277,3 +277,30 @@ def test_a_claimed_passenger_count_is_checked_against_the_record(tmp_path: Path)
     assert _run(task, "sim:oracle").score.passed  # type: ignore[union-attr]
     believed = _run(task, _forced(tmp_path, "misstate_fact"))
     assert believed.score is not None and not believed.score.passed
+
+
+def test_a_confirmation_may_name_a_reservation_it_leaves_alone() -> None:
+    """A tau2 user accepts "I'll cancel ABC123; your other reservation XYZ789 stays as it is":
+    only a confirmation that would act on something it did not ask for is declined."""
+    task = _task(intent="cancel", n_intents=1, policy_trap="no", distractor_density="high")
+    assert task.user_scenario is not None
+    script = task.user_scenario.script
+    want = script.requests[0].wants[0]
+    user = task.world["users"][task.meta["user_id"]]
+    other = next(r for r in user["reservations"] if r != want)
+    convo: list[dict[str, Any]] = [{"role": "user", "content": script.opening}]
+    kept = (
+        f"I will cancel reservation {want}; your other reservation {other} stays as it is. "
+        "Shall I proceed?",
+        f"I will cancel {want}, and {other} won't be affected. Do you confirm?",
+        f"Cancelling {want} now; I'll leave {other} alone. Shall I go ahead?",
+    )
+    for offer in kept:
+        assert customer_reply(script, convo, offer).startswith("Yes"), offer
+    sloppy = (
+        f"I will cancel reservations {want} and {other}. Shall I proceed?",
+        f"I will cancel {want}, {other} as well. Do you confirm?",
+        f"I will cancel {want}; {other} will be cancelled too. Shall I go ahead?",
+    )
+    for offer in sloppy:
+        assert customer_reply(script, convo, offer).startswith("No"), offer

@@ -5,8 +5,9 @@ It behaves the way tau2's simulated user is told to, as far as rules can:
   words the agent's question contains; everything about the current request when the question
   names none), saying so when it does not know something;
 - when the agent asks to confirm an action, says yes only if the action is one it wants: the
-  text names what the request wants (its reservation, its flights) and none of what it would
-  decline (another reservation, a look-alike flight, another cabin), and costs no more than its
+  text names what the request wants (its reservation, its flights) and acts on none of what it
+  would decline (another reservation, a look-alike flight, another cabin: naming one to say it
+  stays as it is is fine, as a tau2 user would take it), and costs no more than its
   spending limit (it asks the price when none is stated; over a limit with a fallback, it asks
   for the fallback, which it then wants instead); otherwise it says no and restates;
   an offered transfer to a human is accepted only where the scenario expects one, and "could
@@ -55,6 +56,17 @@ HANDED_OVER = re.compile(r"\btransferr?(ed|ing)?\b.*\bhuman\b|\bhuman agent\b", 
 REFUSED = re.compile(
     r"\b(cannot|can't|can not|unable to|not able to|not allowed|not permitted|not possible|"
     r"not eligible|ineligible|does not allow|doesn't allow|won't be able|no exception)",
+    re.IGNORECASE,
+)
+# A confirmation is read part by part (sentences, clauses, list items), so that naming a thing
+# in order to say it is left alone does not count as acting on it.
+PARTS = re.compile(r"[.;:!?](?:\s+|$)|,\s+|\s+(?:and|but|while|whereas)\s+|\n+")
+SPARED = re.compile(
+    r"(?:\b(?:stays?|staying|remains?|remaining|unchanged|untouched|unaffected|"
+    r"as (?:it|they) (?:is|are)|(?:leave|leaving|left|keep|keeping|kept) "
+    r"(?:it|them|that|those|this|these|alone|as|your)|(?:leave|leaving|left) \S+ alone|"
+    r"no changes?)|"
+    r"(?:\bnot|n't|\bnever) (?:be )?(?:affect|change|cancel|touch|modif|include)\w*)\b",
     re.IGNORECASE,
 )
 NEXT = ("Thank you. I have one more request.", "Great, thanks. There's something else, too.")
@@ -170,5 +182,9 @@ def _word(want: str, have: str) -> bool:
 
 
 def _declined(request: Request, text: str, switched: bool = False) -> bool:
+    """The action would touch something the customer does not want: a declined id, flight or
+    cabin named in a part of the text that acts on it. A part saying the thing is left as it is
+    ("your other reservation XYZ789 stays as it is") acts on nothing."""
     rejects = request.instead_rejects if switched else request.rejects
-    return any(mentions(text, x, request.keeps) for x in rejects)
+    acting = [part for part in PARTS.split(text) if not SPARED.search(part)]
+    return any(mentions(part, x, request.keeps) for part in acting for x in rejects)
