@@ -93,8 +93,8 @@ def _mean(values: list[float]) -> float | None:
 def _minimality(
     original: dict[str, float], before: float, task: Task, profile: Profile, chain: list[Any]
 ) -> dict[str, Any]:
-    confirmed = [v for v in chain if v.outcome == "confirmed"]
-    after = confirmed[-1].complexity if confirmed else before
+    kept = [v for v in chain if v.kept]
+    after = kept[-1].complexity if kept else before
     weak_before = set(profile.weak_regions_of(original))
     return {
         "before": before,

@@ -128,13 +128,14 @@ def _update_frontier(store: Store, harvest_id: str, tag: str, complexity: int) -
 def frontier_entries(store: Store, harvest_id: str) -> list[FrontierEntry]:
     """Every probed hypothesis of a harvest, in order (what the strategist and the map read)."""
     rows = store._all(
-        "SELECT hypothesis_id, tag, complexity, status, evidence, move FROM wg_hypotheses "
+        "SELECT hypothesis_id, tag, complexity, status, evidence, move, "
+        "json_extract_string(outcome, '$.vein') FROM wg_hypotheses "
         "WHERE harvest_id = ? ORDER BY idx",
         [harvest_id],
     )
     return [
         FrontierEntry(hypothesis_id=r[0], tag=r[1], complexity=r[2], status=r[3], evidence=r[4],
-                      move=r[5])
+                      move=r[5], vein=r[6])
         for r in rows
     ]  # fmt: skip
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from domains.wg import WGVocabulary
 
@@ -24,6 +24,7 @@ class FrontierEntry(BaseModel):
     status: str
     evidence: str = ""
     move: str = ""
+    vein: str | None = Field(default=None, description="a confirmed failure's vein")
 
 
 class Cell(BaseModel):
@@ -60,6 +61,18 @@ class FrontierMap:
 
     def confirmed_by_tag(self) -> Counter[str]:
         return Counter(e.tag for e in self.entries if e.status == "confirmed")
+
+    def confirmed_by_vein(self) -> Counter[str]:
+        return Counter(e.vein for e in self.entries if e.status == "confirmed" and e.vein)
+
+    def veins(self, tag: str, level: int | None = None) -> set[str]:
+        """Veins of the confirmed failures of a tag (at one level, or at any)."""
+        return {
+            e.vein
+            for e in self.entries
+            if e.status == "confirmed" and e.vein and e.tag == tag
+            and (level is None or e.complexity == level)
+        }  # fmt: skip
 
     def render(self) -> str:
         """A text table: one row per tag, one column per complexity level."""

@@ -38,7 +38,7 @@ def entry_of(o: ProbeOutcome) -> FrontierEntry:
     h = o.hypothesis
     return FrontierEntry(
         hypothesis_id=h.hypothesis_id, tag=h.tag, complexity=h.complexity, status=o.status,
-        evidence=o.evidence, move=h.move,
+        evidence=o.evidence, move=h.move, vein=o.vein,
     )  # fmt: skip
 
 

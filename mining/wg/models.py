@@ -117,6 +117,9 @@ class Trial(BaseModel):
     tokens: int = 0
     cost_usd: float = 0.0
     failure_modes: list[str] = Field(default_factory=list)
+    vein: str | None = Field(
+        default=None, description="what the failed rollouts got wrong most often (mining.wg.veins)"
+    )
     records: list[TrialRollout] = Field(
         default_factory=list,
         description="the rollouts for the store's rollouts table; dropped once recorded, so a "
@@ -156,6 +159,8 @@ class Variant(BaseModel):
     target_rollouts: int = 0
     oracle_runs: int = 0
     truth: Truth = Field(default_factory=Truth)
+    vein: str | None = Field(default=None, description="what the variant's failures got wrong")
+    kept: bool = Field(default=False, description="became the current minimum")
 
 
 class ProbeOutcome(BaseModel):
@@ -171,6 +176,9 @@ class ProbeOutcome(BaseModel):
     oracle: OracleRun | None = None
     chain: list[Variant] = Field(default_factory=list)
     task: Task | None = Field(default=None, description="the minimum viable failure (confirmed)")
+    vein: str | None = Field(
+        default=None, description="the confirmed failure's vein; simpler variants must keep it"
+    )
     original_features: dict[str, float] = Field(default_factory=dict)
     original_complexity: float = 0.0
     target_rollouts: int = 0

@@ -31,6 +31,7 @@ from mining.store import delta
 from mining.wg import assertions
 from mining.wg.config import WGSettings, derive_seed
 from mining.wg.models import Hypothesis, OracleRun, OracleVerdict, Scenario, Trial, TrialRollout
+from mining.wg.veins import trial_vein
 
 INVALID_VERIFIER = "wg_invalid_verifier"
 
@@ -87,9 +88,11 @@ def run_trial(s: WGSettings, task: Task) -> Trial:
         cost += res.cost
         if not res.passed and res.score is not None and res.score.reasons:
             modes.append(res.score.reasons[0][:80])
+    vein = trial_vein(r.analysis.analysis for r in records if r.analysis is not None)
     return Trial(
         passes=passes, rollouts=rollouts, in_window=window.holds(passes, rollouts)
-        and rollouts == s.k, tokens=tokens, cost_usd=cost, failure_modes=modes, records=records,
+        and rollouts == s.k, tokens=tokens, cost_usd=cost, failure_modes=modes, vein=vein,
+        records=records,
     )  # fmt: skip
 
 

@@ -78,6 +78,7 @@ async def run_probe(s: WGSettings, h: Hypothesis, steps: ProbeSteps) -> ProbeOut
     tally(out, first)
     if first.status not in SIMPLIFIED or sc is None:
         return out
+    out.vein = first.trial.vein if first.trial is not None else None
     await _simplify(s, h, steps, out, sc.params)
     if out.status == "disproved" and out.task is not None:
         # Too hard at first (the target always failed, the oracle passed): a simpler variant
@@ -109,12 +110,21 @@ async def _simplify(
                     target_passes=r.trial.passes if r.trial else 0,
                     target_rollouts=r.target_rollouts,
                     oracle_runs=r.oracle_runs, truth=r.truth,
+                    vein=r.trial.vein if r.trial else None,
                 )
             )  # fmt: skip
-            if r.status == "confirmed" and r.task is not None:
+            if r.status == "confirmed" and r.task is not None and same_vein(out.vein, r.trial):
+                out.chain[-1].kept = True
                 current, improved = step.params, True
                 out.task, out.task_truth = r.task, r.truth
                 break
+
+
+def same_vein(vein: str | None, trial: Trial | None) -> bool:
+    """A simpler variant is the same failure when it fails in the original's vein; one that
+    fails another way (most often a chance slip) is not kept. Unknown veins (no analyst label;
+    trials recorded before veins existed) keep the variant, as before."""
+    return vein is None or trial is None or trial.vein is None or trial.vein == vein
 
 
 def _may_retest(s: WGSettings, out: ProbeOutcome) -> bool:

@@ -4,7 +4,9 @@ Offline it enumerates the domain's capability tags and complexity levels and cho
 map's evidence: narrow in on a boundary (a hold at one level and nothing yet at the next; a
 confirmed failure whose simpler level is untried), re-probe a productive cell, or explore a cell
 nobody touched. Anti-collapse is explicit: a tag holding its share of the confirmed failures
-(`max_tag_share` of N) is not probed again while others are open, and at least
+(`max_tag_share` of N) is not probed again while others are open, nor is a cell or a tag whose
+confirmed failures lie in a vein holding that share (a vein is what the failed rollouts got wrong,
+in the failure analyst's terms: several tags lead into one weakness), and at least
 `explore_share` of the hypotheses explore. A model strategist gets the same map and vocabulary
 through the structured-call helper; an answer naming no known tag or level falls back to the
 offline choice (recorded in `move`).
@@ -54,9 +56,25 @@ def make_hypothesis(
     )
 
 
+def _cap(s: WGSettings) -> int:
+    return max(1, math.floor(s.max_tag_share * s.n_tasks))
+
+
+def _capped_veins(fmap: FrontierMap, s: WGSettings) -> set[str]:
+    return {vein for vein, n in fmap.confirmed_by_vein().items() if n >= _cap(s)}
+
+
 def _capped(fmap: FrontierMap, s: WGSettings) -> set[str]:
-    cap = max(1, math.floor(s.max_tag_share * s.n_tasks))
-    return {tag for tag, n in fmap.confirmed_by_tag().items() if n >= cap}
+    """Tags at their cap of confirmed failures, and tags whose every confirmed failure lies in a
+    vein at its cap (probing them again most likely finds that weakness once more)."""
+    cap, full = _cap(s), _capped_veins(fmap, s)
+    by_tag = fmap.confirmed_by_tag()
+
+    def spent(tag: str) -> bool:
+        veins = fmap.veins(tag)
+        return bool(veins) and veins <= full
+
+    return {t.name for t in fmap.vocab.tags if by_tag[t.name] >= cap or spent(t.name)}
 
 
 def offline_choice(
@@ -64,7 +82,7 @@ def offline_choice(
 ) -> tuple[str, int, str]:
     """(tag, level, move) by the frontier's evidence; deterministic for a seed and index."""
     rng = random.Random(derive_seed("strategist", s.seed, index))
-    capped = _capped(fmap, s)
+    capped, full = _capped(fmap, s), _capped_veins(fmap, s)
     levels = sorted(vocab.levels)
     tags = [t.name for t in vocab.tags if t.name not in capped] or [t.name for t in vocab.tags]
     untouched = [(t, lv) for t in tags for lv in levels if not fmap.touched(t, lv)]
@@ -78,6 +96,8 @@ def offline_choice(
     for tag in tags:
         for lv in levels:
             status, cell = fmap.status(tag, lv), fmap.cells[(tag, lv)]
+            if status == "confirmed" and fmap.veins(tag, lv) & full:
+                continue  # stop spending on a vein once it holds its share
             if status == "holds" and lv + 1 in vocab.levels and not fmap.touched(tag, lv + 1):
                 scored.append((3.0, tag, lv + 1, "narrow: held one level below"))
             if status == "confirmed" and lv - 1 in vocab.levels and not fmap.touched(tag, lv - 1):
@@ -110,9 +130,11 @@ def model_prompt(vocab: WGVocabulary, fmap: FrontierMap, s: WGSettings) -> str:
     tags = "\n".join(f"- {t.name}: {t.statement}" for t in vocab.tags)
     levels = "\n".join(f"- {lv}: {dict(v)}" for lv, v in sorted(vocab.levels.items()))
     capped = ", ".join(sorted(_capped(fmap, s))) or "none"
+    veins = ", ".join(f"{v} ({n})" for v, n in fmap.confirmed_by_vein().most_common()) or "none"
     return (
         f"Capability tags:\n{tags}\n\nComplexity levels:\n{levels}\n\n"
         f"Frontier map (tag x level: status [counts]):\n{fmap.render()}\n\n"
+        f"Veins of the confirmed failures (what the target got wrong): {veins}\n"
         f"Tags at their cap of confirmed failures: {capped}\n"
         f"Confirmed failures so far: {sum(fmap.confirmed_by_tag().values())} of {s.n_tasks}."
     )
