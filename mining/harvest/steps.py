@@ -162,13 +162,15 @@ def rollout_record(
 def analyze(task: Task, rec: RolloutRecord) -> AnalysisRecord:
     """Label why a failed rollout failed."""
     from mining.rollout.analyst import analyze as run_analyst
+    from mining.rollout.analyst import unlabelled
 
     result = run_analyst(task, _rebuild(rec))
+    reasons = list((rec.score or {}).get("reasons") or [])
     return AnalysisRecord(
         rollout_id=rec.rollout_id,
         candidate_id=rec.candidate_id,
         harvest_id=rec.harvest_id,
-        top_label=str(result.top_label),
+        top_label=str(result.top_label) if result.top_label else unlabelled(reasons),
         analysis=result.model_dump(mode="json"),
     )
 

@@ -55,6 +55,18 @@ PRIORITY: list[FailureLabel] = [
 ]
 
 
+UNLABELLED = "unlabelled"
+
+
+def unlabelled(reasons: list[str]) -> str:
+    """The label of a failed rollout the taxonomy does not explain: the verifier check it failed
+    ("unlabelled: not communicated"), so a summary says what went wrong rather than None."""
+    if not reasons:
+        return UNLABELLED
+    check = reasons[0].split(":", 1)[0].removesuffix(" from the expected one")
+    return f"{UNLABELLED}: {check}"
+
+
 class Evidence(BaseModel):
     call_index: int | None = Field(default=None, description="index among the agent's calls")
     tool: str | None = None

@@ -210,8 +210,10 @@ class Reads(Connected):
             )
         )
         modes = self._all(
-            "SELECT top_label, count(*) AS n FROM analyses WHERE harvest_id = ? "
-            "GROUP BY top_label ORDER BY n DESC, top_label LIMIT ?",
+            # Rows from before the fallback label kept the text 'None' for "no label".
+            "SELECT CASE top_label WHEN 'None' THEN 'unlabelled' ELSE top_label END AS label, "
+            "count(*) AS n FROM analyses WHERE harvest_id = ? "
+            "GROUP BY label ORDER BY n DESC, label LIMIT ?",
             [harvest_id, top],
         )
         # Diversity of what the harvest kept (not of everything it tried).
