@@ -49,3 +49,25 @@ def test_a_recorded_probe_counts_in_the_counters_a_resumed_harvest_reloads() -> 
     summary = store.summary("r")  # harvest show says what the budget counted
     assert summary.oracle_rollouts == c.oracle_rollouts
     assert f"and {c.oracle_rollouts} oracle rollouts" in "\n".join(render_lines(summary))
+
+
+def test_the_summary_cost_line_counts_the_oracles_tokens_and_dollars() -> None:
+    s = WGSettings(harvest_id="c", seed=1, n_tasks=1)
+    run = run_wg(s)
+    store = Store(":memory:")
+    store.record_harvest(
+        HarvestRecord(harvest_id="c", domain="airline", mode="wg", target=s.target, n_tasks=1,
+                      config={})
+    )  # fmt: skip
+    for out in run.outcomes:
+        record_probe(store, "c", out, s.k, s.n_tasks)
+    tokens = sum(o.oracle_tokens for o in run.outcomes)
+    cost = sum(o.oracle_cost_usd for o in run.outcomes)
+    # every oracle run of the harvest, the simplification variants' too, not the first ones only
+    assert tokens > sum(o.oracle.tokens for o in run.outcomes if o.oracle is not None) > 0
+    summary = store.summary("c")
+    assert (summary.oracle_tokens, summary.oracle_cost_usd) == (tokens, cost)
+    line = next(x for x in render_lines(summary) if x.startswith("tokens"))
+    assert f"oracle {tokens} tokens, ${cost:.4f}" in line
+    total = summary.tokens_in + summary.tokens_out + tokens
+    assert f"total {total} tokens, ${summary.cost_usd + cost:.4f}" in line

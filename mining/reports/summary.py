@@ -39,7 +39,9 @@ class HarvestSummary(BaseModel):
     undecided: int = Field(default=0, description="candidates with too many errored rollouts")
     tokens_in: int = 0
     tokens_out: int = 0
-    cost_usd: float = 0.0
+    cost_usd: float = Field(default=0.0, description="the target's rollouts")
+    oracle_tokens: int = Field(default=0, description="mode wg: the oracle's rollouts' tokens")
+    oracle_cost_usd: float = Field(default=0.0, description="mode wg: the oracle's rollouts' cost")
     tau2_passes: int = Field(default=0, description="rollouts that pass on tau2's terms")
     tau2_scored: int = Field(default=0, description="rollouts with a verdict on tau2's terms")
     harvested_pass_rate: float | None = Field(
@@ -87,13 +89,25 @@ def render_lines(s: HarvestSummary) -> list[str]:
         "(not target failures)",
         f"kept tasks  pass rate {_rate(s.harvested_pass_rate)} (toolmine), "
         f"{_rate(s.harvested_tau2_pass_rate)} (tau2's terms: order-sensitive, transfers ignored)",
-        f"tokens      {s.tokens_in} in / {s.tokens_out} out, cost ${s.cost_usd:.4f}",
+        _cost_line(s),
         f"pass rates  {hist or 'none'}",
         f"failures    {modes}",
         f"diversity   {s.distinct_cells} cells, largest cell share {s.largest_cell_share:.0%}, "
         f"{s.distinct_users} users, {s.distinct_routes} routes (harvested tasks)",
         f"kept modes  {_mode_mix(s)}",
     ]
+
+
+def _cost_line(s: HarvestSummary) -> str:
+    """Every paid role's tokens and dollars: the target's, and the oracle's when there is one."""
+    target = f"tokens      {s.tokens_in} in / {s.tokens_out} out, cost ${s.cost_usd:.4f}"
+    if not (s.oracle_tokens or s.oracle_cost_usd or s.oracle_rollouts):
+        return target
+    total = s.cost_usd + s.oracle_cost_usd
+    return (
+        f"{target} (target); oracle {s.oracle_tokens} tokens, ${s.oracle_cost_usd:.4f}; "
+        f"total {s.tokens_in + s.tokens_out + s.oracle_tokens} tokens, ${total:.4f}"
+    )
 
 
 def _mode_mix(s: HarvestSummary) -> str:

@@ -159,7 +159,7 @@ def probe_outcomes(store: Store, harvest_id: str) -> list[dict[str, Any]]:
     return [json.loads(r[0]) for r in rows]
 
 
-def summary_counts(store: Reads, harvest_id: str) -> dict[str, int]:
+def summary_counts(store: Reads, harvest_id: str) -> dict[str, int | float]:
     """A WG harvest's counts in the summary's terms: a hypothesis is an iteration, each world it
     built (first and simplification variants) a candidate, one stopped before any target rollout
     a rejected one, the target rollouts of every trial the rollouts, and the oracle's apart."""
@@ -174,11 +174,16 @@ def summary_counts(store: Reads, harvest_id: str) -> dict[str, int]:
         "WHERE harvest_id = ?",
         [harvest_id],
     )[0]
-    passes = 0
+    passes = oracle_tokens = 0
+    oracle_cost = 0.0
     for row in store._all("SELECT outcome FROM wg_hypotheses WHERE harvest_id = ?", [harvest_id]):
         out = json.loads(row[0])
         passes += (out.get("trial") or {}).get("passes", 0)
         passes += sum(v.get("target_passes", 0) for v in out.get("chain", []))
+        # Outcomes recorded before the oracle's spending was summed keep its first run only.
+        first = out.get("oracle") or {}
+        oracle_tokens += out.get("oracle_tokens", first.get("tokens", 0))
+        oracle_cost += out.get("oracle_cost_usd", first.get("cost_usd", 0.0))
     return {
         "iterations": int(hyps),
         "candidates": int(hyps + variants),
@@ -186,4 +191,6 @@ def summary_counts(store: Reads, harvest_id: str) -> dict[str, int]:
         "rollouts": int(rollouts),
         "oracle_rollouts": int(oracle),
         "passes": passes,
+        "oracle_tokens": int(oracle_tokens),
+        "oracle_cost_usd": float(oracle_cost),
     }

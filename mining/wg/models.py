@@ -185,6 +185,8 @@ class ProbeOutcome(BaseModel):
     oracle_runs: int = 0
     tokens: int = 0
     cost_usd: float = Field(default=0.0, description="the target's and the oracle's rollouts")
+    oracle_tokens: int = Field(default=0, description="of `tokens`, the oracle's")
+    oracle_cost_usd: float = Field(default=0.0, description="of `cost_usd`, the oracle's")
     task_truth: Truth = Field(default_factory=Truth, description="ground truth of `task`")
     decisions: list[OracleDecision] = Field(default_factory=list)
     broken_worlds: int = Field(default=0, description="worlds the ground truth calls broken")

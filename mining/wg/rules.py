@@ -74,6 +74,8 @@ def tally(out: ProbeOutcome, r: ScenarioResult) -> None:
     out.stopped_by_checks += int(broken and r.checks is not None and not r.checks.ok)
     out.broken_target_rollouts += r.target_rollouts if broken else 0
     if r.oracle is not None:
+        out.oracle_tokens += r.oracle.tokens
+        out.oracle_cost_usd += r.oracle.cost_usd
         out.decisions.append(OracleDecision(confirmed=r.oracle.passed, truth_broken=r.truth.broken))
 
 
