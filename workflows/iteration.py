@@ -32,8 +32,6 @@ from typing import Any, TypeVar, cast
 from temporalio import workflow
 from temporalio.exceptions import (
     ActivityError,
-    ApplicationError,
-    TimeoutError,
     is_cancelled_exception,
 )
 
@@ -71,6 +69,7 @@ with workflow.unsafe.imports_passed_through():
     from mining.harvest.logs import at
     from mining.harvest.tally import Tally
     from mining.store.records import FailedAttempts, RolloutOutcome, rollout_key
+    from workflows.local_ledger import run_local
     from workflows.models import IterationInput
     from workflows.policies import COMPUTE_RETRY, ledger_retry
 
@@ -345,26 +344,9 @@ class MiningIterationWorkflow:
     async def _ledger(self, name: str, arg: BaseModel, result: type[T], summary: str) -> T:
         cfg: HarvestConfig = self._inp.config
         if self._local:  # runs in this worker: the input never reaches the server
-            try:
-                return await workflow.execute_local_activity(
-                    name,
-                    arg,
-                    result_type=result,
-                    start_to_close_timeout=timedelta(seconds=cfg.timeouts.ledger_s),
-                    retry_policy=ledger_retry(cfg),
-                    summary=summary,
-                )
-            except (ApplicationError, TimeoutError) as exc:
-                # A local activity's failure arrives bare: name the step, as a remote one's does.
-                raise ActivityError(
-                    f"local activity {name} failed",
-                    scheduled_event_id=0,
-                    started_event_id=0,
-                    identity="",
-                    activity_type=name,
-                    activity_id="",
-                    retry_state=None,
-                ) from exc
+            return await run_local(
+                name, arg, result, cfg.timeouts.ledger_s, ledger_retry(cfg), summary
+            )
         _check(arg, f"input of {name}")
         return await workflow.execute_activity(
             name,

@@ -46,11 +46,15 @@ with workflow.unsafe.imports_passed_through():
     )
     from mining.wg.orchestrate import run_probe
     from mining.wg.rules import probe_totals
+    from workflows.local_ledger import run_local
     from workflows.policies import COMPUTE_RETRY, LEDGER_RETRY
 
 T = TypeVar("T", bound=BaseModel)
 # A trial's target rollouts go to the rollouts table (a ledger step after each trial).
 TRIAL_ROLLOUTS_PATCH = "wg-trial-rollouts"
+# Ledger steps (frontier read, trial and probe records) as local activities: a trial's
+# trajectories cross the server once (the trial's result), not twice (and its record's input).
+LOCAL_LEDGER_PATCH = "wg-local-ledger"
 
 
 class ProbeInput(BaseModel):
@@ -67,6 +71,7 @@ class ProbeWorkflow:
     @workflow.run
     async def run(self, inp: ProbeInput) -> IterationTotals:
         self._inp = inp
+        self._local = workflow.patched(LOCAL_LEDGER_PATCH)  # probes started before: remote
         cfg = inp.config
         s = wg_settings(cfg.model_copy(update={"harvest_id": inp.harvest_id}))
         s.rollouts_left = inp.rollouts_left
@@ -86,15 +91,21 @@ class ProbeWorkflow:
         record = RecordProbeInput(
             harvest_id=inp.harvest_id, outcome=out, k=cfg.k, n_tasks=cfg.n_tasks
         )
-        check_payload(record, f"probe {h.hypothesis_id}", workflow.payload_converter())
-        rec = await self._ledger(names.WG_RECORD_PROBE, record, RecordProbeOutput)
+        rec = await self._ledger(
+            names.WG_RECORD_PROBE, record, RecordProbeOutput, f"probe {h.hypothesis_id}"
+        )
         return probe_totals(inp.index, out, rec.harvested)
 
     def _log(self, message: str) -> None:
         workflow.logger.info(message, extra=at(self._inp.harvest_id, self._inp.index))
 
-    async def _ledger(self, name: str, arg: BaseModel, result: type[T]) -> T:
+    async def _ledger(self, name: str, arg: BaseModel, result: type[T], what: str = "") -> T:
         cfg = self._inp.config
+        summary = f"{name.replace('_', ' ')} (hypothesis {self._inp.index})"
+        if self._local:  # runs in this worker: the input never reaches the server
+            return await run_local(name, arg, result, cfg.timeouts.ledger_s, LEDGER_RETRY, summary)
+        if what:
+            check_payload(arg, what, workflow.payload_converter())
         return await workflow.execute_activity(
             name,
             arg,
@@ -102,7 +113,7 @@ class ProbeWorkflow:
             task_queue=cfg.queues.ledger,
             start_to_close_timeout=timedelta(seconds=cfg.timeouts.ledger_s),
             retry_policy=LEDGER_RETRY,
-            summary=f"{name.replace('_', ' ')} (hypothesis {self._inp.index})",
+            summary=summary,
         )
 
     async def _compute(
@@ -148,8 +159,7 @@ class _ActivitySteps:
         # Trials of older runs carry no records (and their histories no such step).
         if trial.records and workflow.patched(TRIAL_ROLLOUTS_PATCH):
             record = RecordTrialInput(world=sc.world, records=trial.records)
-            check_payload(record, f"trial {sc.scenario_id}", workflow.payload_converter())
-            await self.wf._ledger(names.WG_RECORD_TRIAL, record, Ack)
+            await self.wf._ledger(names.WG_RECORD_TRIAL, record, Ack, f"trial {sc.scenario_id}")
         return trial
 
     async def oracle(self, sc: Scenario, h: Hypothesis, trial: Trial) -> OracleVerdict:
