@@ -240,3 +240,23 @@ def test_card_not_on_file_is_not_charged_the_card_on_file_pays(tmp_path: Path) -
     assert _score(task, "sim:oracle").passed
     broken = _score(task, _forced(tmp_path, "break_payment_rule"))
     assert not broken.passed and not broken.state_match
+
+
+def test_a_round_trips_return_flight_alone_moves_after_the_outbound(tmp_path: Path) -> None:
+    """tau2 task 21: the policy allows changing one leg; the return moves to a day after the
+    outbound, which stays as it was."""
+    task = _task(intent="change_flights", leg="return", policy_trap="no", n_intents=1)
+    assert task.features["leg_return"] == 1.0
+    update = next(c for c in task.golden_trajectory if c.name == "update_reservation_flights")
+    before = task.world["reservations"][update.arguments["reservation_id"]]["flights"]
+    after = update.arguments["flights"]
+    half = len(before) // 2
+    assert [f["flight_number"] for f in after[:half]] == [f["flight_number"] for f in before[:half]]
+    assert {f["date"] for f in after[half:]} != {f["date"] for f in before[half:]}
+    assert max(f["date"] for f in after[:half]) < min(f["date"] for f in after[half:])
+    search = next(c for c in task.golden_trajectory if c.name.startswith("search_"))
+    assert search.arguments["destination"] == before[0]["origin"]  # the way back home
+    scenario = task.user_scenario
+    assert scenario is not None and "return flight" in scenario.instructions.reason_for_call
+    assert _score(task, "sim:oracle").passed
+    assert not _score(task, _forced(tmp_path, "distractor_flight")).passed

@@ -177,7 +177,8 @@ def test_derive_maps_the_customer_behaviours_onto_their_axes(tau2_dir: Path) -> 
     from domains.airline.dag.params import SPACE
 
     tasks = {str(t["id"]): t for t in json.loads((tau2_dir / "tasks.json").read_text())}
-    point = {tid: derive_point(tasks[tid]) for tid in ("2", "8", "12", "13", "14", "25")}
+    point = {tid: derive_point(tasks[tid]) for tid in ("2", "8", "12", "13", "14", "21", "25")}
+    assert point["21"]["leg"] == "return"  # the return flights of a round trip changed
     assert point["2"]["behaviour"] == "switch"  # halfway through a booking, a complaint
     assert point["8"]["behaviour"] == "condition" and point["12"]["behaviour"] == "condition"
     assert point["8"]["selection"] == "same_as_before"

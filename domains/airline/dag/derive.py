@@ -20,7 +20,7 @@ Axes that cannot be read from the task file (membership, distractor_density) are
 Each point also lists under "needs" what else the task tests, as `axis=value` strings
 (`domains/airline/dag/needs.py`); `params derive` counts a task as expressible when every need
 is a value of the space. A need on an axis (behaviour, selection, payment_mix, partial, info,
-airports, payment_rule, reservations) also sets that axis (behaviour is plain without one).
+airports, payment_rule, reservations, leg) also sets that axis (behaviour is plain without one).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ KEYWORDS = {
 # Axes a need may name (`needs.py`); the other needs (intents, counts) are read elsewhere.
 NEED_AXES = frozenset(
     {"behaviour", "selection", "payment_mix", "partial", "info", "airports", "payment_rule"}
-    | {"reservations"}
+    | {"reservations", "leg"}
 )
 RES_ID = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6}\b")
 

@@ -77,6 +77,8 @@ TEXT_NEEDS: tuple[tuple[str, str], ...] = (
     ),
     ("selection=same_as_before", r"exact same flight|exactly the same as your current"),
     ("airports=alternative", r"ewr and phl|either ewr or jfk|multiple airports"),
+    # a round trip's return flight moved, the outbound kept
+    ("leg=return", r"change the return flights?\b|return flights needs? also"),
 )
 # A transfer the customer asked for (an explicit request for a human) is right in the gold.
 ASKS_HUMAN = re.compile(r"ask to be transferred|you ask to be transferred")

@@ -63,8 +63,11 @@ Axis meanings:
   upcoming business reservation moved to economy and the total refunded stated
   (build/downgrade.py); by_duration (cancel_all with info=durations): the upcoming ones with a
   flight longer than some hours, the durations stated (build/durations.py).
-The axes added for issue 19 (partial, info, behaviour, airports, payment_rule, reservations)
-come last and are left out of signatures at their default (none / plain / one / every), so
+- leg (change_flights on a round trip): outbound (moved, the return kept) or return (the
+  return flight moved to a day after the outbound, the outbound kept);
+The axes added for issue 19 (partial, info, behaviour, airports, payment_rule, reservations,
+leg) come last and are left out of signatures at their defaults (none / plain / one / every /
+outbound), so
 every point that existed before them keeps its task and fingerprint. cancel_all cancels every
 upcoming reservation the policy allows and no other. insurance, complaint and partial_change
 are always refused (policy_trap=yes): see `domains/airline/dag/build/refused.py`.
@@ -83,6 +86,7 @@ from domains.airline.dag.request_axes import (
     away_from_default,
     info_choices,
     info_relevant,
+    leg_choices,
     partial_choices,
     partial_relevant,
     payment_rule_choices,
@@ -407,6 +411,9 @@ SPACE = ParamSpace(
              "the ones with a flight over some hours; "
              "change_cabin: every business reservation to economy",
              allowed=reservations_choices, relevant=away_from_default("reservations", "every")),
+        Axis("leg", ("outbound", "return"),
+             "change_flights on a round trip: the outbound moves, or the return flight only",
+             allowed=leg_choices, relevant=away_from_default("leg", "outbound")),
     ),
     cell_axes=("intent", "second_intent", "policy_trap", "cabin", "passengers"),
     buckets={"passengers": lambda n: passengers_bucket(int(n))},

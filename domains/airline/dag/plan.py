@@ -30,6 +30,7 @@ def plan(point: Point, rng: random.Random) -> list[tuple[str, Point]]:
         sub["airports"] = "one"  # the first request's axes from here on
         sub["payment_rule"] = "none"
         sub["reservations"] = "every"
+        sub["leg"] = "outbound"
         sub["partial"] = rng.choice(partial_choices(sub)) if name == "partial_change" else "none"
         sub["info"] = rng.choice(list(CHAINED_INFOS)) if name == "info" else "none"
         sub["reservation_known"] = (

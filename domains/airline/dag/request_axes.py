@@ -1,6 +1,7 @@
 """Which values the airline space's request axes allow, given the axes drawn before them: the
 part of a partial change, the figure an information request asks for, the airports of the
-customer's city, a payment rule, and the set of reservations a rule covers (their meanings: the
+customer's city, a payment rule, the set of reservations a rule covers, and which leg of a
+round trip a flight change moves (their meanings: the
 docstring of `domains/airline/dag/params.py`, which declares the axes in `SPACE`). These axes
 come after every older axis and stay out of signatures at their defaults.
 """
@@ -90,6 +91,13 @@ def reservations_choices(p: Mapping[str, Value]) -> list[Value]:
     if p["intent"] == "cancel_all":
         return ["every", "listed", "duplicates"]
     return ["all_business"] if p["info"] == "savings" else ["every"]
+
+
+def leg_choices(p: Mapping[str, Value]) -> list[Value]:
+    """A round trip's flight change may move the return flight instead of the outbound
+    (build/change_flights.py; one airport: the other airport's rule is about the outbound)."""
+    round_trip = p["intent"] == "change_flights" and p["trip_type"] == "round_trip"
+    return ["outbound", "return"] if round_trip and p["airports"] == "one" else ["outbound"]
 
 
 def away_from_default(axis: str, default: Value):  # type: ignore[no-untyped-def]

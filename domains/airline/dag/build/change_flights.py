@@ -1,5 +1,7 @@
 """Intent `change_flights`: move a reservation's outbound to another date, picking the new flight
-by the criterion, same cabin, paying or refunding the fare difference.
+by the criterion, same cabin, paying or refunding the fare difference. With `leg=return` (a round
+trip), the return flight moves instead, to a day after the outbound (tau2 task 21: the policy
+allows changing one leg, and the new return must still come after the outbound).
 
 A policy trap is a basic-economy reservation (it cannot be modified): the agent must refuse; the
 new date's flights exist anyway, since a refusing agent may still search them.
@@ -16,7 +18,7 @@ from domains.airline.dag.build.reservations import (
     target_reservation,
     update_payment,
 )
-from domains.airline.dag.build.search import BEATEN_BY, search_options, search_tool
+from domains.airline.dag.build.search import BEATEN_BY, Option, search_options, search_tool
 from domains.airline.dag.build.timeline import created_long_ago
 from domains.airline.dag.build.world import GIFT_CARD_MAX
 from domains.dag import WalkSegment
@@ -31,6 +33,9 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
     out_day = rng.randint(17, 24)
     back_day = rng.randint(out_day + 3, 30) if trip == "round_trip" else None
     new_day = rng.choice([d for d in range(16, (back_day or 31)) if d != out_day])
+    back = p.get("leg") == "return" and back_day is not None
+    if back:  # a day after the outbound, not the return's own
+        new_day = rng.choice([d for d in range(out_day + 1, 31) if d != back_day])
     hubs_needed = ctx.k + 1 + (criterion in BEATEN_BY)  # a hub per option of the search
     two_airports = p.get("airports") == "alternative"
     airports = tuple(sorted(w.pools.airports))
@@ -53,8 +58,13 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
     ctx.lookup_user()
     facts = target_reservation(ctx, seg, res)
     n_out = 2 if one_stop else 1
-    old_out = res["flights"][:n_out]
+    old_out = res["flights"][:n_out]  # the legs that move
     kept = res["flights"][n_out:]
+    origin, dest = res["origin"], res["destination"]
+    if back:
+        old_out, kept = res["flights"][n_out:], res["flights"][:n_out]
+        origin, dest = dest, origin
+        facts["leg"] = "return"
     facts.update(
         {
             "kind": "change_flights",
@@ -67,13 +77,12 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
     )
     text.required.append(facts["new_date"])
     if not trap:
-        origin, dest = res["origin"], res["destination"]
         ctx.gold.call(search_tool(one_stop), origin=origin, destination=dest, date=day(new_day))
     # One gift card ($300 at most) pays only a small fare difference.
     old_fare = sum(f["price"] for f in old_out)
     cap = old_fare + GIFT_CARD_MAX // pax if p["payment_mix"] == "gift_cards" else None
     gold, others = search_options(
-        ctx, res["origin"], res["destination"], day(new_day), cabin, pax, criterion, one_stop, cap
+        ctx, origin, dest, day(new_day), cabin, pax, criterion, one_stop, cap
     )
     if criterion == "named":
         facts["named"] = [list(gold.legs)]
@@ -97,9 +106,9 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
     pay_pid, pay = update_payment(ctx, str(p["payment_mix"]), diff)
     facts["payment"], facts["charge"] = pay, max(0, diff)
     text.required.append(pay["fact"])
-    new_flights = [{"flight_number": fn, "date": gold.date} for fn in gold.legs] + [
-        {"flight_number": f["flight_number"], "date": f["date"]} for f in kept
-    ]
+    moved = [{"flight_number": fn, "date": gold.date} for fn in gold.legs]
+    stay = [{"flight_number": f["flight_number"], "date": f["date"]} for f in kept]
+    new_flights = stay + moved if back else moved + stay
     idx = ctx.gold.call(
         "update_reservation_flights",
         reservation_id=res["reservation_id"],
@@ -107,14 +116,12 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
         flights=new_flights,
         payment_id=pay_pid,
     )
-    alts = [
-        {
-            "value": [{"flight_number": fn, "date": o.date} for fn in o.legs]
-            + new_flights[len(gold.legs) :],
-            "why": o.kind,
-        }
-        for o in others
-    ]
+
+    def with_legs(o: Option) -> list[dict[str, str]]:
+        legs = [{"flight_number": fn, "date": o.date} for fn in o.legs]
+        return stay + legs if back else legs + stay
+
+    alts = [{"value": with_legs(o), "why": o.kind} for o in others]
     if alts:
         ctx.notes.choice(idx, "flight", "flights", new_flights, alts)
     if criterion != "named":

@@ -21,8 +21,8 @@ _duplicates / _all_business / _by_duration (a rule over the reservations the cus
 its duplicate bookings, its business ones, or the ones with a long flight),
 info_over_reservations (a figure over several reservations), user_condition (the customer's
 choice depends on the quoted price), user_switches (it leaves its booking unfinished for its
-next request). Axis features are 1 only when the first intent uses that
-axis.
+next request), leg_return (a round trip's return flight moved, not the outbound). Axis
+features are 1 only when the first intent uses that axis.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ FEATURES = frozenset(
         "user_asks_human",
         "user_condition",
         "user_switches",
+        "leg_return",
         "payment_two_certificates",
         "payment_card_not_on_file",
         "reservations_listed",
@@ -122,6 +123,7 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     f["user_asks_human"] = float(bool(first_request.get("asks_human")))
     f["user_condition"] = float(bool(first_request.get("condition_limit")))
     f["user_switches"] = float(bool(first_request.get("switch")))
+    f["leg_return"] = float(first_request.get("leg") == "return")
     for rule in ("listed", "duplicates", "all_business", "by_duration"):
         f[f"reservations_{rule}"] = float(first_request.get("set") == rule)
     f["info_over_reservations"] = float(first_request.get("info") in OVER_RESERVATIONS)

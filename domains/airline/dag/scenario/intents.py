@@ -112,16 +112,22 @@ def cancel(rng: random.Random, f: dict[str, Any]) -> Part:
 
 def change_flights(rng: random.Random, f: dict[str, Any]) -> Part:
     facts, part = reservation_facts(rng, f)
+    back = f.get("leg") == "return"  # the return flight moves, the outbound stays
     keep = ", keeping my return flight as it is" if f["round_trip"] else ""
-    facts.append(fact(say(rng, "change_flights_date", new_date=f["new_date"], keep=keep), DATES))
+    when = say(rng, "change_return_date", new_date=f["new_date"]) if back else None
+    when = when or say(rng, "change_flights_date", new_date=f["new_date"], keep=keep)
+    facts.append(fact(when, DATES))
     choice, told_choice = rng.choice(ph.flight_choice(f))
     facts.append(fact(say(rng, "change_flights_pick", pick=choice), FLIGHT + CABIN))
     card = ph.card_of(f["payment"])
     facts.append(fact(say(rng, "pay_change", card=card), PAY))
     part.request = request("change_flights", say(rng, "change_flights_ask"), facts, f)
     kept = ", keeping the return flight" if f["round_trip"] else ""
+    moving = "outbound"
+    if back:
+        moving, kept = "return", ", keeping the outbound flight"
     part.reason = (
-        f"You want to move the outbound flight of {ph.your_reservation(f)} to "
+        f"You want to move the {moving} flight of {ph.your_reservation(f)} to "
         f"{f['new_date']}{kept}."
     )
     told = [

@@ -63,6 +63,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "The outbound flight needs to move to {new_date}{keep}.",
         "I'd like to fly out on {new_date} instead{keep}.",
     ),
+    "change_return_date": (
+        "The return flight needs to move to {new_date}, keeping my outbound flight as it is.",
+        "I'd like to fly back on {new_date} instead; the outbound flight stays as it is.",
+    ),
     "change_flights_pick": (
         "Please pick {pick}, in the same cabin.",
         "I'd like {pick}, keeping the same cabin.",
