@@ -133,13 +133,17 @@ def test_the_same_flight_as_last_time_is_found_from_the_earlier_trip(
     assert other.score is not None and not other.score.passed
 
 
-def _conditional(met: bool) -> Task:
-    fixed = {"intent": "change_cabin", "cabin": "business", "behaviour": "condition"}
+UPGRADE = {"intent": "change_cabin", "cabin": "business"}
+
+
+def _conditional(met: bool, **fixed: Any) -> Task:
+    """A lone request with a condition on its price (default: an upgrade to business), met or
+    not."""
     for seed in range(40):
-        task = _task(seed, n_intents=1, **fixed)
+        task = _task(seed, n_intents=1, behaviour="condition", **(fixed or UPGRADE))
         if ("declined_call" not in task.meta) == met:
             return task
-    raise AssertionError(f"no task with the condition {'met' if met else 'unmet'}")
+    raise AssertionError(f"no task with the condition {'met' if met else 'unmet'}: {fixed}")
 
 
 @pytest.mark.parametrize("met", [True, False])
@@ -187,18 +191,9 @@ def test_the_customer_takes_its_fallback_over_the_limit() -> None:
     assert customer_reply(script, convo[:1], offer("economy", 90)).startswith("No")
 
 
-def _shared_booking(met: bool) -> Task:
-    """A lone booking for the customer and companions, conditioned on its total (tau2 task 8)."""
-    for seed in range(40):
-        task = _task(seed, intent="book", behaviour="condition", n_intents=1)
-        if ("declined_call" not in task.meta) == met:
-            return task
-    raise AssertionError(f"no booking with the condition {'met' if met else 'unmet'}")
-
-
 @pytest.mark.parametrize("met", [True, False])
 def test_a_booking_over_the_limit_is_made_for_the_customer_alone(met: bool, tmp_path: Path) -> None:
-    task = _shared_booking(met)
+    task = _conditional(met, intent="book")  # for companions too (tau2 task 8)
     assert task.features["user_condition"] == 1.0 and task.user_scenario is not None
     request = task.user_scenario.script.requests[0]
     asked = task.meta["condition_call"] if met else task.meta["declined_call"]
