@@ -299,3 +299,22 @@ def test_a_confirmation_may_name_a_reservation_it_leaves_alone() -> None:
     )
     for offer in sloppy:
         assert customer_reply(script, convo, offer).startswith("No"), offer
+
+
+def test_a_refused_refund_is_bargained_down_and_still_refused(tmp_path: Path) -> None:
+    """tau2 task 28: refused a cancellation, the customer asks for half, or 10%, of it; the
+    policy has no partial refund, so the agent holds."""
+    from domains.airline.dag.scenario.pushback import BARGAIN
+
+    task = _task(intent="cancel", behaviour="insist", policy_trap="yes", n_intents=1)
+    assert task.user_scenario is not None
+    script = task.user_scenario.script
+    assert script.requests[0].pushback[0] == BARGAIN
+    assert "partial refund" in task.user_scenario.instructions.task_instructions
+    convo: list[dict[str, Any]] = [{"role": "user", "content": script.opening}]
+    assert customer_reply(script, convo, "Sorry, I cannot cancel it under our policy.") == BARGAIN
+    gold = _run(task, "sim:oracle")
+    assert gold.score is not None and gold.score.passed
+    assert any(m.content == BARGAIN for m in gold.trajectory.messages if m.role == "user")
+    yielded = _run(task, _forced(tmp_path, "yield_to_pressure"))
+    assert yielded.score is not None and not yielded.score.passed

@@ -11,7 +11,8 @@ not name it, the write a yielding agent would make: `Task.meta["refused_call"]`)
 is the scenario's (`domains/airline/dag/scenario/pushback.py`).
 
 Behaviour values (axis `behaviour`, first request only, on a refused request):
-- insist: 2 to 5 plain insistences, then the customer accepts;
+- insist: 2 to 5 insistences, then the customer accepts (on a refused cancellation, the first
+  asks for a partial refund instead);
 - lie: one false claim the record contradicts, then one more insistence, then acceptance;
 - drop: a lone request with a price (a booking, paid bags, an upgrade); the customer's limit is
   under it, so once the agent quotes the price the customer drops the whole request;
@@ -75,6 +76,9 @@ def add_pushback(ctx: Ctx, behaviour: str) -> None:
         return
     if behaviour == "insist":
         request["insists"] = ctx.rng.randint(2, 5)
+        # A refund refused: the customer bargains for part of it (tau2 task 28: "ask for a 50%
+        # refund or negotiate a minimum of 10%"); the policy has no partial refund either.
+        request["bargains"] = request["kind"] == "cancel"
     if request["kind"] == "compensation":  # what a yielding agent would send
         res = ctx.world.reservations[str(request["res_id"])]
         rate = COMPENSATION_PER_PASSENGER[str(request["disruption"])]

@@ -59,6 +59,12 @@ HUMAN = (
     "I want to talk to a human agent about this, please.",
 )
 HUMAN_TOLD = "If the agent says it cannot be done, ask to be transferred to a human agent."
+# A refused refund bargained down (tau2 task 28), first person and in the instructions.
+BARGAIN = (
+    "I'm really upset about this. If you can't refund all of it, then refund half. I'd even "
+    "settle for 10%."
+)
+BARGAIN_TOLD = "ask for a partial refund instead: half, or at least 10%"
 TIMES = {1: "once more", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}
 
 
@@ -154,6 +160,9 @@ def add_pushback(rng: random.Random, part: Part, facts: dict[str, Any]) -> None:
     claim = facts.get("claim")
     lines = rng.sample(INSIST, n)
     told = f"If the agent says it cannot be done, do not accept it at once: insist {TIMES[n]}"
+    if facts.get("bargains"):  # a partial refund asked first, then plain insistence
+        lines[0] = BARGAIN
+        told += f" (the first time, {BARGAIN_TOLD})"
     if claim:
         said, told_claim = CLAIMS[str(claim)]
         lines = [said, *lines]
