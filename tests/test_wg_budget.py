@@ -10,7 +10,7 @@ from mining.store.db import Store
 from mining.store.records import HarvestRecord
 from mining.store.wg import record_probe
 from mining.wg.config import WGSettings
-from mining.wg.loop import run_wg
+from mining.wg.loop import WGRun, run_wg
 
 
 def test_the_rollout_budget_counts_oracle_rollouts() -> None:
@@ -31,17 +31,23 @@ def test_a_wg_harvest_ends_within_one_scenario_of_its_rollout_budget() -> None:
     assert budget <= paid < budget + s.k + s.oracle_attempts
 
 
-def test_a_recorded_probe_counts_in_the_counters_a_resumed_harvest_reloads() -> None:
-    s = WGSettings(harvest_id="r", seed=1, n_tasks=1)
+def _recorded(hid: str, times: int = 1) -> tuple[WGRun, Store]:
+    """A one-task WG harvest in-process, each probe recorded `times` times (a retried record)."""
+    s = WGSettings(harvest_id=hid, seed=1, n_tasks=1)
     run = run_wg(s)
     store = Store(":memory:")
     store.record_harvest(
-        HarvestRecord(harvest_id="r", domain="airline", mode="wg", target=s.target, n_tasks=1,
+        HarvestRecord(harvest_id=hid, domain="airline", mode="wg", target=s.target, n_tasks=1,
                       config={})
     )  # fmt: skip
     for out in run.outcomes:
-        record_probe(store, "r", out, s.k, s.n_tasks)
-        record_probe(store, "r", out, s.k, s.n_tasks)  # a retried record adds nothing
+        for _ in range(times):
+            record_probe(store, hid, out, s.k, s.n_tasks)
+    return run, store
+
+
+def test_a_recorded_probe_counts_in_the_counters_a_resumed_harvest_reloads() -> None:
+    run, store = _recorded("r", times=2)  # a retried record adds nothing
     c = bookkeeping.counters(store, "r")
     assert c.iterations == len(run.outcomes) and c.harvested == 1
     assert c.rollouts == run.target_rollouts
@@ -52,15 +58,7 @@ def test_a_recorded_probe_counts_in_the_counters_a_resumed_harvest_reloads() -> 
 
 
 def test_the_summary_cost_line_counts_the_oracles_tokens_and_dollars() -> None:
-    s = WGSettings(harvest_id="c", seed=1, n_tasks=1)
-    run = run_wg(s)
-    store = Store(":memory:")
-    store.record_harvest(
-        HarvestRecord(harvest_id="c", domain="airline", mode="wg", target=s.target, n_tasks=1,
-                      config={})
-    )  # fmt: skip
-    for out in run.outcomes:
-        record_probe(store, "c", out, s.k, s.n_tasks)
+    run, store = _recorded("c")
     tokens = sum(o.oracle_tokens for o in run.outcomes)
     cost = sum(o.oracle_cost_usd for o in run.outcomes)
     # every oracle run of the harvest, the simplification variants' too, not the first ones only
