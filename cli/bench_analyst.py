@@ -11,7 +11,7 @@ from cli.bench import bench_app
 
 @bench_app.command("analyst")
 def bench_analyst_command(
-    domain: str = typer.Option("airline", "--domain"),
+    domain: str = typer.Option("airline", "--domain", help="the domain whose tasks are mined"),
     targets: str = typer.Option(
         "sim:weak,sim:mid", "--targets", help="comma-separated sim targets"
     ),

@@ -41,7 +41,7 @@ def bench_proposer_command(
         help="comma-separated proposer names; `oracle` adds a near-oracle that knows the "
         "simulated target (a reference the others are read against)",
     ),
-    domain: str = typer.Option("airline", "--domain"),
+    domain: str = typer.Option("airline", "--domain", help="the domain whose tasks are mined"),
     max_cell_share: float = typer.Option(
         0.2, "--max-cell-share", help="the cell cap of the adaptive runs (1: none)"
     ),

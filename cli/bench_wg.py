@@ -65,7 +65,7 @@ def bench_wg_command(
     oracle: str = typer.Option("sim:strong", "--oracle", help="the model confirming failures"),
     tasks: int = typer.Option(10, "--tasks", "-n", min=1, help="confirmed failures per run (N)"),
     seeds: int = typer.Option(3, "--seeds", min=1, help="seeds (0..S-1)"),
-    domain: str = typer.Option("airline", "--domain"),
+    domain: str = typer.Option("airline", "--domain", help="the domain whose tasks are mined"),
 ) -> None:
     """WG mining against a simulated target, scored against ground truth, DAG beside it.
 
