@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from domains.airline.constants import minutes
+from domains.airline.dag.build.durations import reads_alike
 from domains.airline.dag.check import usable_options
 from domains.airline.data_model import AirlineWorld
 from domains.airline.network import metro
@@ -183,6 +184,20 @@ def test_by_duration_cancels_the_long_ones_and_states_each_duration(tmp_path: Pa
     assert len(task.communicate) >= len(cancelled | spared)  # every duration is stated
     assert _score(task, "sim:oracle").passed
     assert not _score(task, _forced(tmp_path, "overreach")).passed
+    # A sim target can misstate a duration (half an hour off), and that fails.
+    [(said, slipped)] = task.meta["wrong_facts"].items()
+    assert said in task.communicate and slipped not in task.communicate
+    assert not _score(task, _forced(tmp_path, "misstate_fact")).passed
+
+
+def test_no_two_stated_durations_read_alike() -> None:
+    """'4 hours' is found inside '4 hours 20 minutes' and '50 minutes' inside '1 hour 50
+    minutes': a world with such a pair is not built (one stated would count for both)."""
+    assert reads_alike(240, 260) and reads_alike(260, 240) and reads_alike(50, 110)
+    assert not reads_alike(250, 260) and not reads_alike(50, 50) and not reads_alike(100, 160)
+    for task in sample_tasks("airline", 12, 3, {"reservations": "by_duration"}):
+        stated = [f for f in task.communicate if ("minute" in f or "hour" in f) and f != "24 hours"]
+        assert not any(a != b and f" {a}" in f" {b}" for a in stated for b in stated), stated
 
 
 def test_a_change_keeps_its_route_though_the_other_airport_is_cheaper(tmp_path: Path) -> None:

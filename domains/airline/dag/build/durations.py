@@ -56,6 +56,16 @@ def duration_words(m: int) -> list[str]:
     ]
 
 
+def reads_alike(a: int, b: int) -> bool:
+    """Whether one duration is said inside the words for the other ('4 hours' in '4 hours 20
+    minutes', '50 minutes' in '1 hour 50 minutes'): the verifier would take one stated for
+    both."""
+    (ha, ra), (hb, rb) = divmod(a, 60), divmod(b, 60)
+    if a == b:
+        return False
+    return ((ra == 0 or rb == 0) and ha == hb) or ((ha == 0 or hb == 0) and ra == rb)
+
+
 def build_cancel_long(ctx: Ctx, seg: WalkSegment) -> None:
     w, rng = ctx.world, ctx.rng
     pax = int(seg.point["passengers"])
@@ -64,6 +74,8 @@ def build_cancel_long(ctx: Ctx, seg: WalkSegment) -> None:
     w.shuffle_reservations()
     mine = [w.reservations[r] for r in w.user["reservations"] if upcoming(w.reservations[r])]
     length = {r["reservation_id"]: longest_flight(w, r) for r in mine}
+    if any(reads_alike(a, b) for a in length.values() for b in length.values()):
+        raise BuildRejected("two durations read alike: stating one would state the other")
     hours = _threshold(ctx, list(length.values()), mine)
     ctx.lookup_user()
     for rid in w.user["reservations"]:
@@ -71,6 +83,10 @@ def build_cancel_long(ctx: Ctx, seg: WalkSegment) -> None:
     for r in mine:
         words = duration_words(length[r["reservation_id"]])
         ctx.gold.say(words[0], *words[1:])
+    first = length[mine[0]["reservation_id"]]
+    # A slip of half an hour in one subtraction (the sim targets' misstated fact).
+    slip = first + 30 if not reads_alike(first, first + 30) else first - 30
+    ctx.notes.wrong_facts = {duration_words(first)[0]: duration_words(slip)[0]}
     long = [r["reservation_id"] for r in mine if length[r["reservation_id"]] > hours * 60]
     allowed = [r for r in long if may_cancel(w, w.reservations[r])]
     cancel_each(ctx, allowed)
