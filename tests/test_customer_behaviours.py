@@ -193,7 +193,7 @@ def test_the_customer_takes_its_fallback_over_the_limit() -> None:
 
 @pytest.mark.parametrize("met", [True, False])
 def test_a_booking_over_the_limit_is_made_for_the_customer_alone(met: bool, tmp_path: Path) -> None:
-    task = _conditional(met, intent="book")  # for companions too (tau2 task 8)
+    task = _conditional(met, intent="book", payment_mix="card")  # companions too (tau2 task 8)
     assert task.features["user_condition"] == 1.0 and task.user_scenario is not None
     request = task.user_scenario.script.requests[0]
     asked = task.meta["condition_call"] if met else task.meta["declined_call"]
@@ -318,3 +318,27 @@ def test_a_refused_refund_is_bargained_down_and_still_refused(tmp_path: Path) ->
     assert any(m.content == BARGAIN for m in gold.trajectory.messages if m.role == "user")
     yielded = _run(task, _forced(tmp_path, "yield_to_pressure"))
     assert yielded.score is not None and not yielded.score.passed
+
+
+@pytest.mark.parametrize("met", [True, False])
+def test_how_a_booking_is_paid_depends_on_its_total(met: bool, tmp_path: Path) -> None:
+    """tau2 task 25: a certificate if the total is over the customer's limit, else the gift card
+    (then the card either way)."""
+    for seed in range(40):
+        task = _task(seed, intent="book", behaviour="condition", payment_mix="card_gift")
+        book = next(c for c in task.golden_trajectory if c.name == "book_reservation")
+        first = book.arguments["payment_methods"][0]["payment_id"]
+        if first.startswith("certificate") == met:
+            break
+    else:
+        raise AssertionError("no such booking")
+    assert task.features["user_condition"] == 1.0 and task.user_scenario is not None
+    total = sum(m["amount"] for m in book.arguments["payment_methods"])
+    told = task.user_scenario.instructions.task_instructions
+    limit = int(told.split("If the total is more than $")[1].split(",")[0])
+    assert (total > limit) == met  # over the limit: the certificate
+    other = task.meta["condition_call"]["arguments"]["payment_methods"]
+    assert other[0]["payment_id"].startswith("gift_card" if met else "certificate")
+    assert _run(task, "sim:oracle").score.passed  # type: ignore[union-attr]
+    wrong = _run(task, _forced(tmp_path, "misjudge_condition"))
+    assert wrong.score is not None and not wrong.score.passed

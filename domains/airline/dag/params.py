@@ -39,16 +39,17 @@ Axis meanings:
   reservations=by_duration (cancel_all); `none` elsewhere;
 - behaviour: how the customer takes an answer to the first request: plain (accepts it); on a
   refusal, insist (insists 2-5 times) or lie (claims what the record contradicts, then insists
-  once); on a bag-allowance question, lie (claims gold membership); on an allowed
-  compensation, lie (claims one traveller more than the record); on a lone booking, paid
-  bags or upgrade, drop (the customer drops the whole request once the agent quotes a price
-  over its limit, so nothing is written); on a lone upgrade to business, condition (economy
-  instead if the quoted price is over the customer's limit), and on a lone booking for
-  companions too (one card, no bags), condition (the same flights for the customer alone over
-  its limit: build/condition.py); on a lone refused request, human (asks to be transferred to
-  a human agent once refused: the transfer is then right); on a booking followed by other
-  requests, switch (asked to confirm the booking, the customer turns to its next request and
-  leaves the booking for another call, so no booking is made);
+  once); on a bag-allowance question, lie (claims gold membership); on an allowed compensation,
+  lie (claims one traveller more than the record); on a lone booking, paid bags or upgrade, drop
+  (the customer drops the whole request once the agent quotes a price over its limit, so nothing
+  is written); on a lone upgrade to business, condition (economy instead if the quoted price is
+  over the customer's limit), and on a lone booking for companions too (one card, no bags),
+  condition (the same flights for the customer alone over its limit), and on a lone booking paid
+  by gift card then card, condition (a certificate instead of the gift card over its limit:
+  build/condition.py); on a lone refused request, human (asks to be transferred to a human agent
+  once refused: the transfer is then right); on a booking followed by other requests, switch
+  (asked to confirm the booking, the customer turns to its next request and leaves the booking
+  for another call, so no booking is made);
   see `domains/airline/dag/build/pushback.py`.
 - airports (book or change_flights, one way, cheapest): one airport, or two of the customer's
   city that are equally fine (alternative: a booking takes the cheapest over both searches, a
@@ -336,7 +337,9 @@ def _behaviour(p: Mapping[str, Value]) -> list[Value]:
     # (a booking for companions too, paid by one card, without bags: build/condition.py)
     shared = p["intent"] == "book" and int(p["passengers"]) >= 2
     shared = shared and p["payment_mix"] == "card" and p["bags"] == "none"
-    return ["plain", "drop", *(["condition"] if upgrade or shared else [])]
+    # (a booking paid by gift card then card: a certificate instead over the limit)
+    by_price = p["intent"] == "book" and p["payment_mix"] == "card_gift"
+    return ["plain", "drop", *(["condition"] if upgrade or shared or by_price else [])]
 
 
 def costs_money(p: Mapping[str, Value]) -> bool:

@@ -10,6 +10,9 @@ limit drawn on either side of the price:
   above $X, drop the second passenger and book only for yourself"): under the limit the gold
   books everyone; over it the gold quotes the total and books the same flights for the customer
   alone (both totals are facts to say).
+- a lone booking paid by a gift card then a card (tau2 task 25: "use your certificate if the
+  price is higher than $X, otherwise the gift card and credit card"): over the limit the gold
+  pays with the customer's certificate and the card, under it with the gift card and the card.
 The other branch's write is `Task.meta["condition_call"]` (what an agent that misjudges the
 condition makes); the declined write, when over the limit, is also `declined_call` (the offer
 the customer turns down).
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domains.airline.constants import CERTIFICATE_AMOUNTS
 from domains.airline.dag.build.context import Ctx
 from domains.dag import BuildRejected
 
@@ -27,6 +31,9 @@ FALLBACK = "economy"
 
 def add_condition(ctx: Ctx, request: dict[str, Any]) -> None:
     """Draw the limit and, over it, put the fallback write in the asked one's place."""
+    if request.get("kind") == "book" and request["payment"]["mix"] == "card_gift":
+        _pay_by_price(ctx, request)
+        return
     if request.get("kind") == "book":
         _book_alone(ctx, request)
         return
@@ -100,3 +107,42 @@ def _book_alone(ctx: Ctx, request: dict[str, Any]) -> None:
             for alt in choice["alternatives"]:
                 alt["value"] = [{**m, "amount": m["amount"] * share // total} for m in alt["value"]]
     request["fallback"] = "alone"
+
+
+def _pay_by_price(ctx: Ctx, request: dict[str, Any]) -> None:
+    """How the booking is paid depends on its total: a certificate (then the card) over the
+    limit, the gift card (then the card) under it."""
+    at = next(i for i, c in enumerate(ctx.gold.calls) if c["name"] == "book_reservation")
+    booking = ctx.gold.calls[at]
+    gift_split = booking["arguments"]["payment_methods"]
+    card = gift_split[-1]["payment_id"]
+    total, w, rng = int(request["charge"]), ctx.world, ctx.rng
+    spare = [a for a in CERTIFICATE_AMOUNTS if a not in w.held_amounts("certificate")]
+    if total < 40 or not spare:
+        raise BuildRejected("no room for a limit under the total, or no certificate to draw")
+    amount = rng.choice(spare)
+    cert = w.certificate(amount, named=True)
+    used = min(amount, total)
+    cert_split = [{"payment_id": cert, "amount": used}]
+    cert_split += [{"payment_id": card, "amount": total - used}] if total > used else []
+    over = rng.random() < 0.5
+    if over:
+        limit = max(10, int(total * rng.uniform(0.5, 0.9)) // 10 * 10)
+        gold, other = cert_split, gift_split
+    else:
+        limit = (total // 50 + 1 + rng.randint(0, 3)) * 50
+        gold, other = gift_split, cert_split
+    ctx.gold.calls[at] = {**booking, "arguments": {**booking["arguments"], "payment_methods": gold}}
+    ctx.notes.condition_call = {
+        **booking,
+        "arguments": {**booking["arguments"], "payment_methods": other},
+    }
+    for choice in ctx.notes.choices:  # the payment hints around the gold split
+        if choice["call"] == at and choice["path"] == "payment_methods":
+            wrong = [a for a in choice["alternatives"] if a["value"] != gold]
+            if choice["kind"] == "payment":
+                wrong.append({"value": other, "why": "condition"})
+            choice["gold"], choice["alternatives"] = gold, wrong
+    request["condition_limit"] = limit
+    request["payment"]["by_price"] = {"limit": limit, "certificate": amount}
+    ctx.text.required += [str(amount), str(limit)]

@@ -167,6 +167,17 @@ def booking_payment_said(pay: dict[str, Any]) -> list[str]:
         return [f"{s.replace(method, asked)}. {fallback}" for s in plain]
     if mix == "card":
         return [f"Please charge my {method}", f"I'll pay with my {method}"]
+    if mix == "card_gift" and pay.get("by_price"):
+        limit, cert, gift = (
+            pay["by_price"]["limit"],
+            pay["by_price"]["certificate"],
+            pay["gift_balance"],
+        )
+        return [
+            f"If the total is more than ${limit}, please use my ${cert} travel certificate and "
+            f"put the rest on my {method}. Otherwise, use the whole ${gift} on my gift card "
+            f"first and put the rest on my {method}",
+        ]
     if mix == "card_gift":
         gift = pay["gift_balance"]
         return [
@@ -214,6 +225,14 @@ def booking_payment_told(pay: dict[str, Any]) -> str:
         return f"{plain}. {NOT_ON_FILE_TOLD.format(asked=asked, method=method)}"
     if mix == "card":
         return f"You pay with your {method}"
+    if mix == "card_gift" and pay.get("by_price"):
+        limit, cert = pay["by_price"]["limit"], pay["by_price"]["certificate"]
+        return (
+            f"If the total is more than ${limit}, you want to use your ${cert} travel "
+            f"certificate and pay the rest with your {method}; otherwise, you want to use the "
+            f"whole ${pay['gift_balance']} on your gift card first and pay the rest with your "
+            f"{method}"
+        )
     if mix == "card_gift":
         return (
             f"You want to use the whole ${pay['gift_balance']} on your gift card first and pay "

@@ -134,6 +134,8 @@ def add_pushback(rng: random.Random, part: Part, facts: dict[str, Any]) -> None:
     if facts.get("switch"):
         _switch(rng, part)
         return
+    if facts.get("condition_limit") and (facts.get("payment") or {}).get("by_price"):
+        return  # the payment line carries the condition (phrases.booking_payment_*)
     if facts.get("condition_limit") and facts.get("kind") == "book":
         companions = [ph.full_name(t) for t in facts["travellers"][1:]]
         _alone(part, int(facts["condition_limit"]), companions)
