@@ -29,6 +29,7 @@ WG_RECORD_PROBE = "wg_record_probe"
 WG_STRATEGIZE = "wg_strategize"
 WG_BUILD = "wg_build"
 WG_CHECK = "wg_check"
+WG_BUILD_CHECKED = "wg_build_checked"  # build, then the consistency checks, in one step
 WG_TRIAL = "wg_trial"
 WG_ORACLE = "wg_oracle"
 WG_VARIANTS = "wg_variants"

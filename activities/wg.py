@@ -62,6 +62,19 @@ def build(inp: BuildInput) -> Built:
     return out
 
 
+@activity.defn(name=names.WG_BUILD_CHECKED)
+def build_checked(inp: BuildInput) -> Built:
+    """The world actor's scenario with the consistency checks' report on it: the scenario
+    crosses the server once, not back again as the input of a separate check step."""
+    with boundary():
+        out = beating(lambda: probe.build(inp.settings, inp.hypothesis, inp.params, inp.tag))
+        if out.scenario is not None and inp.settings.checks:
+            sc = out.scenario
+            out.checks = beating(lambda: consistency.check(inp.settings.domain, sc))
+    check_payload(out, f"scenario {inp.hypothesis.hypothesis_id}-{inp.tag}")
+    return out
+
+
 @activity.defn(name=names.WG_CHECK)
 def check(inp: ScenarioInput) -> ConsistencyReport:
     with boundary():
@@ -95,7 +108,7 @@ def variants(inp: VariantsInput) -> VariantsOutput:
 
 
 WG_COMPUTE_ACTIVITIES: list[Callable[..., Any]] = [
-    strategize, build, check, trial, oracle, variants,
+    strategize, build, build_checked, check, trial, oracle, variants,
 ]  # fmt: skip
 
 

@@ -5,13 +5,16 @@ hypotheses, trials, oracle runs, chains, the frontier and exportable tasks."""
 from __future__ import annotations
 
 import contextlib
+import json
 import uuid
+from typing import Any
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from cli.harvest_ops import start
-from mining.harvest import bookkeeping
+from mining.bench.orchestration import breakdown
+from mining.harvest import bookkeeping, ids
 from mining.harvest.config import Budgets, HarvestConfig, Queues, wg_settings
 from mining.reports.export import harvest_rows
 from mining.store import wg as wg_store
@@ -19,6 +22,14 @@ from mining.store.db import Store
 from mining.wg.loop import run_wg
 from tests.temporal_fixtures import FAST_TIMEOUTS
 from worker import make_workers
+
+
+async def _probe_histories(env: WorkflowEnvironment, hid: str, n: int) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        handle = env.client.get_workflow_handle(ids.iteration_workflow_id(hid, i))
+        out.append(json.loads((await handle.fetch_history()).to_json()))
+    return out
 
 
 @pytest.mark.slow
@@ -42,7 +53,16 @@ async def test_wg_harvest_on_the_dev_server_matches_the_in_process_loop(
             await stack.enter_async_context(w)
         handle = await start(temporal_env.client, cfg)
         result = await handle.result()
+        n = result.counters.iterations
+        probes = await _probe_histories(temporal_env, cfg.harvest_id, n)
     hid = cfg.harvest_id
+    # A probe's ledger steps run in the worker (their inputs, a trial's trajectories among them,
+    # never reach the server) and its scenario is checked where it is built (no check step).
+    steps = breakdown(probes).steps
+    assert len(probes) == len(local.outcomes) and steps["wg_build_checked"].calls > 0
+    assert "wg_check" not in steps and "wg_build" not in steps
+    for name in ("wg_frontier", "wg_record_trial", "wg_record_probe"):
+        assert steps[name].local and steps[name].bytes_in == 0, name
     assert result.stop == "harvested" and result.counters.harvested == 2
     recorded = wg_store.probe_outcomes(store, hid)
     assert [(o["hypothesis"]["tag"], o["status"]) for o in recorded] == [

@@ -55,6 +55,8 @@ TRIAL_ROLLOUTS_PATCH = "wg-trial-rollouts"
 # Ledger steps (frontier read, trial and probe records) as local activities: a trial's
 # trajectories cross the server once (the trial's result), not twice (and its record's input).
 LOCAL_LEDGER_PATCH = "wg-local-ledger"
+# The build step runs the consistency checks too: the scenario crosses the server once.
+BUILD_CHECKS_PATCH = "wg-build-checks"
 
 
 class ProbeInput(BaseModel):
@@ -72,6 +74,7 @@ class ProbeWorkflow:
     async def run(self, inp: ProbeInput) -> IterationTotals:
         self._inp = inp
         self._local = workflow.patched(LOCAL_LEDGER_PATCH)  # probes started before: remote
+        self._build_checks = workflow.patched(BUILD_CHECKS_PATCH)  # before: a check step
         cfg = inp.config
         s = wg_settings(cfg.model_copy(update={"harvest_id": inp.harvest_id}))
         s.rollouts_left = inp.rollouts_left
@@ -142,12 +145,19 @@ class _ActivitySteps:
     def __init__(self, wf: ProbeWorkflow) -> None:
         self.wf, self.s = wf, wf._s
         self.variant_calls = 0  # activity ids must be unique within the probe
+        self.reports: dict[str, ConsistencyReport] = {}  # scenario id -> the build's checks
 
     async def build(self, h: Hypothesis, params: dict[str, Any] | None, tag: str) -> Built:
         arg = BuildInput(settings=self.s, hypothesis=h, params=params, tag=tag)
-        return await self.wf._compute(names.WG_BUILD, arg, Built, f"{tag}/build")
+        name = names.WG_BUILD_CHECKED if self.wf._build_checks else names.WG_BUILD
+        built = await self.wf._compute(name, arg, Built, f"{tag}/build")
+        if built.scenario is not None and built.checks is not None:
+            self.reports[built.scenario.scenario_id] = built.checks
+        return built
 
     async def check(self, sc: Scenario, h: Hypothesis) -> ConsistencyReport:
+        if sc.scenario_id in self.reports:  # the build step ran them
+            return self.reports.pop(sc.scenario_id)
         arg = ScenarioInput(settings=self.s, hypothesis=h, scenario=sc)
         return await self.wf._compute(names.WG_CHECK, arg, ConsistencyReport, f"{_tag(sc)}/check")
 

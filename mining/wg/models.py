@@ -201,6 +201,9 @@ class Built(BaseModel):
 
     scenario: Scenario | None = None
     reason: str = ""
+    checks: ConsistencyReport | None = Field(
+        default=None, description="the consistency checks' report, when the build step ran them"
+    )
 
 
 class OracleVerdict(BaseModel):
