@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from domains.airline.constants import minutes
 from domains.airline.dag.build.durations import reads_alike
 from domains.airline.dag.check import usable_options
@@ -15,7 +17,7 @@ from domains.airline.data_model import AirlineWorld
 from domains.airline.network import metro
 from domains.airline.tools import AirlineTools
 from mining.core.task import Task
-from mining.dag.synthesize import sample_tasks
+from mining.dag.synthesize import Rejection, sample_tasks
 from tests.pinned import forced_error as _forced
 from tests.pinned import pinned_task as _task
 from tests.pinned import score_of as _score
@@ -192,9 +194,14 @@ def test_by_duration_cancels_the_long_ones_and_states_each_duration(tmp_path: Pa
 
 def test_no_two_stated_durations_read_alike() -> None:
     """'4 hours' is found inside '4 hours 20 minutes' and '50 minutes' inside '1 hour 50
-    minutes': a world with such a pair is not built (one stated would count for both)."""
+    minutes': a world with such a pair is not built (one stated would count for both; 12
+    by_duration tasks of seed 3 held one before)."""
     assert reads_alike(240, 260) and reads_alike(260, 240) and reads_alike(50, 110)
     assert not reads_alike(250, 260) and not reads_alike(50, 50) and not reads_alike(100, 160)
+
+
+@pytest.mark.slow  # 12 pinned tasks, a third of the candidates rejected: ~3 s
+def test_sampled_durations_never_read_alike() -> None:
     for task in sample_tasks("airline", 12, 3, {"reservations": "by_duration"}):
         stated = [f for f in task.communicate if ("minute" in f or "hour" in f) and f != "24 hours"]
         assert not any(a != b and f" {a}" in f" {b}" for a in stated for b in stated), stated
@@ -275,3 +282,21 @@ def test_a_round_trips_return_flight_alone_moves_after_the_outbound(tmp_path: Pa
     assert scenario is not None and "return flight" in scenario.instructions.reason_for_call
     assert _score(task, "sim:oracle").passed
     assert not _score(task, _forced(tmp_path, "distractor_flight")).passed
+
+
+def test_two_airports_searches_share_no_hub() -> None:
+    """The search tool pairs any first leg into a hub with any second leg out of it: when the
+    two airports' one-stop searches shared a hub, one's first leg and the other's second made
+    a cheaper itinerary nobody built, and 28 of 128 candidates were rejected for it."""
+    pins = {"airports": "alternative", "stops": "one_stop", "n_intents": 1}
+    rejected: list[Rejection] = []
+    tasks = sample_tasks("airline", 25, 7, pins, rejections=rejected)
+    assert len(tasks) == 25
+    assert not [r.reason for r in rejected if "is not unique or not gold" in r.reason]
+    for task in tasks:
+        tools = AirlineTools(AirlineWorld.model_validate(task.world))
+        searched = [sel["args"] for sel in task.meta["selections"]]  # both airports' searches
+        assert len(searched) == 2, task.task_id
+        found = [tools.search_onestop_flight(**args) for args in searched]
+        hubs = [{legs[0].destination for legs in options} for options in found]
+        assert not hubs[0] & hubs[1], (task.task_id, hubs)

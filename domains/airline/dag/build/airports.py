@@ -39,15 +39,48 @@ def twins(code: str, airports: tuple[str, ...]) -> list[str]:
     return [c for c in airports if c != code and c in COORDINATES and metro(c) == metro(code)]
 
 
+Route = tuple[str, str]
+
+
+def spare_hubs(
+    first: Route, second: Route, airports: tuple[str, ...], needed: int
+) -> frozenset[str]:
+    """Hubs the first route's search leaves to the second's (the hubs the first route cannot
+    use before the others). The two routes share an end: a hub both searches connect through
+    lets the search tool pair one search's first leg with the other's second, an itinerary
+    nobody built (it undercut the gold in 22% of one-stop candidates)."""
+    mine = set(hubs(*first, airports))
+    theirs = sorted(hubs(*second, airports), key=lambda h: h in mine)
+    return frozenset(theirs[:needed])
+
+
+def routes_fit(first: Route, second: Route, airports: tuple[str, ...], needed: int) -> bool:
+    """Whether both routes' searches find enough hubs without sharing one."""
+    if len(hubs(*second, airports)) < needed:
+        return False
+    spared = spare_hubs(first, second, airports, needed)
+    return len(set(hubs(*first, airports)) - spared) >= needed
+
+
+def hubs_taken(w: Any, options: list[Option]) -> frozenset[str]:
+    """The hubs the one-stop options connect through."""
+    return frozenset(w.flights[o.legs[0]]["destination"] for o in options if len(o.legs) == 2)
+
+
 def twin_route_fits(a: str, b: str, airports: tuple[str, ...], hubs_needed: int) -> bool:
-    """Whether `a` has a twin airport that also flies to `b` (through enough hubs)."""
-    return any(len(hubs(t, b, airports)) >= hubs_needed for t in twins(a, airports))
+    """Whether `a` has a twin airport that also flies to `b`, both through enough hubs."""
+    return any(routes_fit((a, b), (t, b), airports, hubs_needed) for t in twins(a, airports))
 
 
 def twin_end_fits(a: str, b: str, airports: tuple[str, ...], hubs_needed: int) -> bool:
     """Whether an end of a-b has a twin airport that the trip could fly from or to instead."""
-    to_twin = any(len(hubs(a, t, airports)) >= hubs_needed for t in twins(b, airports))
-    return to_twin or any(len(hubs(t, b, airports)) >= hubs_needed for t in twins(a, airports))
+    found = twin_end({"origin": a, "destination": b}, airports)
+    return found is not None and routes_fit((a, b), twin_route(a, b, *found), airports, hubs_needed)
+
+
+def twin_route(origin: str, dest: str, end: str, twin: str) -> Route:
+    """The route with `end` of origin-dest replaced by its twin airport."""
+    return (origin, twin) if end == dest else (twin, dest)
 
 
 def search_both(
@@ -65,17 +98,26 @@ def search_both(
     cheaper than anything with seats from `origin`. Records both golden searches."""
     w = ctx.world
     airports = tuple(sorted(w.pools.airports))
-    choices = [t for t in twins(origin, airports) if len(hubs(t, dest, airports)) >= hubs_needed]
+    route = (origin, dest)
+    choices = [
+        t for t in twins(origin, airports) if routes_fit(route, (t, dest), airports, hubs_needed)
+    ]
     if not choices:
         raise BuildRejected(f"no other airport of {metro(origin)} flies to {dest}")
     alt = ctx.rng.choice(choices)
     w.used_routes.add((alt, dest))
+    spared = spare_hubs(route, (alt, dest), airports, hubs_needed)
     ctx.gold.call(search_tool(one_stop), origin=origin, destination=dest, date=date)
-    best, rest = search_options(ctx, origin, dest, date, cabin, pax, "cheapest", one_stop, budget)
+    best, rest = search_options(
+        ctx, origin, dest, date, cabin, pax, "cheapest", one_stop, budget, spared
+    )
     rival_search = ctx.notes.selections[-1]["args"]
     cap = best.price - MARGIN if budget is None else min(budget, best.price - MARGIN)
     ctx.gold.call(search_tool(one_stop), origin=alt, destination=dest, date=date)
-    gold, others = search_options(ctx, alt, dest, date, cabin, pax, "cheapest", one_stop, cap)
+    taken = hubs_taken(w, [best, *rest])
+    gold, others = search_options(
+        ctx, alt, dest, date, cabin, pax, "cheapest", one_stop, cap, taken
+    )
     # `check` runs the other airport's search again: nothing there with seats is as cheap.
     ctx.notes.selections[-1]["rivals"] = rival_search
     best.kind = "other_airport"
@@ -93,21 +135,30 @@ def twin_end(res: dict[str, Any], airports: tuple[str, ...]) -> tuple[str, str] 
 
 
 def cheaper_elsewhere(
-    ctx: Ctx, res: dict[str, Any], date: str, cabin: str, pax: int, one_stop: bool, gold: Option
+    ctx: Ctx,
+    res: dict[str, Any],
+    date: str,
+    cabin: str,
+    pax: int,
+    one_stop: bool,
+    gold: Option,
+    searched: list[Option],
 ) -> tuple[list[str], list[Option]]:
     """Options from (or to) the other airport of the reservation's city, the best of them
-    cheaper than the gold; returns the two airports in the customer's order and the options."""
+    cheaper than the gold (through none of the hubs of the gold's search, `gold` and
+    `searched`); returns the two airports in the customer's order and the options."""
     airports = tuple(sorted(ctx.world.pools.airports))
     found = twin_end(res, airports)
     if found is None:
         raise BuildRejected("the reservation's route has no end with a second airport")
     end, twin = found
-    a, b = (res["origin"], twin) if end == res["destination"] else (twin, res["destination"])
+    a, b = twin_route(res["origin"], res["destination"], end, twin)
     if (a, b) in ctx.world.used_routes or len(hubs(a, b, airports)) < (ctx.k + 1) * one_stop:
         raise BuildRejected(f"no free route {a}-{b}")
     ctx.world.used_routes.add((a, b))
+    taken = hubs_taken(ctx.world, [gold, *searched])
     best, rest = search_options(
-        ctx, a, b, date, cabin, pax, "cheapest", one_stop, gold.price - MARGIN
+        ctx, a, b, date, cabin, pax, "cheapest", one_stop, gold.price - MARGIN, taken
     )
     best.kind = "other_airport"
     return ctx.rng.sample([end, twin], 2), [best, *(o for o in rest if o.kind != "sold_out")]

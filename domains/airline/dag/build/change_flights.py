@@ -10,7 +10,13 @@ new date's flights exist anyway, since a refusing agent may still search them.
 from __future__ import annotations
 
 from domains.airline.constants import day
-from domains.airline.dag.build.airports import cheaper_elsewhere, twin_end_fits
+from domains.airline.dag.build.airports import (
+    cheaper_elsewhere,
+    spare_hubs,
+    twin_end,
+    twin_end_fits,
+    twin_route,
+)
 from domains.airline.dag.build.context import Ctx
 from domains.airline.dag.build.refusals import refuse
 from domains.airline.dag.build.reservations import (
@@ -81,8 +87,13 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
     # One gift card ($300 at most) pays only a small fare difference.
     old_fare = sum(f["price"] for f in old_out)
     cap = old_fare + GIFT_CARD_MAX // pax if p["payment_mix"] == "gift_cards" else None
+    spared: frozenset[str] = frozenset()
+    found = twin_end(res, airports) if two_airports else None
+    if found is not None:  # hubs left to the search from (or to) the other airport
+        other = twin_route(res["origin"], res["destination"], *found)
+        spared = spare_hubs((res["origin"], res["destination"]), other, airports, hubs_needed)
     gold, others = search_options(
-        ctx, origin, dest, day(new_day), cabin, pax, criterion, one_stop, cap
+        ctx, origin, dest, day(new_day), cabin, pax, criterion, one_stop, cap, spared
     )
     if criterion == "named":
         facts["named"] = [list(gold.legs)]
@@ -97,7 +108,7 @@ def build_change_flights(ctx: Ctx, seg: WalkSegment) -> None:
         return
     if two_airports:  # cheaper from (or to) the other airport, which the route may not change to
         facts["airports"], elsewhere = cheaper_elsewhere(
-            ctx, res, day(new_day), cabin, pax, one_stop, gold
+            ctx, res, day(new_day), cabin, pax, one_stop, gold, others
         )
         others = [*others, *elsewhere]
         facts["airport_end"] = "to" if res["destination"] in facts["airports"] else "from"

@@ -95,10 +95,12 @@ def search_options(
     criterion: str,
     one_stop: bool,
     max_price: int | None = None,
+    avoid: frozenset[str] = frozenset(),
 ) -> tuple[Option, list[Option]]:
     """Gold option plus distractors on one route and date, with the gold strictly best on the
     criterion among the options that have enough seats, its fare at most `max_price` (when what
-    pays for it is limited). Records the search for `check`."""
+    pays for it is limited), connecting through none of the hubs in `avoid`. Records the search
+    for `check`."""
     k = ctx.k
     kinds = ["gold"] + ["near"] * k
     if k >= 1 and criterion == "cheapest" and cabin in NEIGHBOUR:
@@ -107,7 +109,7 @@ def search_options(
         kinds[2] = "sold_out"
     if criterion in BEATEN_BY:
         kinds.insert(1, BEATEN_BY[criterion])
-    shapes = _shapes(ctx, origin, dest, kinds, one_stop)
+    shapes = _shapes(ctx, origin, dest, kinds, one_stop, avoid)
     _time(ctx, shapes, criterion)
     _price(ctx, shapes, cabin, criterion, max_price)
     options = [_materialise(ctx, s, date, cabin, pax) for s in shapes]
@@ -136,13 +138,16 @@ def search_options(
     return gold, others
 
 
-def _shapes(ctx: Ctx, origin: str, dest: str, kinds: list[str], one_stop: bool) -> list[Shape]:
-    """One shape per option: a hub of its own for one-stop options, padding and layovers."""
+def _shapes(
+    ctx: Ctx, origin: str, dest: str, kinds: list[str], one_stop: bool, avoid: frozenset[str]
+) -> list[Shape]:
+    """One shape per option: a hub of its own for one-stop options (none of `avoid`), padding
+    and layovers."""
     rng = ctx.rng
     if not one_stop:
         spread = route_spread(block_minutes(origin, dest))
         return [Shape(k, [origin, dest], [5 * rng.randint(0, spread // 5)]) for k in kinds]
-    hubs = ctx.world.hubs(origin, dest)
+    hubs = [h for h in ctx.world.hubs(origin, dest) if h not in avoid]
     if len(hubs) < len(kinds):
         raise BuildRejected(
             f"{origin}-{dest} has {len(hubs)} sensible connections, not {len(kinds)}"
