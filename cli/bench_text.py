@@ -1,9 +1,9 @@
 """`toolmine bench text`: template defects over sampled tasks (mining/dag/textcheck.py).
 
 Every text of every sampled task's user scenario (and its description) is checked for leftover
-slots, stray punctuation, nested parentheses, lower-case sentence starts, doubled words, and
-people's names in the wrong case or twice in one sentence. Prints the count, by kind, with the
-first few examples.
+slots, stray punctuation, nested parentheses, lower-case sentence starts, doubled words,
+people's names in the wrong case or twice in one sentence, and sentences that say again what an
+earlier one said. Prints the count, by kind, with the first few examples.
 """
 
 from __future__ import annotations
