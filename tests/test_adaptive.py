@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from domains.params import Axis, ParamSpace
+from mining.propose import adaptive
 from mining.propose.adaptive import (
     ProposerContext,
     adaptive_proposer,
@@ -31,7 +32,7 @@ from mining.propose.adaptive import (
     window_probability,
 )
 from mining.propose.adaptive import model as models
-from mining.propose.adaptive.coverage import Coverage
+from mining.propose.adaptive.coverage import Coverage, conclusive
 from mining.propose.registry import random_proposer
 from mining.store.digest import EMPTY, Candidate, HistoryDigest, build_digest, candidate
 
@@ -424,3 +425,42 @@ def test_exploration_budget_per_task() -> None:
     assert select.explore_count(8, 30, explored=0) == 4
     assert select.explore_count(8, 30, explored=37) == 2
     assert select.explore_count(8, 30, explored=60) == 0
+
+
+def test_a_candidate_that_never_passed_is_hopeless_not_a_weak_spot() -> None:
+    # 0 of 4 stacks weak values (it locates no spot, and mining near it lands below the window);
+    # 1 of 4 lies in a spot.
+    rng = random.Random(5)
+    hopeless, weak = dict(SPACE.sample(rng)), dict(SPACE.sample(rng))
+    history = recent([entry(0, hopeless, passes=0), entry(1, weak, passes=1)])
+    points = [point_items(SPACE, h.params) for h in history]
+    found = regions.find_regions(points, history, [], k=4)
+    assert [dict(r.core) for r in found] == [dict(points[1])]
+    assert not found.suspect(points[0])
+
+
+def test_a_hopeless_candidate_leaves_its_combinations_untested() -> None:
+    # A spot among them would not have shown under the weak values stacked with it.
+    rng = random.Random(6)
+    sample = [point_items(SPACE, SPACE.sample(rng)) for _ in range(50)]
+    history = recent([entry(0, dict(sample[0]), passes=0), entry(1, dict(sample[1]), passes=3)])
+    cov = Coverage(sample, conclusive([sample[0], sample[1]], history))
+    assert cov.value(sample[0]) > 0.0
+    assert cov.value(sample[1]) == 0.0
+
+
+def test_easier_points_redraw_a_hopeless_candidates_hardest_value() -> None:
+    # Gift cards fail everywhere they were tried, density does not matter: the points offered
+    # near a hopeless candidate paying with gift cards mostly pay otherwise, one axis changed.
+    rng = random.Random(7)
+    tried = [dict(SPACE.sample(rng, fixed={"payment": "gifts"})) for _ in range(6)]
+    tried += [dict(SPACE.sample(rng, fixed={"payment": "card"})) for _ in range(6)]
+    entries = [entry(i, p, passes=0 if p["payment"] == "gifts" else 4) for i, p in enumerate(tried)]
+    history = recent(entries)
+    hopeless = tried[0]
+    easier = adaptive._easier(SPACE, history[:1], pass_rate_model(SPACE, history), rng)
+    assert easier
+    for point in easier:
+        changed = [a for a in SPACE.names() if point[a] != hopeless[a]]
+        assert len(changed) == 1
+    assert any(point["payment"] != "gifts" for point in easier)

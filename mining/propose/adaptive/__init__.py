@@ -42,7 +42,7 @@ from mining.propose.adaptive.cost import (
     window_predictive,
     window_probability,
 )
-from mining.propose.adaptive.coverage import Coverage
+from mining.propose.adaptive.coverage import Coverage, conclusive
 from mining.propose.adaptive.mix import HarvestMix
 from mining.propose.adaptive.model import (
     SmoothedRate,
@@ -86,6 +86,8 @@ __all__ = [
 POOL_PER_PICK = 40  # candidate points drawn from the space per proposal slot
 NEIGHBOURS_PER_HIT = 4  # extra pool points one axis away from each in-window candidate
 REGION_SEEDS = 6  # extra pool points with a region's axis values, per region
+EASIER_AXES = 2  # hardest values of a hopeless candidate redrawn, one per extra pool point
+EASIER_DRAWS = 3  # draws tried for a value other than the hopeless one
 COVERAGE_BONUS = 0.1  # value of trying a never-tried cell, decaying with tries
 AXIS_VALUE_BONUS = 0.05  # value of trying a rarely tried axis value
 TIE_NOISE = 0.05  # log-scale jitter so equal scores do not always pick the same pool point
@@ -113,6 +115,32 @@ def _neighbours(
                 out.append(dict(space.sample(rng, fixed=fixed)))
             except ParamError:
                 continue  # that axis cannot move alone here
+    return out
+
+
+def _easier(
+    space: ParamSpace, history: Sequence[HistoryEntry], passes: SmoothedRate, rng: random.Random
+) -> list[dict[str, Any]]:
+    """Points like each hopeless candidate (it never passed) with one of its hardest values (by
+    the pass-rate model's effects) drawn again: such a candidate stacks several weak values,
+    and one value fewer may leave a single spot, inside the window."""
+    out: list[dict[str, Any]] = []
+    names = space.names()
+    for h in history:
+        if h.passes > 0:
+            continue
+        items = point_items(space, h.params)
+        hardest = sorted(items, key=lambda item: passes.effects.get(item, 0.0))[:EASIER_AXES]
+        for axis, value in hardest:
+            fixed = {k: v for k, v in h.params.items() if k != axis and k in names}
+            for _ in range(EASIER_DRAWS):
+                try:
+                    point = dict(space.sample(rng, fixed=fixed))
+                except ParamError:
+                    break  # that axis cannot move alone here
+                if point[axis] != value:
+                    out.append(point)
+                    break
     return out
 
 
@@ -149,6 +177,7 @@ def adaptive_proposer(
     pool += _neighbours(space, recent, rng) + _region_seeds(space, regions, rng)
     passes = pass_rate_model(space, recent)
     hits = hit_model(space, recent)
+    pool += _easier(space, recent, passes, rng)
     harvested = history.harvested_per_cell()
     cap = ctx.cell_cap(history.harvested_count)
     max_value_tries = max((t.candidates for t in history.items.values()), default=1)
@@ -189,7 +218,7 @@ def adaptive_proposer(
         )
 
     mix = HarvestMix(space_sample, held)
-    coverage = Coverage(space_sample, recent_items)
+    coverage = Coverage(space_sample, conclusive(recent_items, recent))
     quota = regions.quota(ctx.target_tasks)
     explored = sum(1 for items in recent_items if regions.of(frozenset(items)) is None)
     n_explore = explore_count(batch, ctx.target_tasks, explored)

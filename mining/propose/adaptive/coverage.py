@@ -17,12 +17,21 @@ from collections.abc import Iterable, Sequence
 
 from mining.propose.adaptive.model import Items
 from mining.propose.adaptive.regions import Key
+from mining.store.digest import HistoryEntry
 
 SIZES = (2, 3)
 
 
 def combinations(items: Items) -> list[Key]:
     return [c for size in SIZES for c in itertools.combinations(items, size)]
+
+
+def conclusive(points: Sequence[Items], entries: Sequence[HistoryEntry]) -> list[Items]:
+    """The points whose candidates tested their combinations: those that passed at least once.
+    A candidate that never passed tests none: a spot among its combinations would not have
+    shown under the other weak values stacked with it, so its combinations stay worth trying
+    in an easier point."""
+    return [items for items, e in zip(points, entries, strict=True) if e.passes > 0]
 
 
 class Coverage:

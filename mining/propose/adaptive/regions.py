@@ -1,8 +1,11 @@
 """The target's weak spots the harvest has found, each with the axis values they all share.
 
 A target's weak spot is usually a conjunction of a few axis values (a cabin with a kind of
-payment, a trip type with a second request...). A weak candidate (at least two failures among
-its rollouts, or inside the window) lies in some spot. A region starts at a weak candidate, its
+payment, a trip type with a second request...). A weak candidate (inside the window, or at least
+two failures among its rollouts and at least one pass) lies in some spot. A candidate that never
+passed is hopeless, not weak: in a space with many axes its failures most often stack several
+weak values (a refusal trap, a price the customer declines, a crowded search...), so it locates
+no spot, and mining near it lands below the window. A region starts at a weak candidate, its
 core being the whole point; a weak candidate at most one value away from the core (the proposer
 tries such neighbours) joins it and narrows the core to what they share, as long as the core
 still holds a combination of one to three values that no clean candidate (every rollout passed)
@@ -116,6 +119,12 @@ class _Bits:
         return mask
 
 
+def is_weak(entry: HistoryEntry) -> bool:
+    """Inside the window, or failing at least WEAK_FAILURES times with a pass (not hopeless)."""
+    failures = entry.rollouts - entry.passes
+    return entry.in_window or (failures >= WEAK_FAILURES and entry.passes > 0)
+
+
 def find_regions(
     points: Sequence[Items], entries: Sequence[HistoryEntry], harvested: Sequence[Items], k: int
 ) -> Regions:
@@ -126,7 +135,7 @@ def find_regions(
     weak: list[int] = []
     for i, e in enumerate(entries):
         failures = e.rollouts - e.passes
-        if e.in_window or failures >= WEAK_FAILURES:
+        if is_weak(e):
             weak.append(i)
         elif failures == 0 and e.rollouts >= max(1, k - 1):
             clean |= 1 << i
