@@ -342,3 +342,31 @@ def test_how_a_booking_is_paid_depends_on_its_total(met: bool, tmp_path: Path) -
     assert _run(task, "sim:oracle").score.passed  # type: ignore[union-attr]
     wrong = _run(task, _forced(tmp_path, "misjudge_condition"))
     assert wrong.score is not None and not wrong.score.passed
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_a_cancellation_the_record_does_not_show_is_refused(seed: int, tmp_path: Path) -> None:
+    """Issue 19 item 1: the customer asks compensation for a flight it says was cancelled; the
+    status says it landed or is on time. The gold checks it, says so and sends nothing; a
+    target that believes the claim and sends the certificate fails, and so does one that
+    states the status wrong."""
+    task = _task(seed, intent="compensation", disruption="none", n_intents=1)
+    assert task.refusal and task.params["behaviour"] == "lie"
+    assert task.features["user_lies"] == 1.0 and task.features["user_claims_disruption"] == 1.0
+    names = [c.name for c in task.golden_trajectory]
+    assert "get_flight_status" in names and "send_certificate" not in names
+    status_call = next(c for c in task.golden_trajectory if c.name == "get_flight_status")
+    flight = task.world["flights"][status_call.arguments["flight_number"]]
+    actual = flight["dates"][status_call.arguments["date"]]["status"]
+    assert actual in ("landed", "on time") and actual in task.communicate
+    assert task.expected_final_world == task.world
+    assert task.user_scenario is not None
+    script = task.user_scenario.script.requests[0]
+    assert "cancelled" in script.ask and "my flight was cancelled" in script.pushback[0]
+    assert _run(task, "sim:oracle").score.passed  # type: ignore[union-attr]
+    believed = _run(task, _forced(tmp_path, "modify_basic_economy"))
+    assert believed.score is not None and not believed.score.passed
+    sent = [c for c in believed.trajectory.tool_calls() if c.name == "send_certificate"]
+    assert sent
+    misstated = _run(task, _forced(tmp_path, "misstate_fact"))  # "cancelled" for the status
+    assert misstated.score is not None and not misstated.score.passed

@@ -123,6 +123,13 @@ def test_derive_reads_disruption_and_flown() -> None:
         "You want to cancel reservation ABC123.",
         [{"name": "cancel_reservation", "arguments": {"reservation_id": "ABC123"}}],
     )
+    invented = _tau2_task(
+        "You make up a story about a flight last week which was canceled, and want compensation.",
+        [{"name": "get_user_details", "arguments": {"user_id": "u"}}],
+    )
+    made_up = derive_point(invented)
+    assert made_up["intent"] == "compensation" and made_up["policy_trap"] == "yes"
+    assert made_up["disruption"] == "none" and made_up["behaviour"] == "lie"
     assert derive_point(delayed)["disruption"] == "delayed"
     assert derive_point(cancelled)["disruption"] == "cancelled"
     assert derive_point(flown)["flown"] == "yes"

@@ -60,6 +60,10 @@ def test_flown_cancel_transfers_and_delayed_compensation_cancels_first() -> None
         point["disruption"] = "cancelled"
         (path,) = intent_paths(GRAPH, INTENTS["compensation"], point)
         assert path[-2:] == ["check_compensation_eligibility", end]
+    # A cancellation the flight's status contradicts: checked, then refused.
+    point = {"policy_trap": "yes", "reservation_known": "yes", "disruption": "none"}
+    (path,) = intent_paths(GRAPH, INTENTS["compensation"], point)
+    assert path[-3:] == ["get_flight_status", "check_compensation_eligibility", "refuse"]
 
 
 def test_multi_intent_chain_shares_the_user_lookup() -> None:

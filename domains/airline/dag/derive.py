@@ -13,7 +13,9 @@ Per task, from its gold actions and the customer's instructions:
 - selection: "cheapest"/"lowest", "shortest"/"fastest", "earliest" in the instructions, else named
   when a flight number is quoted;
 - reservation_known: a 6-character reservation id appears in the instructions;
-- disruption (compensation): delayed when the instructions talk of a delay, else cancelled;
+- disruption (compensation): delayed when the instructions talk of a delay, none when the
+  customer makes up a cancelled flight (tau2 task 4: a refused compensation, the customer
+  lying, whatever else it says about cancelling), else cancelled;
 - flown (cancel): yes when the gold actions hand the cancellation to a human agent instead of
   cancelling (what the policy asks once a flight of the reservation was flown).
 Axes that cannot be read from the task file (membership, distractor_density) are "?".
@@ -53,6 +55,8 @@ NEED_AXES = frozenset(
     {"behaviour", "selection", "payment_mix", "partial", "info", "airports", "payment_rule"}
     | {"reservations", "leg"}
 )
+# A cancellation the customer invents to get compensated (tau2 task 4's "make up a story").
+MADE_UP_CANCELLATION = re.compile(r"make up a story[^.]*\bcancel")
 RES_ID = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6}\b")
 
 
@@ -101,6 +105,9 @@ def derive_point(task: Mapping[str, Any]) -> dict[str, Any]:
             else:
                 point["payment_mix"] = "card"
     trap = False
+    invented = bool(MADE_UP_CANCELLATION.search(low))
+    if invented and not intents:  # the story's cancellation is not a request to cancel
+        intents, trap = ["compensation"], True
     for intent, pattern in KEYWORDS.items():
         if intent not in intents and re.search(pattern, low):
             if intent == "flight_status":
@@ -130,6 +137,8 @@ def derive_point(task: Mapping[str, Any]) -> dict[str, Any]:
     point["reservation_known"] = "yes" if RES_ID.search(text) else "no"
     if "compensation" in intents:
         point["disruption"] = "delayed" if re.search(r"\bdelay", low) else "cancelled"
+        if invented and point["intent"] == "compensation":
+            point["disruption"] = "none"
     if point["intent"] == "cancel":
         point["flown"] = "yes" if handed_over else "no"
     point["needs"] = task_needs(task, intents)
@@ -143,6 +152,8 @@ def derive_point(task: Mapping[str, Any]) -> dict[str, Any]:
             point[axis] = value
             named.add(axis)
     point.setdefault("behaviour", "plain")
+    if point.get("disruption") == "none":
+        point["behaviour"] = "lie"  # the only behaviour of a made-up cancellation
     if intents == ["?"] and not any(n.startswith(("intent=", "info=")) for n in point["needs"]):
         point["needs"].append("intent=?")  # a request none of the rules recognises
     return point

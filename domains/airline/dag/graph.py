@@ -272,13 +272,15 @@ def build_graph() -> nx.DiGraph:
             policy_trap={"no"},
             disruption={disruption},
         )
+        # (a flight that flew, or flies, as scheduled: nothing to compensate, whoever asks)
+        undisrupted = {"none"} if disruption == "cancelled" else set()
         edge(
             source,
             "refuse",
             "not eligible",
             {"compensation"},
             policy_trap={"yes"},
-            disruption={disruption},
+            disruption={disruption} | undisrupted,
         )
     edge(
         "check_compensation_eligibility",

@@ -14,7 +14,9 @@ Axis meanings:
   count; compensation: not eligible);
 - disruption (compensation): the complaint is about a cancelled flight ($100 per passenger), or
   about a delayed one while the user also cancels the reservation (cancel first, then $50 per
-  passenger; not eligible: cancel only);
+  passenger; not eligible: cancel only); none, on a refused compensation only: the customer
+  claims the flight was cancelled, its status says it landed as scheduled or is on time (the
+  customer is otherwise entitled, and lies: behaviour lie);
 - flown (cancel): a flight of the reservation was already flown, so the only correct action is a
   transfer to a human agent (only alone or as the last request: a transfer ends the chat);
 - membership, insurance, cabin, passengers, trip_type, stops: the booking or reservation shape
@@ -39,8 +41,9 @@ Axis meanings:
   reservations=by_duration (cancel_all); `none` elsewhere;
 - behaviour: how the customer takes an answer to the first request: plain (accepts it); on a
   refusal, insist (insists 2-5 times) or lie (claims what the record contradicts, then insists
-  once); on a bag-allowance question, lie (claims gold membership); on an allowed compensation,
-  lie (claims one traveller more than the record); on a lone booking, paid bags or upgrade, drop
+  once; with disruption=none, always: the customer claims a cancellation); on a bag-allowance
+  question, lie (claims gold membership); on an allowed compensation, lie (claims one
+  traveller more than the record); on a lone booking, paid bags or upgrade, drop
   (the customer drops the whole request once the agent quotes a price over its limit, so nothing
   is written); on a lone upgrade to business, condition (economy instead if the quoted price is
   over the customer's limit), and on a lone booking for companions too (one card, no bags),
@@ -219,7 +222,16 @@ def _trap(p: Mapping[str, Value]) -> list[Value]:
 
 
 def _disruption(p: Mapping[str, Value]) -> list[Value]:
-    return ["cancelled", "delayed"] if p["intent"] == "compensation" else ["cancelled"]
+    if p["intent"] != "compensation":
+        return ["cancelled"]
+    # A flight that was never disrupted is a refusal of its own (a claim the record contradicts).
+    return ["cancelled", "delayed", *(["none"] if p["policy_trap"] == "yes" else [])]
+
+
+def _not_entitled(p: Mapping[str, Value]) -> bool:
+    """A compensation refused for the customer's tier, insurance and cabin (not for a flight that
+    was never disrupted: that customer is otherwise entitled)."""
+    return bool(p["intent"] == "compensation" and p["policy_trap"] == "yes")
 
 
 def _flown(p: Mapping[str, Value]) -> list[Value]:
@@ -231,13 +243,13 @@ def _flown(p: Mapping[str, Value]) -> list[Value]:
 
 
 def _membership(p: Mapping[str, Value]) -> list[Value]:
-    if p["intent"] == "compensation" and p["policy_trap"] == "yes":
+    if _not_entitled(p) and p.get("disruption") != "none":
         return ["regular"]
     return ["regular", "silver", "gold"]
 
 
 def _insurance(p: Mapping[str, Value]) -> list[Value]:
-    if p["intent"] == "compensation" and p["policy_trap"] == "yes":
+    if _not_entitled(p) and p.get("disruption") != "none":
         return ["no"]
     return ["no", "yes"]
 
@@ -246,7 +258,7 @@ def _cabin(p: Mapping[str, Value]) -> list[Value]:
     intent, trap = p["intent"], p["policy_trap"] == "yes"
     if intent == "change_flights":
         return ["basic_economy"] if trap else ["economy", "business"]
-    if intent in ("cancel", "compensation") and trap:
+    if intent in ("cancel", "compensation") and trap and p.get("disruption") != "none":
         return ["basic_economy", "economy"]
     if intent == "compensation" and p["membership"] == "regular" and p["insurance"] == "no":
         return ["business"]
@@ -322,6 +334,8 @@ def refused_first(p: Mapping[str, Value]) -> bool:
 
 
 def _behaviour(p: Mapping[str, Value]) -> list[Value]:
+    if p.get("disruption") == "none":
+        return ["lie"]  # claims a cancellation the flight's status contradicts
     if refused_first(p):
         # A transfer ends the call, so a customer asks for a human only about its last request.
         return ["plain", "insist", "lie", *(["human"] if p["n_intents"] == 1 else [])]
@@ -368,7 +382,8 @@ SPACE = ParamSpace(
         Axis("third_intent", ("none", *CHAINED), "the third request", allowed=_third),
         Axis("policy_trap", ("no", "yes"), "first request must be refused", allowed=_trap,
              relevant=_relevant("policy_trap")),
-        Axis("disruption", ("cancelled", "delayed"), "compensation: cancelled or delayed flight",
+        Axis("disruption", ("cancelled", "delayed", "none"),
+             "compensation: cancelled or delayed flight, or none (a cancellation claimed)",
              allowed=_disruption, relevant=_relevant("disruption")),
         Axis("flown", ("no", "yes"), "cancel: a flight was flown (transfer to a human)",
              allowed=_flown, relevant=_relevant("flown")),

@@ -5,6 +5,9 @@ Compensation is for silver or gold members, insured travellers or business passe
 trap is a regular member without insurance in an economy cabin (refused; a delayed flight is
 still cancelled). With `behaviour=lie` on an allowed compensation, the customer claims one more
 traveller than the record: the certificate follows the record and the agent says the count.
+With `disruption=none` (a refusal, the customer lying), the customer claims a cancellation the
+record does not show: the flight landed as scheduled, or is on time today; the agent checks its
+status, says it, and sends nothing (`_not_disrupted`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 from domains.airline.constants import COMPENSATION_PER_PASSENGER
 from domains.airline.dag.build import timeline
 from domains.airline.dag.build.context import Ctx
-from domains.airline.dag.build.refusals import refuse
+from domains.airline.dag.build.refusals import STATUS_WORDS, refuse
 from domains.airline.dag.build.reservations import (
     Status,
     cancelled,
@@ -31,11 +34,27 @@ def build_compensation(ctx: Ctx, seg: WalkSegment) -> None:
     trap = p["policy_trap"] == "yes"
     cabin, insurance, pax = str(p["cabin"]), str(p["insurance"]), int(p["passengers"])
     rng = ctx.rng
-    if not trap and w.user["membership"] == "regular" and insurance == "no" and cabin != "business":
+    # An undisrupted flight is refused for that alone: the customer is otherwise entitled.
+    undisrupted = p.get("disruption") == "none"
+    entitled_needed = not trap or undisrupted
+    regular_economy = w.user["membership"] == "regular" and insurance == "no"
+    if entitled_needed and regular_economy and cabin != "business":
         raise BuildRejected("compensation would not be allowed")
     delayed = p.get("disruption") == "delayed"
     statuses: dict[int, Status]
-    if delayed:
+    actual = rng.choice(["landed", "on time"]) if undisrupted else None
+    if actual is not None:
+        # Landed on a past day, or on time later today: cancelled, says the customer.
+        today, status = actual == "on time", actual
+        flight_day = 15 if today else rng.randint(9, 14)
+        departs = (16 * 60, 20 * 60) if today else None
+        created = created_long_ago(rng, flight_day)
+
+        def as_scheduled(date: str, dep: int, dur: int) -> dict[str, Any]:
+            return timeline.status_on(rng, status, date, dep, dur)
+
+        statuses = {0: as_scheduled}
+    elif delayed:
         # A delayed flight still ahead (later today, or tomorrow); the user cancels, and the
         # cancellation itself must be allowed: business, or booked less than 24 hours ago.
         flight_day = rng.randint(15, 16)
@@ -74,6 +93,9 @@ def build_compensation(ctx: Ctx, seg: WalkSegment) -> None:
     facts = target_reservation(ctx, seg, res)
     f = res["flights"][0]
     ctx.gold.call("get_flight_status", flight_number=f["flight_number"], date=f["date"])
+    if actual is not None:
+        _not_disrupted(ctx, f, actual, facts)
+        return
     disruption = "delayed" if delayed else "cancelled"
     per_passenger = COMPENSATION_PER_PASSENGER[disruption]
     amount = per_passenger * pax
@@ -121,3 +143,15 @@ def _claimed_count(ctx: Ctx, request: dict[str, Any], pax: int, per_passenger: i
     request["claimed"] = pax + 1
     ctx.notes.wrong_facts[counted] = f"{pax + 1} passengers"  # the count the customer claimed
     ctx.notes.wrong_facts[f"${per_passenger * pax}"] = f"${per_passenger * (pax + 1)}"
+
+
+def _not_disrupted(ctx: Ctx, f: dict[str, Any], actual: str, facts: dict[str, Any]) -> None:
+    """The customer claims the flight was cancelled; its status says `actual`. The gold refuses
+    (no certificate) and says the status and that there was no cancellation."""
+    flight, fdate = f["flight_number"], ctx.text.date_text(f["date"])
+    ctx.text.required += [flight, fdate]
+    refuse(ctx, "not_disrupted", f"compensation for {flight}: {actual}, not cancelled")
+    ctx.gold.say(*STATUS_WORDS[actual])
+    ctx.notes.wrong_facts[STATUS_WORDS[actual][0]] = "cancelled"  # what a believer would say
+    request = {"kind": "compensation", "flight": flight, "date": fdate, "disruption": "cancelled"}
+    ctx.text.requests.append({**request, "actual": actual, "outcome": "refused", **facts})

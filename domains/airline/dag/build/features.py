@@ -12,7 +12,8 @@ cabin_basic_economy / _economy / _business, selection_cheapest / _shortest / _ea
 payment_mix_card / _card_gift / _certificate / _gift_cards / _optimise,
 membership_regular / _silver / _gold, transfer_expected, compensation_delayed, bags_extra,
 bags_free, user_insists (the customer insists after the refusal), user_lies (it claims what the
-record contradicts),
+record contradicts), user_claims_disruption (it asks compensation for a flight it says was
+cancelled, whose status says it was not),
 user_drops (it drops the request at the quoted price), airports_alternative (two airports of
 the customer's city to search), user_asks_human (it asks for a human agent once refused),
 payment_two_certificates (two certificates asked, one allowed), payment_card_not_on_file (a
@@ -61,6 +62,7 @@ FEATURES = frozenset(
         "bags_free",
         "user_insists",
         "user_lies",
+        "user_claims_disruption",
         "user_drops",
         "airports_alternative",
         "user_asks_human",
@@ -118,6 +120,7 @@ def task_features(ctx: Ctx, walk: Walk, point: Point) -> dict[str, float]:
     first_request = ctx.text.requests[0] if ctx.text.requests else {}
     f["user_insists"] = float(bool(first_request.get("insists")))
     f["user_lies"] = float(bool(first_request.get("claim")))
+    f["user_claims_disruption"] = float(bool(first_request.get("actual")))
     f["user_drops"] = float(bool(first_request.get("drop_limit")))
     f["airports_alternative"] = float(bool(first_request.get("airports")))
     f["user_asks_human"] = float(bool(first_request.get("asks_human")))

@@ -50,6 +50,7 @@ CLAIMS: dict[str, tuple[str, ...]] = {
     "insurance_after_booking": ("approved", "insured"),
     "insurance_refund": ("approved",),
     "delay_kept": ("approved", "gold"),
+    "not_disrupted": ("cancelled",),
     "bags_removed": ("approved",),
     "one_cabin": ("approved",),
     "route": ("approved",),
@@ -166,4 +167,8 @@ def _false(claim: str, ctx: Ctx, request: dict[str, Any]) -> bool:
         return bool(res["cabin"] == "basic_economy")
     if claim == "not_flown":
         return True  # a flown segment is why the change is refused
+    if claim == "cancelled":  # the reservation's flight the compensation is asked for
+        leg = res["flights"][0]
+        status = ctx.world.flights[leg["flight_number"]]["dates"][leg["date"]]
+        return bool(status["status"] != "cancelled")
     return False

@@ -50,6 +50,19 @@ REASONS: dict[str, tuple[str, ...]] = {
     ),
     # compensation: a regular member without insurance in (basic) economy
     "not_entitled": ("regular", "membership", "insurance"),
+    # compensation asked for a flight the record shows flew (or flies) as scheduled
+    "not_disrupted": (
+        "not cancelled",
+        "wasn't cancelled",
+        "never cancelled",
+        "not been cancelled",
+        "hasn't been cancelled",
+        "no cancellation",
+        "not disrupted",
+        "no disruption",
+        "as scheduled",
+        "operated",
+    ),
     "insurance_after_booking": (
         "at the time of booking",
         "when booking",

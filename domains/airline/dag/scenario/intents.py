@@ -192,6 +192,10 @@ def change_passengers(rng: random.Random, f: dict[str, Any]) -> Part:
     return part
 
 
+# What the flight a lying customer calls cancelled really did (build/compensation.py).
+ACTUAL = {"landed": "it landed as scheduled", "on time": "it is on time"}
+
+
 def compensation(rng: random.Random, f: dict[str, Any]) -> Part:
     facts, part = reservation_facts(rng, f)
     flight = {"flight": f["flight"], "date": f["date"]}
@@ -203,6 +207,12 @@ def compensation(rng: random.Random, f: dict[str, Any]) -> Part:
         part.reason = (
             f"Your flight {f['flight']} on {f['date']} is delayed, so you want to cancel {yours} "
             "and get compensation for the trouble."
+        )
+    elif f.get("actual"):  # the record says it was not cancelled: the customer lies
+        ask = say(rng, "compensation_cancelled", **flight)
+        part.reason = (
+            f"You want compensation for your flight {f['flight']} on {f['date']}, and you claim "
+            f"it was cancelled (it was not: {ACTUAL[str(f['actual'])]}, and you know it)."
         )
     else:
         ask = say(rng, "compensation_cancelled", **flight)

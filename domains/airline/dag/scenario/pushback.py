@@ -51,6 +51,10 @@ CLAIMS: dict[str, tuple[str, str]] = {
         "I'm a gold member, so I'm entitled to it.",
         "claim that you are a gold member",
     ),
+    "cancelled": (
+        "But my flight was cancelled, I'm sure of it. I want my compensation.",
+        "insist that your flight was cancelled",
+    ),
 }
 # A customer who, once refused, asks for a human agent (first person; instructions).
 HUMAN = (
