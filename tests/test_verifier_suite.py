@@ -38,3 +38,19 @@ def test_a_suite_pinned_to_axis_values_samples_only_tasks_there() -> None:
     assert report["false_passes"] == 0 and report["false_failures"] == 0, report["examples"]
     tasks = sample_tasks("airline", 2, 7, {"behaviour": "condition"})
     assert all(t.params["behaviour"] == "condition" for t in tasks)
+
+
+def test_a_refused_compensation_is_mutated_into_its_certificate() -> None:
+    """write_on_refusal makes the task's own refused write (the certificate a believing agent
+    sends for a cancellation the record does not show), not any write the lookups allow."""
+    from mining.bench.mutations import write_on_refusal
+    from mining.llm.spec import parse_target
+    from mining.rollout.loop import run_rollout
+
+    fixed = {"intent": "compensation", "disruption": "none", "n_intents": 1}
+    (task,) = sample_tasks("airline", 1, 5, fixed)
+    gold = run_rollout(task, parse_target("sim:oracle"), 0, 1)
+    mutant = write_on_refusal(task, gold.trajectory.messages)
+    assert mutant is not None
+    writes = [c.name for m in mutant for c in (m.tool_calls or []) if m.role == "assistant"]
+    assert "send_certificate" in writes and "cancel_reservation" not in writes

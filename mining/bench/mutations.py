@@ -162,8 +162,12 @@ def skip_lookup(task: Task, messages: Messages) -> Messages | None:
 
 def write_on_refusal(task: Task, messages: Messages) -> Messages | None:
     """On a refusal, the forbidden write anyway, described and confirmed (where the tool lets it
-    through: a write the tool itself rejects changes nothing and is no write)."""
-    call = tempting_write(task) if task.refusal else None
+    through: a write the tool itself rejects changes nothing and is no write). The task's own
+    `refused_call` first (a certificate for a refused compensation, whose amount no lookup
+    names), else a write the lookups make possible."""
+    raw = task.meta.get("refused_call") if task.refusal else None
+    call = ToolCall.model_validate(raw) if isinstance(raw, dict) else None
+    call = call or (tempting_write(task) if task.refusal else None)
     if call is None or _rejected(task, call):
         return None
     at = _last_text(messages)
