@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mining.core.orphans import parent_death_supported
+from tests.proc_table import alive, children
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,30 +27,6 @@ _BENCH = textwrap.dedent(
 )
 
 
-def _spawned_workers(parent: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == parent and b"spawn_main" in cmdline:
-            found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.skipif(not parent_death_supported(), reason="parent-death signal is Linux only")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_workers_die_with_the_bench(sig: int) -> None:
@@ -60,17 +37,17 @@ def test_workers_die_with_the_bench(sig: int) -> None:
         deadline = time.monotonic() + 60
         while len(workers) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
-            workers = _spawned_workers(bench.pid)
+            workers = children(bench.pid, b"spawn_main")
         assert len(workers) == 2, "the bench never started its two workers"
         time.sleep(1.0)  # let them get into their harvests
         bench.send_signal(sig)
         bench.wait(timeout=30)
         deadline = time.monotonic() + 20
-        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        while any(alive(w) for w in workers) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not [w for w in workers if _alive(w)], "workers outlived the bench"
+        assert not [w for w in workers if alive(w)], "workers outlived the bench"
     finally:
-        for pid in {bench.pid, *workers, *_spawned_workers(bench.pid)}:
+        for pid in {bench.pid, *workers, *children(bench.pid, b"spawn_main")}:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:

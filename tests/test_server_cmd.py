@@ -16,30 +16,11 @@ from cli.lifetime import check_port_free
 from cli.temporal_cli import free_port
 from mining.core.errors import UserError
 from tests.cli_process import REPO
+from tests.proc_table import alive, children
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the parent-death signal is Linux-only"
 )
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")  # a zombie has exited (its reaper may be slow to notice)
 
 
 def _port_free(port: int) -> bool:
@@ -68,19 +49,19 @@ def test_sigkill_of_the_wrapper_takes_the_server_with_it(tmp_path: Path) -> None
         assert wrapper.stdout is not None
         line = wrapper.stdout.readline()  # printed once the server answers
         assert f"Temporal at 127.0.0.1:{port}" in line, line
-        child = _children(wrapper.pid)
-        assert len(child) == 1 and _alive(child[0])
+        child = children(wrapper.pid)
+        assert len(child) == 1 and alive(child[0])
         assert not _port_free(port)
         wrapper.send_signal(signal.SIGKILL)
         wrapper.wait(timeout=10)
         deadline = time.monotonic() + 30
-        while (_alive(child[0]) or not _port_free(port)) and time.monotonic() < deadline:
+        while (alive(child[0]) or not _port_free(port)) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not _alive(child[0]), "the Temporal dev server outlived its wrapper"
+        assert not alive(child[0]), "the Temporal dev server outlived its wrapper"
         assert _port_free(port)
     finally:
         if wrapper.poll() is None:
             wrapper.kill()
         for pid in child:
-            if _alive(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
