@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import signal
 import sys
@@ -17,15 +18,24 @@ import sys
 _PR_SET_PDEATHSIG = 1
 
 
+@functools.cache
+def _libc() -> str | None:
+    """The C library's name, looked up once: `find_library` runs a subprocess, which must not
+    happen in a child between fork and exec (a forked child inherits this cache)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    return ctypes.util.find_library("c")
+
+
 def parent_death_supported() -> bool:
-    return sys.platform.startswith("linux") and ctypes.util.find_library("c") is not None
+    return _libc() is not None
 
 
 def exit_with_parent(parent: int, sig: int = signal.SIGTERM) -> None:
     """Run in the child: receive `sig` when process `parent` dies; exit now if it already has."""
-    libc_name = ctypes.util.find_library("c")
-    if not sys.platform.startswith("linux") or libc_name is None:
+    libc = _libc()
+    if libc is None:
         return
-    ctypes.CDLL(libc_name, use_errno=True).prctl(_PR_SET_PDEATHSIG, sig)
+    ctypes.CDLL(libc, use_errno=True).prctl(_PR_SET_PDEATHSIG, sig)
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
