@@ -24,7 +24,7 @@ def load_rows(
 ) -> list[ExportRow]:
     """Read the history file directly when no worker holds it; otherwise ask the ledger worker
     (DuckDB allows one process per file, and the worker may be on another machine)."""
-    local = read_local(store, lambda st: harvest_rows(st, harvest))
+    local = read_local(store, lambda st: harvest_rows(st, harvest), harvest)
     if local is not None:
         return local
 

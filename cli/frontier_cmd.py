@@ -43,7 +43,7 @@ def show(
         domain, mode, entries = frontier_of(st, harvest)  # type: ignore[arg-type]
         return FrontierOutput(entries=entries, domain=domain, mode=mode)
 
-    found = read_local(store, local)
+    found = read_local(store, local, harvest)
     if found is None:
 
         async def go() -> FrontierOutput:

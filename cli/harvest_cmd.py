@@ -348,7 +348,7 @@ def load_summary(
     harvest: str, store: Path | None, address: str | None, ledger_queue: str
 ) -> HarvestSummary:
     """Read the file directly when no worker holds it, else ask the ledger worker."""
-    local = read_local(store, lambda st: st.summary(harvest))
+    local = read_local(store, lambda st: st.summary(harvest), harvest)
     if local is not None:
         return local
 

@@ -239,10 +239,13 @@ async def closed_line(handle: WorkflowHandle[Any, Any]) -> str:
     )
 
 
-def read_local(store: Path | None, read: Callable[[Store], T]) -> T | None:
+def read_local(
+    store: Path | None, read: Callable[[Store], T], harvest: str | None = None
+) -> T | None:
     """Run `read` on the history file when no worker holds it (DuckDB allows one process per
-    file); None when the default file is missing or the file is locked, so the caller asks the
-    ledger worker. A `--store` that is missing, a directory or not DuckDB is refused."""
+    file); None when the default file is missing, is locked, or does not record `harvest` (a
+    demo's file in ./.toolmine must not hide a harvest the ledger worker holds), so the caller
+    asks the ledger worker. A `--store` that is missing, a directory or not DuckDB is refused."""
     path = store or default_path()
     if store is None and not path.exists():
         return None
@@ -251,6 +254,8 @@ def read_local(store: Path | None, read: Callable[[Store], T]) -> T | None:
     except StoreLockedError:
         return None
     try:
+        if store is None and harvest is not None and harvest not in local.harvest_ids():
+            return None
         return read(local)
     finally:
         local.close()
